@@ -1,0 +1,280 @@
+"""The statistics table (问卷统计表) and the satisfaction score of a survey.
+
+One function, :func:`statistics_table`, scores a survey; the web page, the
+command line and every export call it. It works on the small table of answer
+counts the database returns and keeps every figure unrounded; only
+:meth:`StatisticsTable.as_dict` rounds, half up, for display.
+
+Definitions, for question *q* and option *o* of the shared scale:
+
+* share = count(q, o) / sum of q's counts over the *counted* options
+  (an option such as 不了解 "don't know" can be chosen but is not counted);
+* percent (占比) = share x 100;
+* points (分数) = share x points(q) x weight(o);
+* question score = sum of its options' points;
+* final score (最终得分) = sum of the question scores, rescaled to 0..100
+  when the questions' points do not add up to 100;
+* satisfaction rate (满意度) = satisfied counted answers / counted answers x 100.
+
+Missing answers: a respondent who skipped a question is absent from its
+counts, so each question is scored over those who answered it. A question
+nobody answered (or answered only with uncounted options) has ``respondents``
+0 and a NaN score and percents; the final score is then taken over the
+answered questions and rescaled to 100 by their points. With no counted
+answer at all the score and the satisfaction rate are NaN (shown as ``None``
+by :meth:`StatisticsTable.as_dict`): there is nothing to score, and 0 would
+read as "everyone very dissatisfied".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from analysis.rounding import half_up_float
+from analysis.survey_inputs import checked_counts, checked_questions, checked_scale
+
+__all__ = ["StatisticsTable", "statistics_table"]
+
+
+@dataclass(frozen=True)
+class StatisticsTable:
+    """The statistics table of a survey, unrounded.
+
+    Attributes
+    ----------
+    options : DataFrame
+        One row per question and scale option (zeros included), in
+        questionnaire and scale order. Columns ``question``, ``code``,
+        ``label``, ``weight``, ``counted``, ``satisfied``, ``count``,
+        ``percent`` (NaN for options that are not counted) and ``points``
+        (0 for options that are not counted).
+    questions : DataFrame
+        One row per question: ``number``, ``text``, ``points`` (the most it can
+        score), ``respondents`` (counted answers), ``answers`` (all answers,
+        uncounted included) and ``score``.
+    totals : DataFrame
+        The 合计 row, one row per option: ``code``, ``label``, ``counted``,
+        ``count``, ``percent`` (of all counted answers) and ``points`` (summed
+        over the questions, not rescaled).
+    respondents : int
+        Number of responses.
+    score : float
+        Final score on 0..100.
+    satisfaction_rate : float
+        Share of counted answers whose option is 'satisfied', on 0..100.
+    """
+
+    options: pd.DataFrame
+    questions: pd.DataFrame
+    totals: pd.DataFrame
+    respondents: int
+    score: float
+    satisfaction_rate: float
+
+    def as_dict(self, places: int = 2) -> dict[str, Any]:
+        """Return the table as JSON-ready data, rounded half up to ``places``.
+
+        Counts are ints; every other figure is a float rounded once, half up,
+        from its unrounded value (NaN becomes ``None``). The keys are a public
+        contract: keys may be added, never renamed.
+
+        Parameters
+        ----------
+        places : int, default 2
+            Decimals to keep.
+
+        Returns
+        -------
+        dict
+            ``respondents``, ``score``, ``satisfaction_rate``, ``questions``
+            (each with ``number``, ``text``, ``points``, ``respondents``,
+            ``score`` and ``options``) and ``totals`` (``options``, ``score``).
+        """
+        by_question = dict(tuple(self.options.groupby("question", sort=False)))
+        return {
+            "respondents": int(self.respondents),
+            "score": half_up_float(self.score, places),
+            "satisfaction_rate": half_up_float(self.satisfaction_rate, places),
+            "questions": [
+                _question_dict(question, by_question[question["number"]], places)
+                for question in self.questions.to_dict("records")
+            ],
+            "totals": {
+                "options": _options_dicts(self.totals, places),
+                "score": half_up_float(self.score, places),
+            },
+        }
+
+
+def _options_dicts(options: pd.DataFrame, places: int) -> list[dict[str, Any]]:
+    return [
+        {
+            "code": row["code"],
+            "label": row["label"],
+            "counted": bool(row["counted"]),
+            "count": int(row["count"]),
+            "percent": half_up_float(row["percent"], places),
+            "points": half_up_float(row["points"], places),
+        }
+        for row in options.to_dict("records")
+    ]
+
+
+def _question_dict(question: dict[str, Any], options: pd.DataFrame, places: int) -> dict[str, Any]:
+    return {
+        "number": int(question["number"]),
+        "text": question["text"],
+        "points": half_up_float(question["points"], places),
+        "respondents": int(question["respondents"]),
+        "answers": int(question["answers"]),
+        "score": half_up_float(question["score"], places),
+        "options": _options_dicts(options, places),
+    }
+
+
+def statistics_table(
+    counts: pd.DataFrame,
+    scale: pd.DataFrame,
+    questions: pd.DataFrame,
+    respondents: int | None = None,
+) -> StatisticsTable:
+    """Score a survey from its answer counts.
+
+    Parameters
+    ----------
+    counts : DataFrame
+        Columns ``question`` (number), ``code`` and ``count``. Rows with a
+        zero count may be missing; rows with the same question and code are
+        added up; other columns are ignored.
+    scale : DataFrame
+        Columns ``code``, ``label``, ``weight`` (0..1), ``counted`` (bool) and
+        optionally ``satisfied`` (bool), best option first. Without
+        ``satisfied``, the first ``n // 2`` of the ``n`` counted options are
+        the satisfied ones (A and B of A-E).
+    questions : DataFrame
+        Columns ``number``, ``text`` and ``points``, in questionnaire order.
+    respondents : int, optional
+        Number of responses. By default the largest number of answers (counted
+        or not) to any one question, a lower bound.
+
+    Returns
+    -------
+    StatisticsTable
+        Every figure unrounded; see the module docstring for definitions.
+
+    Raises
+    ------
+    ValueError
+        If an input is malformed, a count names a question or code that does
+        not exist, or ``respondents`` is smaller than the answers to a question.
+
+    Examples
+    --------
+    Two yes/no questions, the second worth twice as much:
+
+    >>> scale = pd.DataFrame({"code": ["Y", "N"], "label": ["是", "否"],
+    ...                       "weight": [1.0, 0.0], "counted": [True, True]})
+    >>> questions = pd.DataFrame({"number": [1, 2], "text": ["q1", "q2"], "points": [10, 20]})
+    >>> counts = pd.DataFrame({"question": [1, 1, 2], "code": ["Y", "N", "Y"],
+    ...                        "count": [3, 1, 4]})
+    >>> table = statistics_table(counts, scale, questions)
+    >>> table.questions[["number", "respondents", "score"]].to_dict("list")
+    {'number': [1, 2], 'respondents': [4, 4], 'score': [7.5, 20.0]}
+    >>> round(table.score, 4)  # (7.5 + 20) / 30 x 100
+    91.6667
+    >>> table.as_dict()["score"], table.as_dict()["satisfaction_rate"]
+    (91.67, 87.5)
+    """
+    scale = checked_scale(scale)
+    questions = checked_questions(questions)
+    counts = checked_counts(counts, scale, questions)
+    options = _option_rows(counts, scale, questions)
+    per_question = _question_rows(options, questions)
+    return StatisticsTable(
+        options=options,
+        questions=per_question,
+        totals=_total_rows(options, scale),
+        respondents=_respondents(respondents, per_question),
+        score=_final_score(per_question),
+        satisfaction_rate=_satisfaction_rate(options),
+    )
+
+
+def _option_rows(
+    counts: pd.DataFrame, scale: pd.DataFrame, questions: pd.DataFrame
+) -> pd.DataFrame:
+    """Every question x every option with its count, percent and points."""
+    grid = pd.MultiIndex.from_product(
+        [questions["number"], scale["code"]], names=["question", "code"]
+    )
+    count = counts.set_index(["question", "code"])["count"].reindex(grid, fill_value=0)
+    rows = count.reset_index().merge(scale, on="code", how="left", validate="many_to_one")
+    rows["count"] = rows["count"].astype("int64")
+    counted_count = rows["count"].where(rows["counted"], 0)
+    denominator = counted_count.groupby(rows["question"]).transform("sum")
+    share = (rows["count"] / denominator.where(denominator > 0)).where(rows["counted"])
+    question_points = rows["question"].map(questions.set_index("number")["points"])
+    rows["percent"] = share * 100.0
+    rows["points"] = (share * question_points * rows["weight"]).where(rows["counted"], 0.0)
+    columns = ["question", "code", "label", "weight", "counted", "satisfied", "count"]
+    return rows[[*columns, "percent", "points"]]
+
+
+def _question_rows(options: pd.DataFrame, questions: pd.DataFrame) -> pd.DataFrame:
+    """One row per question: counted answers, all answers and score."""
+    grouped = options.assign(counted_count=options["count"].where(options["counted"], 0))
+    sums = grouped.groupby("question", sort=False).agg(
+        respondents=("counted_count", "sum"),
+        answers=("count", "sum"),
+        score=("points", "sum"),
+    )
+    result = questions.join(sums, on="number")
+    result["score"] = result["score"].where(result["respondents"] > 0)
+    return result[["number", "text", "points", "respondents", "answers", "score"]]
+
+
+def _total_rows(options: pd.DataFrame, scale: pd.DataFrame) -> pd.DataFrame:
+    """The 合计 row: counts and points of each option summed over the questions."""
+    sums = options.groupby("code", sort=False).agg(
+        count=("count", "sum"), points=("points", lambda p: p.sum(min_count=1))
+    )
+    totals = scale[["code", "label", "counted"]].join(sums, on="code")
+    counted_answers = int(totals.loc[totals["counted"], "count"].sum())
+    share = totals["count"] / (counted_answers or np.nan)
+    totals["percent"] = (share * 100.0).where(totals["counted"])
+    return totals[["code", "label", "counted", "count", "percent", "points"]]
+
+
+def _respondents(respondents: int | None, questions: pd.DataFrame) -> int:
+    most_answers = int(questions["answers"].max()) if len(questions) else 0
+    if respondents is None:
+        return most_answers
+    if isinstance(respondents, bool) or not float(respondents).is_integer() or respondents < 0:
+        raise ValueError(f"respondents must be a whole number >= 0, got {respondents!r}")
+    if respondents < most_answers:
+        raise ValueError(
+            f"respondents ({respondents}) is smaller than the {most_answers} answers "
+            "to one of the questions"
+        )
+    return int(respondents)
+
+
+def _final_score(questions: pd.DataFrame) -> float:
+    """Sum of the question scores, on 0..100 over the answered questions."""
+    answered = questions[questions["respondents"] > 0]
+    if answered.empty:
+        return float("nan")
+    total, most = float(answered["score"].sum()), float(answered["points"].sum())
+    return total if most == 100.0 else total * 100.0 / most
+
+
+def _satisfaction_rate(options: pd.DataFrame) -> float:
+    counted = options[options["counted"]]
+    answers = int(counted["count"].sum())
+    if answers == 0:
+        return float("nan")
+    return int(counted.loc[counted["satisfied"], "count"].sum()) * 100.0 / answers
