@@ -1,0 +1,65 @@
+"""Exact numbers for the indicator table: parsing to ``Decimal`` and rounding half up."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+Number = Decimal | int | float | str
+
+CENT = Decimal("0.01")
+HUNDRED = Decimal(100)
+
+
+def to_decimal(value: Number) -> Decimal:
+    """Convert a number to an exact ``Decimal``.
+
+    Floats go through ``str`` so that ``317.395`` stays ``317.395`` and does not
+    become its binary approximation. Booleans are refused: in YAML ``yes`` is a
+    boolean, never a number.
+
+    Parameters
+    ----------
+    value : Decimal, int, float or str
+        The number.
+
+    Returns
+    -------
+    Decimal
+        The exact value.
+
+    Raises
+    ------
+    ValueError
+        If the value is not a finite number.
+
+    Examples
+    --------
+    >>> to_decimal(317.395)
+    Decimal('317.395')
+    >>> to_decimal("1.5")
+    Decimal('1.5')
+    """
+    if isinstance(value, bool) or not isinstance(value, Decimal | int | float | str):
+        raise ValueError(f"not a number: {value!r}")
+    try:
+        result = Decimal(str(value).strip()) if not isinstance(value, Decimal) else value
+    except InvalidOperation:
+        raise ValueError(f"not a number: {value!r}") from None
+    if not result.is_finite():
+        raise ValueError(f"not a finite number: {value!r}")
+    return result
+
+
+def round_half_up(value: Decimal, places: int = 2) -> Decimal:
+    """Round half up (四舍五入) for presentation.
+
+    Sums are always taken from unrounded values; round only what is shown.
+
+    Examples
+    --------
+    >>> round_half_up(Decimal("1.005"))
+    Decimal('1.01')
+    >>> round_half_up(Decimal("95.2"))
+    Decimal('95.20')
+    """
+    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
