@@ -1,12 +1,15 @@
-"""Exact numbers for the indicator table: parsing to ``Decimal`` and rounding half up."""
+"""Exact numbers for the indicator table: parsing to ``Decimal``; rounding is shared."""
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
+
+from analysis.rounding import round_half_up
+
+__all__ = ["HUNDRED", "Number", "round_half_up", "to_decimal"]
 
 Number = Decimal | int | float | str
 
-CENT = Decimal("0.01")
 HUNDRED = Decimal(100)
 
 
@@ -48,18 +51,3 @@ def to_decimal(value: Number) -> Decimal:
     if not result.is_finite():
         raise ValueError(f"not a finite number: {value!r}")
     return result
-
-
-def round_half_up(value: Decimal, places: int = 2) -> Decimal:
-    """Round half up (四舍五入) for presentation.
-
-    Sums are always taken from unrounded values; round only what is shown.
-
-    Examples
-    --------
-    >>> round_half_up(Decimal("1.005"))
-    Decimal('1.01')
-    >>> round_half_up(Decimal("95.2"))
-    Decimal('95.20')
-    """
-    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)

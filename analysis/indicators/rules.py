@@ -48,13 +48,10 @@ def _measured(indicator: Indicator, comparators: str) -> tuple[Decimal, Target] 
         raise ValueError(f"rule {indicator.rule!r} needs a target")
     if target.comparator not in comparators:
         raise ValueError(
-            f"rule {indicator.rule!r} needs a target with one of {' '.join(comparators)}, "
-            f"got {str(target)!r}"
+            f"rule {indicator.rule!r} needs a target with one of {' '.join(comparators)}, got {str(target)!r}"
         )
     if indicator.actual.unit != target.unit:
-        raise ValueError(
-            f"actual unit {indicator.actual.unit!r} differs from target unit {target.unit!r}"
-        )
+        raise ValueError(f"actual unit {indicator.actual.unit!r} differs from target unit {target.unit!r}")
     return indicator.actual.value, target
 
 
@@ -151,9 +148,7 @@ def score_banded(indicator: Indicator) -> Decimal | None:
     band = find_band(indicator.bands, indicator.band)
     percent = band.high if indicator.percent is None else indicator.percent
     if not band.low <= percent <= band.high:
-        raise ValueError(
-            f"percent {percent} lies outside band {band.name!r} ({band.low}–{band.high})"
-        )
+        raise ValueError(f"percent {percent} lies outside band {band.name!r} ({band.low}–{band.high})")
     return indicator.points * percent / HUNDRED
 
 

@@ -77,8 +77,7 @@ def summary_table(table: IndicatorTable) -> pd.DataFrame:
        合计 100.00 95.20     4.80  95.20
     """
     rows: list[tuple[str, Decimal, Decimal, Decimal]] = [
-        (f"{node.id}{node.name}", node.points, _score(node), _deducted(node))
-        for node in table.levels
+        (f"{node.id}{node.name}", node.points, _score(node), _deducted(node)) for node in table.levels
     ]
     rows.append(("合计", table.points, table.score, table.deducted))
     return pd.DataFrame(

@@ -151,9 +151,7 @@ def _grades(reader: _Reader, raw: object, place: str) -> tuple[GradeBand, ...]:
     return tuple(grades)
 
 
-def _choice(
-    reader: _Reader, raw: Mapping[str, Any], key: str, place: str, choices: list[str]
-) -> str:
+def _choice(reader: _Reader, raw: Mapping[str, Any], key: str, place: str, choices: list[str]) -> str:
     value = reader.text(raw, key, place)
     if value not in choices:
         reader.fail(place, f"unknown {key} {value!r}; use one of {choices}")
@@ -171,9 +169,7 @@ def _leaf_inputs(reader: _Reader, raw: Mapping[str, Any], place: str, rule: str)
             "actual": None if actual is None else parse_measure(actual, unit),
             "band": reader.text(raw, "band", place) if "band" in raw else None,
             "percent": reader.number(raw, "percent", place) if "percent" in raw else None,
-            "bands": _bands(reader, raw["bands"], f"{place}.bands")
-            if "bands" in raw
-            else reader.bands,
+            "bands": _bands(reader, raw["bands"], f"{place}.bands") if "bands" in raw else reader.bands,
             "score": reader.number(raw, "score", place) if "score" in raw else None,
         }
     except IndicatorTableError:
@@ -294,9 +290,7 @@ def load_indicator_table(
     grades = _grades(reader, top["grades"], "grades") if "grades" in top else DEFAULT_GRADES
     levels = tuple(
         _node(reader, node, f"levels[{index}]", 1)
-        for index, node in enumerate(
-            reader.sequence(reader.require(top, "levels", "top level"), "levels")
-        )
+        for index, node in enumerate(reader.sequence(reader.require(top, "levels", "top level"), "levels"))
     )
     try:
         return IndicatorTable(
