@@ -1,0 +1,1 @@
+"""Questionnaires shipped with surveyapp, as data files (YAML)."""

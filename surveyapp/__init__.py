@@ -1,0 +1,53 @@
+"""surveyapp: satisfaction surveys for government performance evaluations."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from surveyapp.config import load_config
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+MIGRATIONS_DIR = PROJECT_ROOT / "migrations"
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Create and configure the application."""
+    instance_path = os.environ.get("SURVEYAPP_INSTANCE_PATH")
+    app = Flask(__name__, instance_path=instance_path, instance_relative_config=True)
+    app.config.from_mapping(load_config(Path(app.instance_path)))
+    if test_config:
+        app.config.from_mapping(test_config)
+
+    _init_extensions(app)
+    _register_blueprints(app)
+
+    from surveyapp import cli, web
+
+    web.init_app(app)
+    cli.init_app(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from surveyapp import database, i18n
+    from surveyapp.extensions import csrf, db, migrate
+
+    db.init_app(app)
+    database.init_app(app)
+    migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
+    csrf.init_app(app)
+    i18n.init_app(app)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from surveyapp.campaigns.views import bp as campaigns_bp
+    from surveyapp.errors import bp as errors_bp
+    from surveyapp.survey.views import bp as survey_bp
+
+    app.register_blueprint(errors_bp)
+    app.register_blueprint(survey_bp)
+    app.register_blueprint(campaigns_bp)

@@ -1,0 +1,1 @@
+"""Campaigns: creating them, their public addresses and QR codes."""

@@ -1,0 +1,284 @@
+"""The ``surveyapp`` command line: a Flask CLI group, so ``db``, ``routes`` and ``shell`` work too."""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import socket
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+from flask import Flask, current_app
+from flask.cli import FlaskGroup, with_appcontext
+from sqlalchemy import select
+
+from surveyapp.campaigns.qr import qr_png, qr_svg, qr_text
+from surveyapp.campaigns.services import create_campaign, find_campaign, public_url, response_count
+from surveyapp.extensions import db
+from surveyapp.models import Campaign, Questionnaire, QuestionnaireVersion
+from surveyapp.questionnaires.services import find_version, load_bundled, load_questionnaire_file
+from surveyapp.questionnaires.spec import QuestionnaireFileError
+
+F = TypeVar("F", bound=Callable[..., Any])
+DEMO_CAMPAIGN_NAME = "Demo campaign"
+
+
+def transactional(command: F) -> F:
+    """Run a command in one transaction: commit when it succeeds, roll back when it fails."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            result = command(*args, **kwargs)
+        except BaseException:
+            db.session.rollback()
+            raise
+        db.session.commit()
+        return result
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _upgrade_and_load() -> None:
+    from flask_migrate import upgrade
+
+    upgrade()
+    for version, created in load_bundled():
+        state = "loaded" if created else "already loaded"
+        click.echo(f"questionnaire {version.key} version {version.version}: {state}")
+
+
+@click.command("init")
+@with_appcontext
+@transactional
+def init_command() -> None:
+    """Apply the database migrations and load the bundled questionnaires (safe to run twice)."""
+    _upgrade_and_load()
+
+
+def _lan_address() -> str:
+    try:
+        return socket.gethostbyname(socket.gethostname())
+    except OSError:
+        return "127.0.0.1"
+
+
+def _ensure_demo_campaign() -> Campaign:
+    campaign = db.session.scalars(select(Campaign).order_by(Campaign.id)).first()
+    if campaign is not None:
+        return campaign
+    version = find_version("kunming-2022-pension-satisfaction")
+    if version is None:
+        raise click.ClickException("the bundled questionnaire is missing")
+    return create_campaign(version, DEMO_CAMPAIGN_NAME, target_responses=41, population_size=23186)
+
+
+@click.command("serve")
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on; 0.0.0.0 for phones on the same network.",
+)
+@click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64))
+@with_appcontext
+def serve_command(host: str, port: int, workers: int) -> None:
+    """Prepare the database, make a demo campaign if there is none, and serve the application."""
+    app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
+    if not app.config.get("BASE_URL"):
+        shown = _lan_address() if host in ("0.0.0.0", "::") else host
+        app.config["BASE_URL"] = f"http://{shown}:{port}"
+    try:
+        _upgrade_and_load()
+        campaign = _ensure_demo_campaign()
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise
+    url = public_url(campaign)
+    click.echo(qr_text(url))
+    click.echo(f"Survey “{campaign.name}”: {url}")
+    click.echo(f"QR poster: {app.config['BASE_URL']}/campaigns/{campaign.slug}/poster")
+    db.session.remove()
+    db.engine.dispose()  # workers fork next: none may inherit an open connection
+    from surveyapp.server import run
+
+    run(app, host=host, port=port, workers=workers)
+
+
+@click.group("questionnaire")
+def questionnaire_group() -> None:
+    """Load and list questionnaires."""
+
+
+@questionnaire_group.command("load")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@with_appcontext
+@transactional
+def questionnaire_load(path: Path) -> None:
+    """Check and store a questionnaire file (YAML)."""
+    try:
+        version, created = load_questionnaire_file(path)
+    except QuestionnaireFileError as error:
+        raise click.ClickException(str(error)) from error
+    state = "loaded" if created else "already loaded, nothing changed"
+    click.echo(f"{version.key} version {version.version}: {state}")
+
+
+@questionnaire_group.command("list")
+@with_appcontext
+def questionnaire_list() -> None:
+    """List stored questionnaires and their versions."""
+    rows = db.session.execute(
+        select(Questionnaire.key, QuestionnaireVersion.version, QuestionnaireVersion.title)
+        .join(QuestionnaireVersion)
+        .order_by(Questionnaire.key, QuestionnaireVersion.version)
+    ).all()
+    for key, version, title in rows:
+        click.echo(f"{key}\tv{version}\t{title}")
+
+
+@click.group("campaign")
+def campaign_group() -> None:
+    """Create and inspect campaigns."""
+
+
+def _campaign_or_fail(slug: str) -> Campaign:
+    campaign = find_campaign(slug)
+    if campaign is None:
+        raise click.ClickException(f"no campaign with slug '{slug}'")
+    return campaign
+
+
+@campaign_group.command("create")
+@click.option("--questionnaire", "key", required=True, help="Questionnaire id.")
+@click.option("--version", type=click.IntRange(min=1), help="Questionnaire version (default: latest).")
+@click.option("--name", required=True)
+@click.option("--target", type=click.IntRange(min=1), help="Target number of responses.")
+@click.option("--population", type=click.IntRange(min=1), help="Number of people the sample is drawn from.")
+@with_appcontext
+@transactional
+def campaign_create(
+    key: str, version: int | None, name: str, target: int | None, population: int | None
+) -> None:
+    """Start a campaign; the last line printed is its public address."""
+    found = find_version(key, version)
+    if found is None:
+        raise click.ClickException(f"no questionnaire '{key}'" + (f" version {version}" if version else ""))
+    try:
+        campaign = create_campaign(found, name, target_responses=target, population_size=population)
+    except ValueError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"campaign “{campaign.name}” on {key} version {found.version}")
+    click.echo(public_url(campaign))
+
+
+def campaign_summary(campaign: Campaign) -> dict[str, Any]:
+    """The campaign as the ``campaign show --json`` contract describes it."""
+    version = campaign.questionnaire_version
+    return {
+        "slug": campaign.slug,
+        "name": campaign.name,
+        "questionnaire": version.key,
+        "version": version.version,
+        "status": campaign.status,
+        "responses": response_count(campaign),
+        "target": campaign.target_responses,
+        "population": campaign.population_size,
+        "url": public_url(campaign),
+        "created_at": campaign.created_at.isoformat(),
+    }
+
+
+@campaign_group.command("show")
+@click.argument("slug")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON object.")
+@with_appcontext
+def campaign_show(slug: str, as_json: bool) -> None:
+    """Show a campaign and its number of responses."""
+    summary = campaign_summary(_campaign_or_fail(slug))
+    if as_json:
+        click.echo(json.dumps(summary, ensure_ascii=False))
+        return
+    for key, value in summary.items():
+        click.echo(f"{key}: {value}")
+
+
+@campaign_group.command("list")
+@with_appcontext
+def campaign_list() -> None:
+    """List campaigns."""
+    for campaign in db.session.scalars(select(Campaign).order_by(Campaign.id)):
+        click.echo(f"{campaign.slug}\t{campaign.status}\t{campaign.name}")
+
+
+@campaign_group.command("close")
+@click.argument("slug")
+@with_appcontext
+@transactional
+def campaign_close(slug: str) -> None:
+    """Stop accepting responses."""
+    campaign = _campaign_or_fail(slug)
+    if campaign.status == "closed":
+        raise click.ClickException(f"campaign '{slug}' is already closed")
+    campaign.close()
+    click.echo(f"campaign {slug} closed")
+
+
+@campaign_group.command("open")
+@click.argument("slug")
+@with_appcontext
+@transactional
+def campaign_open(slug: str) -> None:
+    """Accept responses again."""
+    campaign = _campaign_or_fail(slug)
+    if campaign.status == "open":
+        raise click.ClickException(f"campaign '{slug}' is already open")
+    campaign.reopen()
+    click.echo(f"campaign {slug} open")
+
+
+@campaign_group.command("qr")
+@click.argument("slug")
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    help="File to write: .svg or .png.",
+)
+@with_appcontext
+def campaign_qr(slug: str, output: Path) -> None:
+    """Write the campaign's QR code to a file."""
+    url = public_url(_campaign_or_fail(slug))
+    makers = {".svg": qr_svg, ".png": qr_png}
+    maker = makers.get(output.suffix.lower())
+    if maker is None:
+        raise click.ClickException("the output file must end in .svg or .png")
+    output.write_bytes(maker(url))
+    click.echo(f"{output}: QR code of {url}")
+
+
+COMMANDS: list[click.Command] = [init_command, serve_command, questionnaire_group, campaign_group]
+
+
+def init_app(app: Flask) -> None:
+    """Register the commands on the app, so ``flask --app surveyapp`` has them too."""
+    for command in COMMANDS:
+        app.cli.add_command(command)
+
+
+def main() -> None:
+    """Entry point of the ``surveyapp`` console script."""
+    from surveyapp import create_app
+
+    os.environ.setdefault("FLASK_RUN_FROM_CLI", "false")
+    FlaskGroup(
+        create_app=create_app,
+        help="surveyapp: satisfaction surveys for performance evaluations.",
+        load_dotenv=False,
+    )(prog_name="surveyapp")

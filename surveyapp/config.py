@@ -1,0 +1,54 @@
+"""Configuration read from the environment, with safe defaults for a single machine."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+ENV_PREFIX = "SURVEYAPP_"
+
+
+def _secret_key(instance_path: Path) -> str:
+    """Read the secret key from the environment, or from a file made on first start."""
+    from_env = os.environ.get(f"{ENV_PREFIX}SECRET_KEY")
+    if from_env:
+        return from_env
+    key_file = instance_path / "secret_key"
+    if key_file.exists():
+        return key_file.read_text(encoding="ascii").strip()
+    key = secrets.token_urlsafe(48)
+    # Create with owner-only permissions, and never overwrite one another worker made first.
+    try:
+        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return key_file.read_text(encoding="ascii").strip()
+    with os.fdopen(fd, "w", encoding="ascii") as handle:
+        handle.write(key)
+    return key
+
+
+def load_config(instance_path: Path) -> dict[str, Any]:
+    """Build the Flask configuration from ``SURVEYAPP_*`` environment variables."""
+    instance_path.mkdir(parents=True, exist_ok=True)
+    default_db = f"sqlite:///{instance_path / 'surveyapp.sqlite3'}"
+    env = os.environ.get
+    return {
+        "SECRET_KEY": _secret_key(instance_path),
+        "SQLALCHEMY_DATABASE_URI": env(f"{ENV_PREFIX}DATABASE_URL", default_db),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "BASE_URL": env(f"{ENV_PREFIX}BASE_URL", "").rstrip("/") or None,
+        "REDIS_URL": env(f"{ENV_PREFIX}REDIS_URL") or None,
+        # A beneficiary may take a long time on a slow phone: the token lives as long as the session.
+        "WTF_CSRF_TIME_LIMIT": None,
+        "WTF_CSRF_SSL_STRICT": False,
+        "BABEL_DEFAULT_LOCALE": "zh_Hans_CN",
+        "BABEL_DEFAULT_TIMEZONE": env(f"{ENV_PREFIX}TIMEZONE", "Asia/Shanghai"),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": env(f"{ENV_PREFIX}SECURE_COOKIES", "").lower() in {"1", "true"},
+        "PERMANENT_SESSION_LIFETIME": 60 * 60 * 12,
+        "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
+        "LANGUAGES": ("zh_Hans_CN", "en"),
+    }

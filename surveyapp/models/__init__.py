@@ -1,0 +1,34 @@
+"""The data model. Every model is importable from here."""
+
+from surveyapp.models.accounts import ROLES, User
+from surveyapp.models.areas import AREA_LEVELS, Area
+from surveyapp.models.base import Base, utcnow
+from surveyapp.models.campaigns import Campaign, CampaignStateError, WeightScheme, WeightSchemeEntry
+from surveyapp.models.questionnaires import (
+    Question,
+    Questionnaire,
+    QuestionnaireVersion,
+    ScaleOption,
+)
+from surveyapp.models.responses import CHANNELS, MODES, Answer, Response
+
+__all__ = [
+    "AREA_LEVELS",
+    "CHANNELS",
+    "MODES",
+    "ROLES",
+    "Answer",
+    "Area",
+    "Base",
+    "Campaign",
+    "CampaignStateError",
+    "Question",
+    "Questionnaire",
+    "QuestionnaireVersion",
+    "Response",
+    "ScaleOption",
+    "User",
+    "WeightScheme",
+    "WeightSchemeEntry",
+    "utcnow",
+]

@@ -1,0 +1,46 @@
+"""Staff accounts: administrators, evaluators and field staff."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from surveyapp.models.areas import Area
+from surveyapp.models.base import Base, UTCDateTime, utcnow
+
+ROLES = ("admin", "evaluator", "field_staff")
+
+
+class User(UserMixin, Base):
+    """A staff member who signs in; respondents never have accounts."""
+
+    __tablename__ = "user_account"
+    __table_args__ = (CheckConstraint("role IN ('admin', 'evaluator', 'field_staff')", name="role_known"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: the sign-in name
+    username: Mapped[str] = mapped_column(String(64), unique=True, nullable=False)
+    #: the name shown in pages and the audit log
+    display_name: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    #: a memory-hard password hash (argon2id)
+    password_hash: Mapped[str] = mapped_column(String(255), nullable=False)
+    #: admin, evaluator or field_staff
+    role: Mapped[str] = mapped_column(String(16), nullable=False)
+    #: the area the user is bound to; None means every area
+    area_id: Mapped[int | None] = mapped_column(ForeignKey("area.id", ondelete="RESTRICT"), nullable=True)
+    #: False once the account is disabled; disabled accounts cannot sign in
+    active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
+    #: when the account was made
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    #: the last successful sign-in
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+    area: Mapped[Area | None] = relationship()
+
+    @property
+    def is_active(self) -> bool:
+        """Flask-Login refuses sessions of disabled accounts."""
+        return self.active

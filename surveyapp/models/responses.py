@@ -1,0 +1,87 @@
+"""Responses and their answers."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from surveyapp.models.base import Base, UTCDateTime, utcnow
+
+# SQLite only auto-increments an INTEGER PRIMARY KEY; PostgreSQL needs 64 bits at scale.
+BigId = BigInteger().with_variant(Integer, "sqlite")
+
+CHANNELS = ("qr", "interview", "paper", "import")
+MODES = ("self", "read_aloud", "proxy")
+
+
+class Response(Base):
+    """One respondent's completed questionnaire, stored exactly once per submission id."""
+
+    __tablename__ = "response"
+    __table_args__ = (
+        UniqueConstraint("campaign_id", "submission_id"),
+        CheckConstraint("channel IN ('qr', 'interview', 'paper', 'import')", name="channel_known"),
+        CheckConstraint("mode IS NULL OR mode IN ('self', 'read_aloud', 'proxy')", name="mode_known"),
+        Index("ix_response_campaign_submitted", "campaign_id", "submitted_at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    #: the campaign answered
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id", ondelete="RESTRICT"), nullable=False)
+    #: the exact questionnaire version that was asked
+    questionnaire_version_id: Mapped[int] = mapped_column(
+        ForeignKey("questionnaire_version.id", ondelete="RESTRICT"), nullable=False
+    )
+    #: made by the client once per filled-in form; a repeat of it is the same response
+    submission_id: Mapped[str] = mapped_column(String(64), nullable=False)
+    #: qr, interview, paper or import
+    channel: Mapped[str] = mapped_column(String(16), nullable=False)
+    #: for interviews: self, read_aloud or proxy
+    mode: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    #: the area the respondent lives in, when known
+    area_id: Mapped[int | None] = mapped_column(
+        ForeignKey("area.id", ondelete="RESTRICT"), nullable=True, index=True
+    )
+    #: when the respondent finished (for offline and paper entries, the time on the device or paper)
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    #: when the server stored it
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    #: the staff member who entered it; None for respondents answering themselves
+    entered_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="RESTRICT"), nullable=True, index=True
+    )
+
+    answers: Mapped[list[Answer]] = relationship(back_populates="response", cascade="all, delete-orphan")
+
+
+class Answer(Base):
+    """The option a response chose for one question."""
+
+    __tablename__ = "answer"
+    __table_args__ = (
+        UniqueConstraint("response_id", "question_id"),
+        # Scoring counts answers per (question, option) of a campaign: this index covers it.
+        Index("ix_answer_campaign_question_option", "campaign_id", "question_id", "option_id"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    #: the response this answer is part of
+    response_id: Mapped[int] = mapped_column(ForeignKey("response.id", ondelete="CASCADE"), nullable=False)
+    #: the response's campaign, repeated so counting needs no join
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id", ondelete="RESTRICT"), nullable=False)
+    #: the question answered
+    question_id: Mapped[int] = mapped_column(ForeignKey("question.id", ondelete="RESTRICT"), nullable=False)
+    #: the option chosen
+    option_id: Mapped[int] = mapped_column(ForeignKey("scale_option.id", ondelete="RESTRICT"), nullable=False)
+
+    response: Mapped[Response] = relationship(back_populates="answers")

@@ -1,0 +1,1 @@
+"""Questionnaires as data: reading and checking files, storing versions, the question types."""

@@ -1,0 +1,98 @@
+"""Store questionnaire versions. Services flush; the caller commits."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import select
+
+from surveyapp.extensions import db
+from surveyapp.models import Question, Questionnaire, QuestionnaireVersion, ScaleOption
+from surveyapp.questionnaires.spec import (
+    QuestionnaireFileError,
+    QuestionnaireSpec,
+    read_questionnaire_file,
+)
+
+BUNDLED_DIR = Path(__file__).resolve().parents[2] / "questionnaires"
+
+
+def find_version(key: str, version: int | None = None) -> QuestionnaireVersion | None:
+    """The given version of a questionnaire, or its latest when ``version`` is None."""
+    query = (
+        select(QuestionnaireVersion)
+        .join(Questionnaire)
+        .where(Questionnaire.key == key)
+        .order_by(QuestionnaireVersion.version.desc())
+    )
+    if version is not None:
+        query = query.where(QuestionnaireVersion.version == version)
+    return db.session.scalars(query.limit(1)).first()
+
+
+def store_questionnaire(spec: QuestionnaireSpec, source: str) -> tuple[QuestionnaireVersion, bool]:
+    """Store a version; return it and whether it is new.
+
+    Storing the same content again changes nothing. Different content under a version number
+    that is already stored is refused: a changed questionnaire needs a new version number,
+    because answers belong to the exact version that was asked.
+    """
+    existing = find_version(spec.key, spec.version)
+    content_hash = spec.content_hash()
+    if existing is not None:
+        if existing.content_hash != content_hash:
+            raise QuestionnaireFileError(
+                source,
+                [
+                    (
+                        "version",
+                        f"version {spec.version} of '{spec.key}' is already loaded with different content; "
+                        "give the changed questionnaire a new version number",
+                    )
+                ],
+            )
+        return existing, False
+    questionnaire = db.session.scalars(
+        select(Questionnaire).where(Questionnaire.key == spec.key)
+    ).first() or Questionnaire(key=spec.key)
+    version = QuestionnaireVersion(
+        questionnaire=questionnaire,
+        version=spec.version,
+        title=spec.title,
+        language=spec.language,
+        introduction=spec.introduction,
+        content_hash=content_hash,
+        scale=[
+            ScaleOption(
+                position=i,
+                code=o.code,
+                label=o.label,
+                weight=o.weight,
+                counted=o.counted,
+                satisfied=o.satisfied,
+            )
+            for i, o in enumerate(spec.scale)
+        ],
+        questions=[
+            Question(number=q.number, type=q.type, text=q.text, points=q.points, required=q.required)
+            for q in spec.questions
+        ],
+    )
+    db.session.add(version)
+    db.session.flush()
+    return version, True
+
+
+def load_questionnaire_file(path: Path) -> tuple[QuestionnaireVersion, bool]:
+    """Read, check and store one file (flushes, does not commit)."""
+    return store_questionnaire(read_questionnaire_file(path), str(path))
+
+
+def bundled_files() -> list[Path]:
+    """The questionnaire files shipped with the application."""
+    return sorted(BUNDLED_DIR.glob("*.yaml"))
+
+
+def load_bundled() -> list[tuple[QuestionnaireVersion, bool]]:
+    """Store every bundled questionnaire; already stored ones are left as they are."""
+    return [load_questionnaire_file(path) for path in bundled_files()]

@@ -1,0 +1,1 @@
+"""The public form that respondents answer."""
