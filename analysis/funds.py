@@ -141,7 +141,8 @@ def read_funds_sheet(path: str | Path) -> pd.DataFrame:
 
     Examples
     --------
-    >>> sheet = read_funds_sheet("indicator_tables/kunming-2022-funds.csv")
+    >>> from importlib.resources import files
+    >>> sheet = read_funds_sheet(str(files("indicator_tables") / "kunming-2022-funds.csv"))
     >>> sheet.loc[sheet["county"] == "晋宁区", "funds"].item()
     Decimal('13.075')
     """
@@ -159,7 +160,9 @@ def funds_totals(sheet: pd.DataFrame) -> FundsTotals:
 
     Examples
     --------
-    >>> totals = funds_totals(read_funds_sheet("indicator_tables/kunming-2022-funds.csv"))
+    >>> from importlib.resources import files
+    >>> sheet = read_funds_sheet(str(files("indicator_tables") / "kunming-2022-funds.csv"))
+    >>> totals = funds_totals(sheet)
     >>> totals.funds, totals.people
     (Decimal('317.395'), 23186)
     """

@@ -1,7 +1,7 @@
 """The evaluation indicator table (绩效评价指标体系): model, scoring rules, templates, grades.
 
->>> from analysis.indicators import load_indicator_table, summary_table
->>> table = load_indicator_table("indicator_tables/kunming-2022-pension-subsidy.yaml")
+>>> from analysis.indicators import bundled_template, load_indicator_table, summary_table
+>>> table = load_indicator_table(bundled_template("kunming-2022-pension-subsidy"))
 >>> print(summary_table(table).loc[3, ["item", "score"]].to_list(), table.grade)
 ['合计', Decimal('95.20')] 优
 """
@@ -39,7 +39,11 @@ from analysis.indicators.summary import (
     flat_table,
     summary_table,
 )
-from analysis.indicators.templates import IndicatorTableError, load_indicator_table
+from analysis.indicators.templates import (
+    IndicatorTableError,
+    bundled_template,
+    load_indicator_table,
+)
 
 __all__ = [
     "DEFAULT_BANDS",
@@ -60,6 +64,7 @@ __all__ = [
     "Node",
     "Target",
     "as_dict",
+    "bundled_template",
     "check_grades",
     "flat_table",
     "grade_for",

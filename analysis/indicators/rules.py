@@ -206,8 +206,8 @@ def score_table(table: IndicatorTable) -> IndicatorTable:
 
     Examples
     --------
-    >>> from analysis.indicators.templates import load_indicator_table
-    >>> table = load_indicator_table("indicator_tables/kunming-2022-pension-subsidy.yaml")
+    >>> from analysis.indicators.templates import bundled_template, load_indicator_table
+    >>> table = load_indicator_table(bundled_template("kunming-2022-pension-subsidy"))
     >>> score_table(table).score == table.score
     True
     """
@@ -270,8 +270,8 @@ def set_actual(
 
     Examples
     --------
-    >>> from analysis.indicators.templates import load_indicator_table
-    >>> table = load_indicator_table("indicator_tables/kunming-2022-pension-subsidy.yaml")
+    >>> from analysis.indicators.templates import bundled_template, load_indicator_table
+    >>> table = load_indicator_table(bundled_template("kunming-2022-pension-subsidy"))
     >>> lower = set_actual(table, "C.3.1.1", 72, evidence="调查批次 2023")
     >>> lower.find("C.3.1.1").score
     Decimal('9')

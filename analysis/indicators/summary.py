@@ -67,8 +67,8 @@ def summary_table(table: IndicatorTable) -> pd.DataFrame:
 
     Examples
     --------
-    >>> from analysis.indicators.templates import load_indicator_table
-    >>> table = load_indicator_table("indicator_tables/kunming-2022-pension-subsidy.yaml")
+    >>> from analysis.indicators.templates import bundled_template, load_indicator_table
+    >>> table = load_indicator_table(bundled_template("kunming-2022-pension-subsidy"))
     >>> print(summary_table(table).to_string(index=False))
      item points score deducted   rate
     A项目决策  20.00 20.00     0.00 100.00
@@ -145,8 +145,8 @@ def flat_table(table: IndicatorTable) -> pd.DataFrame:
 
     Examples
     --------
-    >>> from analysis.indicators.templates import load_indicator_table
-    >>> table = load_indicator_table("indicator_tables/kunming-2022-pension-subsidy.yaml")
+    >>> from analysis.indicators.templates import bundled_template, load_indicator_table
+    >>> table = load_indicator_table(bundled_template("kunming-2022-pension-subsidy"))
     >>> row = flat_table(table).set_index("id").loc["C.1.1.1"]
     >>> row["level4"], row["target"], row["actual"], row["score"]
     ('补助人数', '≥ 20000 人', '23186 人', Decimal('10.00'))
@@ -199,8 +199,8 @@ def as_dict(table: IndicatorTable) -> dict[str, Any]:
 
     Examples
     --------
-    >>> from analysis.indicators.templates import load_indicator_table
-    >>> table = load_indicator_table("indicator_tables/kunming-2022-pension-subsidy.yaml")
+    >>> from analysis.indicators.templates import bundled_template, load_indicator_table
+    >>> table = load_indicator_table(bundled_template("kunming-2022-pension-subsidy"))
     >>> data = as_dict(table)
     >>> data["total"], data["grade"], [level["score"] for level in data["levels"]]
     (95.2, '优', [20.0, 18.2, 57.0])

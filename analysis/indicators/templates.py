@@ -35,6 +35,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from importlib.resources import files
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -68,6 +69,31 @@ RULE_KEYS = {
     "banded": frozenset({"band", "percent", "bands"}),
     "manual": frozenset({"score"}),
 }
+
+
+#: The package whose directory holds the shipped templates.
+TEMPLATES_PACKAGE = "indicator_tables"
+
+
+def bundled_template(name: str) -> Path:
+    """The path of a shipped template, e.g. ``bundled_template("national-framework")``.
+
+    Raises
+    ------
+    ValueError
+        If the name is not a template id or no such template is shipped.
+
+    Examples
+    --------
+    >>> bundled_template("national-framework").name
+    'national-framework.yaml'
+    """
+    if not TABLE_ID.match(name):
+        raise ValueError(f"bad template name {name!r}")
+    path = Path(str(files(TEMPLATES_PACKAGE).joinpath(f"{name}.yaml")))
+    if not path.is_file():
+        raise ValueError(f"no shipped template called {name!r}")
+    return path
 
 
 class IndicatorTableError(ValueError):
@@ -266,7 +292,7 @@ def load_indicator_table(
 
     Examples
     --------
-    >>> table = load_indicator_table("indicator_tables/kunming-2022-pension-subsidy.yaml")
+    >>> table = load_indicator_table(bundled_template("kunming-2022-pension-subsidy"))
     >>> print(table.score, table.grade)
     95.2 优
     >>> load_indicator_table({"id": "x", "version": 1, "title": "t", "levels": []}, "demo")
