@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from flask_babel import lazy_gettext as _l
-from wtforms import Field, RadioField
+from wtforms import Field, RadioField, SelectChoice
 from wtforms.validators import InputRequired, Optional
 
 
@@ -47,7 +47,7 @@ def _scale_field(question: AskedQuestion, scale: Sequence[ScaleChoice]) -> Field
     )
     return RadioField(
         label=question.text,
-        choices=[(option.code, option.label) for option in scale],
+        choices=[SelectChoice(option.code, option.label) for option in scale],
         validators=validators,
     )
 

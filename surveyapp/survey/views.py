@@ -19,7 +19,7 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response as BaseResponse
 
 from surveyapp.campaigns.services import find_campaign
-from surveyapp.extensions import db
+from surveyapp.extensions import csrf, db
 from surveyapp.i18n import LANGUAGE_COOKIE
 from surveyapp.models import Campaign
 from surveyapp.survey.forms import response_form_class
@@ -79,6 +79,7 @@ def form(slug: str) -> str | tuple[str, int]:
 
 
 @bp.post("/s/<slug>")
+@csrf.exempt  # checked by the form itself, so an expired token keeps the answers on the page
 def submit(slug: str) -> BaseResponse | tuple[str, int]:
     """Store the answers once, then show the thank-you page."""
     campaign = _campaign_or_404(slug)

@@ -1,0 +1,122 @@
+"""Shared fixtures: an app on a fresh database per test, SQLite by default.
+
+Set ``SURVEYAPP_TEST_DATABASE_URL`` (e.g. ``postgresql+psycopg://127.0.0.1:5432/test``) to run the
+same tests on PostgreSQL; each pytest-xdist worker then gets a schema of its own.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient, FlaskCliRunner
+from sqlalchemy import create_engine, text
+
+from surveyapp import create_app
+from surveyapp.extensions import db
+from surveyapp.models import Base, Campaign, QuestionnaireVersion
+
+PG_URL = os.environ.get("SURVEYAPP_TEST_DATABASE_URL")
+
+
+def _worker() -> str:
+    return os.environ.get("PYTEST_XDIST_WORKER", "main")
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """One database per test session and worker: a schema on PostgreSQL, a file on SQLite."""
+    if not PG_URL:
+        yield ""  # each test makes its own SQLite file
+        return
+    schema = f"test_{_worker()}"
+    engine = create_engine(PG_URL)
+    with engine.begin() as connection:
+        connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    sep = "&" if "?" in PG_URL else "?"
+    yield f"{PG_URL}{sep}options=-csearch_path%3D{schema}"
+    with engine.begin() as connection:
+        connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+    engine.dispose()
+
+
+def make_app(tmp_path: Path, database_url: str, **config: Any) -> Flask:
+    """An application configured for tests, on the given database (or a new SQLite file)."""
+    os.environ["SURVEYAPP_INSTANCE_PATH"] = str(tmp_path / "instance")
+    url = database_url or f"sqlite:///{tmp_path / 'test.sqlite3'}"
+    settings = {"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "test-secret", **config}
+    return create_app(settings)
+
+
+@pytest.fixture
+def app(tmp_path: Path, database_url: str) -> Iterator[Flask]:
+    """The application on an empty, freshly created schema."""
+    application = make_app(tmp_path, database_url)
+    with application.app_context():
+        if database_url:
+            Base.metadata.drop_all(db.engine)
+        Base.metadata.create_all(db.engine)
+        db.session.remove()
+    yield application
+    with application.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    """A test client (cookies kept between requests)."""
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask) -> FlaskCliRunner:
+    """Runs ``surveyapp`` commands against the test app."""
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def questionnaire(app: Flask) -> QuestionnaireVersion:
+    """The bundled questionnaire of the source report, loaded."""
+    from surveyapp.questionnaires.services import find_version, load_bundled
+
+    with app.app_context():
+        load_bundled()
+        db.session.commit()
+        version = find_version("kunming-2022-pension-satisfaction")
+        assert version is not None
+        return version
+
+
+@pytest.fixture
+def campaign(app: Flask, questionnaire: QuestionnaireVersion) -> Campaign:
+    """An open campaign on the bundled questionnaire."""
+    from surveyapp.campaigns.services import create_campaign
+    from surveyapp.questionnaires.services import find_version
+
+    with app.app_context():
+        version = find_version("kunming-2022-pension-satisfaction")
+        assert version is not None
+        made = create_campaign(
+            version, "2022 satisfaction survey", target_responses=41, population_size=23186
+        )
+        db.session.commit()
+        db.session.refresh(made)
+        db.session.expunge(made)
+        return made
+
+
+CSRF_INPUT = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
+
+
+def csrf_token(html: str) -> str:
+    """The CSRF token embedded in a page."""
+    match = CSRF_INPUT.search(html)
+    assert match, "no CSRF token in the page"
+    return match.group(1) or match.group(2)
