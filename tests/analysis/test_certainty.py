@@ -123,7 +123,7 @@ def test_everyone_satisfied_gives_a_sensible_wilson_interval():
 
 @pytest.mark.parametrize(
     ("successes", "n", "low", "high"),
-    # Newcombe (1998), Statistics in Medicine 17:857-872, table I, Wilson score method.
+    # Newcombe (1998), Statistics in Medicine 17:857-872, worked examples, Wilson score method.
     [(81, 263, 25.53, 36.62), (15, 148, 6.24, 16.05), (0, 20, 0.0, 16.11), (1, 29, 0.61, 17.18)],
 )
 def test_wilson_interval_matches_published_examples(successes, n, low, high):
