@@ -20,8 +20,10 @@ MAX_LEVELS = 4
 TABLE_POINTS = HUNDRED
 COMPARATORS = ("≥", "≤", "=", ">", "<")
 _COMPARATOR_ALIASES = {">=": "≥", "<=": "≤", "＝": "=", "==": "=", "＞": ">", "＜": "<"}
-_TARGET = re.compile(r"^\s*(≥|≤|>=|<=|==|=|＝|>|<|＞|＜)\s*(\d+(?:\.\d+)?)\s*(.*?)\s*$")
-_MEASURE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(.*?)\s*$")
+# A unit never starts with a digit, sign or separator, so "2,000" is refused, not read as 2.
+_UNIT = r"([^\d\s.,+-].*?)?"
+_TARGET = re.compile(r"^\s*(≥|≤|>=|<=|==|=|＝|>|<|＞|＜)\s*(\d+(?:\.\d+)?)\s*" + _UNIT + r"\s*$")
+_MEASURE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*" + _UNIT + r"\s*$")
 
 
 class IndicatorType(StrEnum):
@@ -110,7 +112,7 @@ def parse_target(text: str) -> Target:
     if match is None:
         raise ValueError(f"bad target text {text!r}; write e.g. '≥ 20000 人' or '= 100%'")
     comparator, number, unit = match.groups()
-    return Target(_COMPARATOR_ALIASES.get(comparator, comparator), Decimal(number), unit)
+    return Target(_COMPARATOR_ALIASES.get(comparator, comparator), Decimal(number), unit or "")
 
 
 def parse_measure(value: Decimal | int | float | str, unit: str | None = None) -> Measure:
