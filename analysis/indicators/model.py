@@ -147,7 +147,8 @@ def parse_measure(value: Decimal | int | float | str, unit: str | None = None) -
             raise ValueError(f"bad actual value {value!r}; write e.g. '23186 人'")
         number, text_unit = match.groups()
         if unit is not None and text_unit and text_unit != unit:
-            raise ValueError(f"actual value {value!r} is not in {unit!r}")
+            expected = repr(unit) if unit else "no unit"
+            raise ValueError(f"actual value {value!r} has unit {text_unit!r}, expected {expected}")
         return Measure(Decimal(number), text_unit or unit or "")
     number_value = to_decimal(value)
     if number_value < 0:

@@ -131,8 +131,9 @@ class _Reader:
         return str(value).strip()
 
     def number(self, raw: Mapping[str, Any], key: str, place: str) -> Any:
+        value = self.require(raw, key, place)
         try:
-            return to_decimal(self.require(raw, key, place))
+            return to_decimal(value)
         except ValueError as error:
             self.fail(place, f"{key!r}: {error}")
 

@@ -273,5 +273,5 @@ def test_set_actual_refuses_what_it_cannot_score(kunming: IndicatorTable) -> Non
         set_actual(kunming, "B.2.2.2", 1)
     with pytest.raises(ValueError, match="not an indicator"):
         set_actual(kunming, "C.3", 1)
-    with pytest.raises(ValueError, match="not in '%'"):
+    with pytest.raises(ValueError, match="has unit '人', expected '%'"):
         set_actual(kunming, "C.3.1.1", "98 人")
