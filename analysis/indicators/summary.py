@@ -159,6 +159,12 @@ def _number(value: Decimal | None) -> float | None:
     return None if value is None else float(round_half_up(value))
 
 
+def _unit(leaf: Indicator) -> str | None:
+    if leaf.target is not None:
+        return leaf.target.unit
+    return None if leaf.actual is None else leaf.actual.unit
+
+
 def _node_dict(node: Node) -> dict[str, Any]:
     score = node.score
     result: dict[str, Any] = {
@@ -177,7 +183,7 @@ def _node_dict(node: Node) -> dict[str, Any]:
         type=node.type.value,
         target=None if node.target is None else str(node.target),
         actual=None if node.actual is None else float(node.actual.value),
-        unit=node.target.unit if node.target is not None else None,
+        unit=_unit(node),
         rule=node.rule,
         band=node.band,
         percent=_number(node.percent),
