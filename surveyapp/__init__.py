@@ -34,16 +34,20 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
 def _init_extensions(app: Flask) -> None:
     from surveyapp import database, i18n
-    from surveyapp.extensions import csrf, db, migrate
+    from surveyapp.accounts.views import init_app as init_accounts
+    from surveyapp.extensions import csrf, db, login_manager, migrate
 
     db.init_app(app)
     database.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
     csrf.init_app(app)
     i18n.init_app(app)
+    login_manager.init_app(app)
+    init_accounts()
 
 
 def _register_blueprints(app: Flask) -> None:
+    from surveyapp.accounts.views import bp as accounts_bp
     from surveyapp.campaigns.views import bp as campaigns_bp
     from surveyapp.errors import bp as errors_bp
     from surveyapp.survey.views import bp as survey_bp
@@ -51,3 +55,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(errors_bp)
     app.register_blueprint(survey_bp)
     app.register_blueprint(campaigns_bp)
+    app.register_blueprint(accounts_bp)

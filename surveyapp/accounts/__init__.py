@@ -1,0 +1,1 @@
+"""Staff accounts: signing in and out, roles, and what each role may see."""
