@@ -34,7 +34,7 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     if not PG_URL:
         yield ""  # each test makes its own SQLite file
         return
-    schema = f"test_{_worker()}"
+    schema = f"test_{_worker()}_{os.getpid()}"
     engine = create_engine(PG_URL)
     with engine.begin() as connection:
         connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))

@@ -31,3 +31,39 @@ def role_required(*roles: str) -> Callable[[F], F]:
         return wrapper  # type: ignore[return-value]
 
     return decorator
+
+
+def reaches_area(user: Any, area_id: int | None) -> bool:
+    """Whether ``user`` may see data of the area ``area_id`` (None: the whole city).
+
+    A user bound to no area reaches everything; a user bound to an area reaches it and the
+    areas below it, and nothing city-wide.
+    """
+    from surveyapp.extensions import db
+    from surveyapp.models import Area
+
+    if user.area_id is None:
+        return True
+    current = db.session.get(Area, area_id) if area_id is not None else None
+    while current is not None:
+        if current.id == user.area_id:
+            return True
+        current = current.parent
+    return False
+
+
+def campaign_or_404(slug: str) -> Any:
+    """The campaign with this slug if the signed-in user reaches its area; 404 otherwise.
+
+    Another county's campaign answers 404, exactly like one that does not exist.
+    """
+    from surveyapp.campaigns.services import find_campaign
+
+    campaign = find_campaign(slug)
+    if (
+        campaign is None
+        or not current_user.is_authenticated
+        or not reaches_area(current_user, campaign.area_id)
+    ):
+        abort(404)
+    return campaign

@@ -1,0 +1,1 @@
+"""Scoring campaigns: counting in the database, the statistics table in ``analysis``."""
