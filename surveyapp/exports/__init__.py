@@ -1,0 +1,1 @@
+"""Writing exports safely: spreadsheet-formula neutralising, streamed CSV and XLSX."""
