@@ -204,13 +204,9 @@ def statistics_table(
     )
 
 
-def _option_rows(
-    counts: pd.DataFrame, scale: pd.DataFrame, questions: pd.DataFrame
-) -> pd.DataFrame:
+def _option_rows(counts: pd.DataFrame, scale: pd.DataFrame, questions: pd.DataFrame) -> pd.DataFrame:
     """Every question x every option with its count, percent and points."""
-    grid = pd.MultiIndex.from_product(
-        [questions["number"], scale["code"]], names=["question", "code"]
-    )
+    grid = pd.MultiIndex.from_product([questions["number"], scale["code"]], names=["question", "code"])
     count = counts.set_index(["question", "code"])["count"].reindex(grid, fill_value=0)
     rows = count.reset_index().merge(scale, on="code", how="left", validate="many_to_one")
     rows["count"] = rows["count"].astype("int64")
@@ -257,8 +253,7 @@ def _respondents(respondents: int | None, questions: pd.DataFrame) -> int:
         raise ValueError(f"respondents must be a whole number >= 0, got {respondents!r}")
     if respondents < most_answers:
         raise ValueError(
-            f"respondents ({respondents}) is smaller than the {most_answers} answers "
-            "to one of the questions"
+            f"respondents ({respondents}) is smaller than the {most_answers} answers to one of the questions"
         )
     return int(respondents)
 

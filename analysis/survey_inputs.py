@@ -167,9 +167,7 @@ def checked_questions(questions: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({"number": number, "text": text.fillna("").astype("str"), "points": points})
 
 
-def checked_counts(
-    counts: pd.DataFrame, scale: pd.DataFrame, questions: pd.DataFrame
-) -> pd.DataFrame:
+def checked_counts(counts: pd.DataFrame, scale: pd.DataFrame, questions: pd.DataFrame) -> pd.DataFrame:
     """Check answer counts against a checked scale and questions, adding up duplicates.
 
     Parameters
@@ -210,7 +208,6 @@ def checked_counts(
     unknown_codes = sorted(set(frame["code"]) - set(scale["code"]))
     if unknown_codes:
         raise ValueError(
-            f"counts: unknown option code(s) {_show(unknown_codes)}; "
-            f"the scale has {_show(scale['code'])}"
+            f"counts: unknown option code(s) {_show(unknown_codes)}; the scale has {_show(scale['code'])}"
         )
     return frame.groupby(["question", "code"], as_index=False, sort=False)["count"].sum()

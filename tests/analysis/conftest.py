@@ -42,9 +42,7 @@ def five_point_scale():
 
 @pytest.fixture
 def report_questions():
-    return pd.DataFrame(
-        {"number": range(1, 11), "text": REPORT_QUESTION_TEXTS, "points": [10] * 10}
-    )
+    return pd.DataFrame({"number": range(1, 11), "text": REPORT_QUESTION_TEXTS, "points": [10] * 10})
 
 
 @pytest.fixture

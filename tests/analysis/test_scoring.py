@@ -127,12 +127,8 @@ def test_places(report):
 
 
 def test_dont_know_is_left_out_of_the_denominator(five_point_scale):
-    scale = pd.concat(
-        [five_point_scale, scale_of(("X", "不了解", float("nan"), False))], ignore_index=True
-    )
-    table = statistics_table(
-        counts_of((1, "A", 6), (1, "B", 2), (1, "X", 2)), scale, questions_of(10)
-    )
+    scale = pd.concat([five_point_scale, scale_of(("X", "不了解", float("nan"), False))], ignore_index=True)
+    table = statistics_table(counts_of((1, "A", 6), (1, "B", 2), (1, "X", 2)), scale, questions_of(10))
     result = table.as_dict()
     question = result["questions"][0]
     # 8 counted answers: A 6/8 = 75 %, 7.5 points; B 2/8 = 25 %, 0.25 x 10 x 0.9 = 2.25.
@@ -175,9 +171,7 @@ def test_questions_with_different_points(five_point_scale):
 
 def test_a_two_option_scale():
     scale = scale_of(("Y", "是", 1.0, True), ("N", "否", 0.0, True))
-    result = statistics_table(
-        counts_of((1, "Y", 3), (1, "N", 2)), scale, questions_of(10)
-    ).as_dict()
+    result = statistics_table(counts_of((1, "Y", 3), (1, "N", 2)), scale, questions_of(10)).as_dict()
     # Y 3/5 = 60 %, 6 points; the one option above the middle is Y.
     assert result["questions"][0]["score"] == 6.0
     assert result["score"] == 60.0
@@ -204,9 +198,7 @@ def test_an_explicit_satisfied_column_wins(five_point_scale):
 
 
 def test_counts_split_by_area_are_added_up(five_point_scale):
-    counts = counts_of((1, "A", 2), (1, "A", 1), (1, "B", 1)).assign(
-        area=["宜良县", "富民县", "富民县"]
-    )
+    counts = counts_of((1, "A", 2), (1, "A", 1), (1, "B", 1)).assign(area=["宜良县", "富民县", "富民县"])
     table = statistics_table(counts, five_point_scale, questions_of(10))
     assert table.options["count"].tolist()[:2] == [3, 1]
     assert table.score == pytest.approx(97.5)  # (3 x 10 + 1 x 9) / 4 = 9.75 of 10

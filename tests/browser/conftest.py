@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -40,10 +42,15 @@ PHONES: dict[str, dict[str, Any]] = {
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Every test in this folder drives the browser."""
+    """Every test in this folder drives the browser; without Chromium they skip, except in CI."""
+    missing = not Path(CHROMIUM).exists()
+    if missing and os.environ.get("CI"):
+        raise pytest.UsageError(f"CI needs Debian's Chromium at {CHROMIUM} for the browser tests")
     for item in items:
         if "tests/browser/" in str(item.fspath).replace("\\", "/"):
             item.add_marker(pytest.mark.browser)
+            if missing:
+                item.add_marker(pytest.mark.skip(reason="Chromium is not installed (apt-get install chromium)"))
 
 
 @pytest.fixture(scope="session")
