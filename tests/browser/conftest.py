@@ -50,7 +50,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         if "tests/browser/" in str(item.fspath).replace("\\", "/"):
             item.add_marker(pytest.mark.browser)
             if missing:
-                item.add_marker(pytest.mark.skip(reason="Chromium is not installed (apt-get install chromium)"))
+                item.add_marker(pytest.mark.skip(reason="needs Chromium: apt-get install chromium"))
 
 
 @pytest.fixture(scope="session")
