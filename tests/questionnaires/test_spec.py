@@ -11,22 +11,9 @@ import yaml
 
 from surveyapp.questionnaires.services import bundled_files
 from surveyapp.questionnaires.spec import QuestionnaireFileError, parse_questionnaire, read_questionnaire_file
+from tests.seed_report import REPORT_QUESTION_TEXTS
 
 BUNDLED = Path(__file__).resolve().parents[2] / "questionnaires" / "kunming-2022-pension-satisfaction.yaml"
-
-# seed-facts §1, verbatim
-REPORT_QUESTIONS = [
-    "您对该项目2022年工作的总体评价是：",
-    "您认为该项目在做好昆明市城乡残疾人社会养老保险补助经费，对残疾人进行资格审核及补助内容真实性审核方面做得如何：",
-    "您认为该项目在做好资金分配，实施精准补助，做到补助资金“公平公正公开”方面做得如何：",
-    "您对该项目在严格工作程序，实施本人申请，村、乡镇、县三级审核方面做得如何：",
-    "您认为该项目在符合条件的残疾人参保覆盖率方面做得如何：",
-    "您认为该项目在促进残疾人建立健全社会保障体系认知度方面做得如何：",
-    "您认为该项目在基层单位做好台账管理，被补助人信息完整、准确方面做得如何：",
-    "您认为该项目在做好补助资金专款专用，无挪用、超范围、超标准使用方面做得如何：",
-    "您认为该项目在流程管理，如残疾人本人申请、三级审核、公示、发放等流程规范化方面做得如何：",
-    "您认为该项目在实施政务公开，项目政策、申请流程、被补助人员事项按规范公示等方面做得如何：",
-]
 
 
 def minimal(**changes: Any) -> dict[str, Any]:
@@ -45,7 +32,7 @@ def test_bundled_questionnaire_is_the_report_verbatim() -> None:
     spec = read_questionnaire_file(BUNDLED)
     assert spec.key == "kunming-2022-pension-satisfaction"
     assert spec.title == "昆明市残联2022年残疾人养老保险补助经费支出社会公众满意度调查问卷"
-    assert [q.text for q in spec.questions] == REPORT_QUESTIONS
+    assert [q.text for q in spec.questions] == REPORT_QUESTION_TEXTS
     assert [(o.code, o.label) for o in spec.scale] == [
         ("A", "非常满意"),
         ("B", "满意"),
