@@ -8,7 +8,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import Field, SelectField, StringField, TextAreaField
+from wtforms import Field, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 
@@ -77,7 +77,7 @@ class LeafForm(FlaskForm):
 class LinkForm(FlaskForm):
     """Make a leaf follow a campaign figure."""
 
-    kind = SelectField(_l("Follow"), validators=[InputRequired()])
+    kind = SelectField(_l("Follow"), validators=[InputRequired()], validate_choice=False)
     campaign = SelectField(_l("Campaign"), validate_choice=False)
 
 
@@ -107,7 +107,7 @@ class FundsRowForm(FlaskForm):
     )
     share = SelectField(
         _l("Cost share, city : county"),
-        choices=[(f"{c}:{10 - c}", f"{c}:{10 - c}") for c in range(0, 11)],
+        choices=[SelectChoice(f"{c}:{10 - c}") for c in range(0, 11)],
         default="5:5",
     )
 

@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response as BaseResponse
+from wtforms import SelectChoice
 
 from analysis import indicators as ai
 from analysis.rounding import round_half_up
@@ -78,7 +79,7 @@ def index() -> Page:
     """The stored tables and the form to make one from a template."""
     form = CreateTableForm()
     templates = bundled_templates()
-    form.template.choices = [(t.id, f"{t.title} ({t.id})") for t in templates]
+    form.template.choices = [SelectChoice(t.id, f"{t.title} ({t.id})") for t in templates]
     if form.validate_on_submit():
         try:
             record = create_table(
@@ -153,8 +154,8 @@ def _campaigns() -> list[Campaign]:
 def _link_form(row: IndicatorNode, record: IndicatorTable) -> LinkForm:
     form = LinkForm(prefix="link")
     names = link_names()
-    form.kind.choices = [(k, names[k]) for k in ("none", *LINKS_BY_TYPE.get(row.type or "", ()))]
-    form.campaign.choices = [(c.slug, f"{c.name} ({c.slug})") for c in _campaigns()]
+    form.kind.choices = [SelectChoice(k, names[k]) for k in ("none", *LINKS_BY_TYPE.get(row.type or "", ()))]
+    form.campaign.choices = [SelectChoice(c.slug, f"{c.name} ({c.slug})") for c in _campaigns()]
     if not form.is_submitted():
         form.kind.data = row.link
         chosen = row.link_campaign or record.campaign
@@ -189,7 +190,7 @@ def edit_leaf(key: str, node_key: str) -> Page:
     record = table_or_404(key)
     row = _leaf_or_404(record, node_key)
     form = LeafForm(prefix="leaf")
-    form.band.choices = [("", _("Not judged yet"))] + [(b.name, b.name) for b in _bands(row)]
+    form.band.choices = _band_choices(row)
     if not form.is_submitted():
         _fill_leaf_form(form, row)
     elif form.validate():
@@ -213,8 +214,10 @@ def _show_errors(form: LeafForm, errors: dict[str, str]) -> None:
             field.errors = [message]
 
 
-def _bands(row: IndicatorNode) -> tuple[ai.Band, ...]:
-    return bands_from_json(row.bands)
+def _band_choices(row: IndicatorNode) -> list[SelectChoice]:
+    return [SelectChoice("", _("Not judged yet"))] + [
+        SelectChoice(b.name) for b in bands_from_json(row.bands)
+    ]
 
 
 @bp.post("/<key>/leaves/<node_key>/link")
@@ -240,7 +243,7 @@ def link(key: str, node_key: str) -> Page:
             flash(_("Saved."))
             return redirect(url_for(".show", key=key, _anchor=f"node-{node_key}"), code=303)
     form = LeafForm(prefix="leaf", formdata=None)
-    form.band.choices = [("", _("Not judged yet"))] + [(b.name, b.name) for b in _bands(row)]
+    form.band.choices = _band_choices(row)
     _fill_leaf_form(form, row)
     return _leaf_page(record, row, form, link_form, 422)
 
