@@ -19,6 +19,7 @@ from surveyapp.accounts.services import AccountError, create_user
 from surveyapp.campaigns.qr import qr_png, qr_svg, qr_text
 from surveyapp.campaigns.services import create_campaign, find_campaign, public_url, response_count
 from surveyapp.extensions import db
+from surveyapp.indicators.cli import indicators_group
 from surveyapp.models import ROLES, Area, Campaign, Questionnaire, QuestionnaireVersion
 from surveyapp.questionnaires.services import find_version, load_bundled, load_questionnaire_file
 from surveyapp.questionnaires.spec import QuestionnaireFileError
@@ -297,7 +298,14 @@ def user_create(
     click.echo(f"user {user.username} created with role {user.role}")
 
 
-COMMANDS: list[click.Command] = [init_command, serve_command, questionnaire_group, campaign_group, user_group]
+COMMANDS: list[click.Command] = [
+    init_command,
+    serve_command,
+    questionnaire_group,
+    campaign_group,
+    user_group,
+    indicators_group,
+]
 
 
 def init_app(app: Flask) -> None:

@@ -4,6 +4,14 @@ from surveyapp.models.accounts import ROLES, User
 from surveyapp.models.areas import AREA_LEVELS, Area
 from surveyapp.models.base import Base, utcnow
 from surveyapp.models.campaigns import Campaign, CampaignStateError, WeightScheme, WeightSchemeEntry
+from surveyapp.models.indicators import (
+    LINK_KINDS,
+    FundsRow,
+    FundsSheet,
+    IndicatorChange,
+    IndicatorNode,
+    IndicatorTable,
+)
 from surveyapp.models.questionnaires import (
     Question,
     Questionnaire,
@@ -15,6 +23,7 @@ from surveyapp.models.responses import CHANNELS, MODES, Answer, Response
 __all__ = [
     "AREA_LEVELS",
     "CHANNELS",
+    "LINK_KINDS",
     "MODES",
     "ROLES",
     "Answer",
@@ -22,6 +31,11 @@ __all__ = [
     "Base",
     "Campaign",
     "CampaignStateError",
+    "FundsRow",
+    "FundsSheet",
+    "IndicatorChange",
+    "IndicatorNode",
+    "IndicatorTable",
     "Question",
     "Questionnaire",
     "QuestionnaireVersion",

@@ -1,0 +1,112 @@
+"""The indicator table as XLSX (full table and the summary as the report prints it) and as JSON.
+
+Every text cell goes through :func:`surveyapp.exports.cells.safe_cell`, as the survey exports do.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import IO, Any
+
+from openpyxl.cell import WriteOnlyCell
+
+from analysis import indicators as ai
+from surveyapp.exports.cells import safe_cell
+from surveyapp.exports.streams import XlsxBook
+from surveyapp.indicators.links import LinkedValue
+
+PERCENT_COLUMNS = frozenset({"rate"})
+TEXT_WIDTHS = {"level1": 12, "level2": 12, "level3": 18, "level4": 28, "reason": 40, "evidence": 40}
+FULL_SHEET, SUMMARY_SHEET, ABOUT_SHEET = "指标体系", "汇总", "说明"
+
+
+def _cell(sheet: Any, value: Any, column: str) -> WriteOnlyCell:
+    if isinstance(value, Decimal):
+        value = float(value / 100) if column in PERCENT_COLUMNS else float(value)
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.number_format = "0.00%" if column in PERCENT_COLUMNS else "0.00"
+        return cell
+    if isinstance(value, bool):
+        return WriteOnlyCell(sheet, value="是" if value else "")
+    return WriteOnlyCell(sheet, value=safe_cell(value))
+
+
+def _write_frame(book: XlsxBook, title: str, frame: Any, headings: dict[str, str]) -> None:
+    columns = list(headings)
+    sheet = book.sheet(title, [TEXT_WIDTHS.get(c, 11) for c in columns])
+    book.header(sheet, [headings[c] for c in columns])
+    for record in frame.to_dict(orient="records"):
+        sheet.append([_cell(sheet, _missing_to_none(record[c]), c) for c in columns])
+
+
+def _missing_to_none(value: Any) -> Any:
+    return None if value is None or (isinstance(value, float) and value != value) else value
+
+
+def _about_rows(table: ai.IndicatorTable, links: dict[str, LinkedValue]) -> list[list[Any]]:
+    rows: list[list[Any]] = [
+        ["标题", table.title],
+        ["总分", float(table.score)],
+        ["评价等级", table.grade or "未完成"],
+    ]
+    for node_id, linked in links.items():
+        latest = linked.latest_response_at.isoformat() if linked.latest_response_at else ""
+        rows.append(
+            [
+                f"{node_id} 数据来源",
+                f"{linked.kind} {linked.campaign.slug} {linked.campaign.name}; "
+                f"取值时间 {linked.taken_at.isoformat()}; 最新答卷 {latest}",
+            ]
+        )
+    return rows
+
+
+def write_xlsx(
+    table: ai.IndicatorTable, target: str | IO[bytes], links: dict[str, LinkedValue] | None = None
+) -> None:
+    """Write the full table, the summary and a sheet about the sources to ``target``."""
+    book = XlsxBook()
+    _write_frame(book, FULL_SHEET, ai.flat_table(table), ai.FLAT_HEADINGS)
+    _write_frame(book, SUMMARY_SHEET, ai.summary_table(table), ai.SUMMARY_HEADINGS)
+    about = book.sheet(ABOUT_SHEET, [18, 80])
+    for row in _about_rows(table, links or {}):
+        about.append([safe_cell(v) for v in row])
+    book.save(target)
+
+
+def _source(linked: LinkedValue) -> dict[str, Any]:
+    return {
+        "kind": linked.kind,
+        "campaign": linked.campaign.slug,
+        "campaign_name": linked.campaign.name,
+        "respondents": linked.respondents,
+        "value": None if linked.value is None else float(linked.value),
+        "taken_at": linked.taken_at.isoformat(),
+        "latest_response_at": None
+        if linked.latest_response_at is None
+        else linked.latest_response_at.isoformat(),
+    }
+
+
+def _add_sources(node: dict[str, Any], links: dict[str, LinkedValue]) -> None:
+    if node["id"] in links:
+        node["source"] = _source(links[node["id"]])
+    for child in node.get("children", []):
+        _add_sources(child, links)
+
+
+def table_json(
+    table: ai.IndicatorTable,
+    links: dict[str, LinkedValue] | None = None,
+    problems: dict[str, str] | None = None,
+) -> dict[str, Any]:
+    """``analysis.indicators.as_dict`` plus, for linked leaves, where the value came from."""
+    data = ai.as_dict(table)
+    for level in data["levels"]:
+        _add_sources(level, links or {})
+    data["summary"] = [
+        {key: (float(value) if isinstance(value, Decimal) else value) for key, value in row.items()}
+        for row in ai.summary_table(table).to_dict(orient="records")
+    ]
+    data["problems"] = dict(problems or {})
+    return data
