@@ -16,8 +16,16 @@ from flask.cli import FlaskGroup, with_appcontext
 from sqlalchemy import select
 
 from surveyapp.accounts.services import AccountError, create_user
+from surveyapp.areas.services import load_areas
 from surveyapp.campaigns.qr import qr_png, qr_svg, qr_text
-from surveyapp.campaigns.services import create_campaign, find_campaign, public_url, response_count
+from surveyapp.campaigns.services import (
+    close_campaign,
+    create_campaign,
+    find_campaign,
+    open_campaign,
+    public_url,
+    response_count,
+)
 from surveyapp.extensions import db
 from surveyapp.models import ROLES, Area, Campaign, Questionnaire, QuestionnaireVersion
 from surveyapp.questionnaires.services import find_version, load_bundled, load_questionnaire_file
@@ -47,6 +55,8 @@ def _upgrade_and_load() -> None:
     from flask_migrate import upgrade
 
     upgrade()
+    added = load_areas()
+    click.echo(f"areas: {added} added" if added else "areas: already loaded")
     for version, created in load_bundled():
         state = "loaded" if created else "already loaded"
         click.echo(f"questionnaire {version.key} version {version.version}: {state}")
@@ -226,7 +236,7 @@ def campaign_close(slug: str) -> None:
     campaign = _campaign_or_fail(slug)
     if campaign.status == "closed":
         raise click.ClickException(f"campaign '{slug}' is already closed")
-    campaign.close()
+    close_campaign(campaign)
     click.echo(f"campaign {slug} closed")
 
 
@@ -239,7 +249,7 @@ def campaign_open(slug: str) -> None:
     campaign = _campaign_or_fail(slug)
     if campaign.status == "open":
         raise click.ClickException(f"campaign '{slug}' is already open")
-    campaign.reopen()
+    open_campaign(campaign)
     click.echo(f"campaign {slug} open")
 
 

@@ -18,7 +18,9 @@ class Area(Base):
     __tablename__ = "area"
     __table_args__ = (
         CheckConstraint("level IN ('city', 'county', 'township', 'village')", name="level_known"),
-        CheckConstraint("city_share IS NULL OR (city_share >= 0 AND city_share <= 1)", name="city_share_range"),
+        CheckConstraint(
+            "city_share IS NULL OR (city_share >= 0 AND city_share <= 1)", name="city_share_range"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
