@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import gettext as _
+from wtforms import SelectChoice
 
 from surveyapp.accounts.permissions import reaches_everything
 from surveyapp.areas.services import ordered_areas
@@ -14,13 +15,13 @@ INDENT = "\u3000"  # an ideographic space keeps Chinese names aligned
 
 def area_choices(
     user: Any, *, whole_city: bool = True, levels: tuple[str, ...] | None = None
-) -> list[tuple[str, str]]:
-    """``(id, label)`` pairs of the areas ``user`` reaches; ``""`` is the whole city when allowed."""
+) -> list[SelectChoice]:
+    """Choices (id, label) of the areas ``user`` reaches; ``""`` is the whole city when allowed."""
     everything = reaches_everything(user)
-    choices = [("", _("Whole city (every area)"))] if whole_city and everything else []
+    choices = [SelectChoice("", _("Whole city (every area)"))] if whole_city and everything else []
     for area, depth in ordered_areas(None if everything else user.area_id):
         if levels is None or area.level in levels:
-            choices.append((str(area.id), f"{INDENT * depth}{area.name}"))
+            choices.append(SelectChoice(str(area.id), f"{INDENT * depth}{area.name}"))
     return choices
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField, StringField
+from wtforms import DateField, SelectChoice, SelectField, StringField
 from wtforms.validators import Length, Optional
 
 from surveyapp.accounts.permissions import ADMIN, role_required
@@ -35,7 +35,10 @@ class AuditFilterForm(FlaskForm):
 def index() -> tuple[str, int]:
     """The newest events first, filtered, a page at a time."""
     form = AuditFilterForm(request.args)
-    form.action.choices = [("", str(_l("Every action"))), *((a, a) for a in known_actions())]
+    form.action.choices = [
+        SelectChoice("", str(_l("Every action"))),
+        *(SelectChoice(a) for a in known_actions()),
+    ]
     valid = form.validate()
     where = (
         AuditFilter(

@@ -8,6 +8,7 @@ from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import select
 from werkzeug.wrappers import Response as BaseResponse
+from wtforms import SelectChoice
 
 from surveyapp.accounts.permissions import (
     ADMIN,
@@ -43,19 +44,22 @@ def index() -> str:
     return render_template("campaigns/index.html", rows=campaigns_with_counts(current_user))
 
 
-def _version_choices() -> list[tuple[str, str]]:
+def _version_choices() -> list[SelectChoice]:
     versions = db.session.scalars(
         select(QuestionnaireVersion)
         .join(Questionnaire)
         .where(QuestionnaireVersion.published_at.is_not(None))
         .order_by(Questionnaire.key, QuestionnaireVersion.version.desc())
     )
-    return [(str(v.id), f"{v.title} (v{v.version})") for v in versions]
+    return [SelectChoice(str(v.id), f"{v.title} (v{v.version})") for v in versions]
 
 
-def _scheme_choices() -> list[tuple[str, str]]:
+def _scheme_choices() -> list[SelectChoice]:
     schemes = db.session.scalars(select(WeightScheme).order_by(WeightScheme.name))
-    return [("", _("The questionnaire's own weights")), *((str(s.id), s.name) for s in schemes)]
+    return [
+        SelectChoice("", _("The questionnaire's own weights")),
+        *(SelectChoice(str(s.id), s.name) for s in schemes),
+    ]
 
 
 def _campaign_form() -> CampaignForm:

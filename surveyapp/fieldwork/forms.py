@@ -6,7 +6,7 @@ import secrets
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, RadioField, SelectField
+from wtforms import DateField, RadioField, SelectChoice, SelectField
 from wtforms.validators import InputRequired, Optional, ValidationError
 
 from surveyapp.campaigns.forms import start_of_day
@@ -43,15 +43,18 @@ def entry_form_class(version: QuestionnaireVersion) -> type[ResponseFormBase]:
     fields = {
         "channel": RadioField(
             _l("How the questionnaire was collected"),
-            choices=[("interview", _l("Face-to-face interview")), ("paper", _l("Paper questionnaire"))],
+            choices=[
+                SelectChoice("interview", _l("Face-to-face interview")),
+                SelectChoice("paper", _l("Paper questionnaire")),
+            ],
             validators=[InputRequired(message=_l("Please choose interview or paper."))],
         ),
         "mode": RadioField(
             _l("For interviews: who answered"),
             choices=[
-                ("self", _l("The beneficiary, on their own")),
-                ("read_aloud", _l("The beneficiary, with the questions read aloud")),
-                ("proxy", _l("A guardian or family member on their behalf")),
+                SelectChoice("self", _l("The beneficiary, on their own")),
+                SelectChoice("read_aloud", _l("The beneficiary, with the questions read aloud")),
+                SelectChoice("proxy", _l("A guardian or family member on their behalf")),
             ],
             validators=[Optional()],
         ),

@@ -74,4 +74,4 @@ def own_entries(user: Any, limit: int = 100) -> list[tuple[Response, str, str | 
         .order_by(Response.received_at.desc(), Response.id.desc())
         .limit(limit)
     )
-    return [(response, campaign, area) for response, campaign, area in rows.tuples()]
+    return [(response, campaign, area) for response, campaign, area in rows]

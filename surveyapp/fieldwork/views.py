@@ -6,6 +6,7 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response as BaseResponse
+from wtforms import SelectChoice
 
 from surveyapp.accounts.permissions import FIELD_STAFF, role_required
 from surveyapp.areas.choices import INDENT, chosen_area_id
@@ -37,9 +38,9 @@ def index() -> str:
 def _form(campaign: Campaign, **data: object) -> ResponseFormBase:
     form = entry_form_class(campaign.questionnaire_version)(**data)
     root = respondent_area_root(current_user, campaign)
-    choices = [] if root is not None else [("", _("Not known"))]
+    choices = [] if root is not None else [SelectChoice("", _("Not known"))]
     form["respondent_area"].choices = choices + [
-        (str(area.id), f"{INDENT * depth}{area.name}") for area, depth in ordered_areas(root)
+        SelectChoice(str(area.id), f"{INDENT * depth}{area.name}") for area, depth in ordered_areas(root)
     ]
     return form
 

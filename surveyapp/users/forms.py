@@ -4,19 +4,21 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, SelectField, StringField
+from wtforms import BooleanField, SelectChoice, SelectField, StringField
 from wtforms.validators import InputRequired, Length, Optional, Regexp
 
 from surveyapp.accounts.forms import NewPasswordMixin
 from surveyapp.accounts.services import USERNAME
 
 
-def role_choices() -> list[tuple[str, str]]:
+def role_choices() -> list[SelectChoice]:
     """The roles, named in the user's language."""
     return [
-        ("field_staff", str(_l("Field staff: enter interviews and paper questionnaires of their area"))),
-        ("evaluator", str(_l("Evaluator: read, score and export the data of their areas"))),
-        ("admin", str(_l("Administrator: everything"))),
+        SelectChoice(
+            "field_staff", str(_l("Field staff: enter interviews and paper questionnaires of their area"))
+        ),
+        SelectChoice("evaluator", str(_l("Evaluator: read, score and export the data of their areas"))),
+        SelectChoice("admin", str(_l("Administrator: everything"))),
     ]
 
 
