@@ -51,7 +51,7 @@ def _version_choices() -> list[SelectChoice]:
         .where(QuestionnaireVersion.published_at.is_not(None))
         .order_by(Questionnaire.key, QuestionnaireVersion.version.desc())
     )
-    return [SelectChoice(str(v.id), f"{v.title} (v{v.version})") for v in versions]
+    return [SelectChoice(str(v.id), f"{v.title} ({v.key} v{v.version})") for v in versions]
 
 
 def _scheme_choices() -> list[SelectChoice]:
