@@ -28,7 +28,12 @@ from surveyapp.campaigns.services import (
 )
 from surveyapp.extensions import db
 from surveyapp.models import ROLES, Area, Campaign, Questionnaire, QuestionnaireVersion
-from surveyapp.questionnaires.services import find_version, load_bundled, load_questionnaire_file
+from surveyapp.questionnaires.services import (
+    find_version,
+    load_bundled,
+    load_questionnaire_file,
+    publish_version,
+)
 from surveyapp.questionnaires.spec import QuestionnaireFileError
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -138,6 +143,20 @@ def questionnaire_load(path: Path) -> None:
         raise click.ClickException(str(error)) from error
     state = "loaded" if created else "already loaded, nothing changed"
     click.echo(f"{version.key} version {version.version}: {state}")
+
+
+@questionnaire_group.command("publish")
+@click.argument("key")
+@click.option("--version", "number", type=click.IntRange(min=1), help="Version to publish (default: latest).")
+@with_appcontext
+@transactional
+def questionnaire_publish(key: str, number: int | None) -> None:
+    """Make a loaded version available for campaigns."""
+    version = find_version(key, number)
+    if version is None:
+        raise click.ClickException(f"no questionnaire '{key}'" + (f" version {number}" if number else ""))
+    state = "published" if publish_version(version) else "already published"
+    click.echo(f"{key} version {version.version}: {state}")
 
 
 @questionnaire_group.command("list")

@@ -149,3 +149,20 @@ def test_evaluators_read_but_do_not_upload_or_publish(
     sign_in(client, "ev1")
     assert client.get("/questionnaires/kunming-2022-pension-satisfaction/v1").status_code == 200
     assert client.get("/questionnaires/upload").status_code == 403
+
+
+def test_command_line_loads_a_draft_and_publishes_it(app: Flask, runner: Any, tmp_path: Any) -> None:
+    from surveyapp.questionnaires.services import bundled_files
+
+    path = tmp_path / "q.yaml"
+    path.write_bytes(
+        bundled_files()[0].read_bytes().replace(b"id: kunming-2022-pension-satisfaction", b"id: by-cli")
+    )
+    assert runner.invoke(args=["questionnaire", "load", str(path)]).exit_code == 0
+    refused = runner.invoke(args=["campaign", "create", "--questionnaire", "by-cli", "--name", "x"])
+    assert refused.exit_code != 0 and "not published" in refused.output
+    published = runner.invoke(args=["questionnaire", "publish", "by-cli"])
+    assert published.exit_code == 0 and "by-cli version 1: published" in published.output
+    assert (
+        runner.invoke(args=["campaign", "create", "--questionnaire", "by-cli", "--name", "x"]).exit_code == 0
+    )
