@@ -43,18 +43,33 @@ def _init_extensions(app: Flask) -> None:
     csrf.init_app(app)
     i18n.init_app(app)
     login_manager.init_app(app)
-    init_accounts()
+    init_accounts(app)
 
 
 def _register_blueprints(app: Flask) -> None:
     from surveyapp.accounts.views import bp as accounts_bp
+    from surveyapp.areas.views import bp as areas_bp
+    from surveyapp.audit.views import bp as audit_bp
     from surveyapp.campaigns.views import bp as campaigns_bp
+    from surveyapp.dashboard.views import bp as dashboard_bp
     from surveyapp.errors import bp as errors_bp
+    from surveyapp.fieldwork.views import bp as fieldwork_bp
     from surveyapp.indicators.views import bp as indicators_bp
+    from surveyapp.questionnaires.views import bp as questionnaires_bp
     from surveyapp.survey.views import bp as survey_bp
+    from surveyapp.users.views import bp as users_bp
 
     app.register_blueprint(errors_bp)
     app.register_blueprint(survey_bp)
     app.register_blueprint(campaigns_bp)
     app.register_blueprint(accounts_bp)
-    app.register_blueprint(indicators_bp)
+    for staff_bp in (
+        dashboard_bp,
+        questionnaires_bp,
+        fieldwork_bp,
+        users_bp,
+        areas_bp,
+        audit_bp,
+        indicators_bp,
+    ):
+        app.register_blueprint(staff_bp)

@@ -16,12 +16,25 @@ from flask.cli import FlaskGroup, with_appcontext
 from sqlalchemy import select
 
 from surveyapp.accounts.services import AccountError, create_user
+from surveyapp.areas.services import load_areas
 from surveyapp.campaigns.qr import qr_png, qr_svg, qr_text
-from surveyapp.campaigns.services import create_campaign, find_campaign, public_url, response_count
+from surveyapp.campaigns.services import (
+    close_campaign,
+    create_campaign,
+    find_campaign,
+    open_campaign,
+    public_url,
+    response_count,
+)
 from surveyapp.extensions import db
 from surveyapp.indicators.cli import indicators_group
 from surveyapp.models import ROLES, Area, Campaign, Questionnaire, QuestionnaireVersion
-from surveyapp.questionnaires.services import find_version, load_bundled, load_questionnaire_file
+from surveyapp.questionnaires.services import (
+    find_version,
+    load_bundled,
+    load_questionnaire_file,
+    publish_version,
+)
 from surveyapp.questionnaires.spec import QuestionnaireFileError
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -48,6 +61,8 @@ def _upgrade_and_load() -> None:
     from flask_migrate import upgrade
 
     upgrade()
+    added = load_areas()
+    click.echo(f"areas: {added} added" if added else "areas: already loaded")
     for version, created in load_bundled():
         state = "loaded" if created else "already loaded"
         click.echo(f"questionnaire {version.key} version {version.version}: {state}")
@@ -129,6 +144,20 @@ def questionnaire_load(path: Path) -> None:
         raise click.ClickException(str(error)) from error
     state = "loaded" if created else "already loaded, nothing changed"
     click.echo(f"{version.key} version {version.version}: {state}")
+
+
+@questionnaire_group.command("publish")
+@click.argument("key")
+@click.option("--version", "number", type=click.IntRange(min=1), help="Version to publish (default: latest).")
+@with_appcontext
+@transactional
+def questionnaire_publish(key: str, number: int | None) -> None:
+    """Make a loaded version available for campaigns."""
+    version = find_version(key, number)
+    if version is None:
+        raise click.ClickException(f"no questionnaire '{key}'" + (f" version {number}" if number else ""))
+    state = "published" if publish_version(version) else "already published"
+    click.echo(f"{key} version {version.version}: {state}")
 
 
 @questionnaire_group.command("list")
@@ -227,7 +256,7 @@ def campaign_close(slug: str) -> None:
     campaign = _campaign_or_fail(slug)
     if campaign.status == "closed":
         raise click.ClickException(f"campaign '{slug}' is already closed")
-    campaign.close()
+    close_campaign(campaign)
     click.echo(f"campaign {slug} closed")
 
 
@@ -240,7 +269,7 @@ def campaign_open(slug: str) -> None:
     campaign = _campaign_or_fail(slug)
     if campaign.status == "open":
         raise click.ClickException(f"campaign '{slug}' is already open")
-    campaign.reopen()
+    open_campaign(campaign)
     click.echo(f"campaign {slug} open")
 
 

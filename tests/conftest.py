@@ -24,6 +24,20 @@ from surveyapp.models import Base, Campaign, QuestionnaireVersion
 PG_URL = os.environ.get("SURVEYAPP_TEST_DATABASE_URL")
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _cheap_password_hashing() -> Iterator[None]:
+    """Argon2id with small parameters in tests: still argon2id, a hundred times cheaper to compute."""
+    from argon2 import PasswordHasher
+
+    from surveyapp.accounts import passwords
+
+    saved = passwords._hasher, passwords._DUMMY_HASH
+    passwords._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    passwords._DUMMY_HASH = passwords._hasher.hash("surveyapp-no-such-user")
+    yield
+    passwords._hasher, passwords._DUMMY_HASH = saved
+
+
 def _worker() -> str:
     return os.environ.get("PYTEST_XDIST_WORKER", "main")
 

@@ -33,16 +33,30 @@ def role_required(*roles: str) -> Callable[[F], F]:
     return decorator
 
 
+def reaches_everything(user: Any) -> bool:
+    """Whether ``user`` is bound to no area, or to the root of the tree (the whole city)."""
+    return user.area_id is None or (user.area is not None and user.area.parent_id is None)
+
+
+def reachable_area_ids(user: Any) -> set[int] | None:
+    """The ids of the areas ``user`` reaches; None means every area and city-wide data too."""
+    from surveyapp.areas.services import area_subtree
+
+    if reaches_everything(user):
+        return None
+    return area_subtree(user.area_id)
+
+
 def reaches_area(user: Any, area_id: int | None) -> bool:
     """Whether ``user`` may see data of the area ``area_id`` (None: the whole city).
 
-    A user bound to no area reaches everything; a user bound to an area reaches it and the
-    areas below it, and nothing city-wide.
+    A user bound to no area (or to the city at the root) reaches everything; a user bound to an
+    area reaches it and the areas below it, and nothing city-wide.
     """
     from surveyapp.extensions import db
     from surveyapp.models import Area
 
-    if user.area_id is None:
+    if reaches_everything(user):
         return True
     current = db.session.get(Area, area_id) if area_id is not None else None
     while current is not None:
@@ -67,3 +81,8 @@ def campaign_or_404(slug: str) -> Any:
     ):
         abort(404)
     return campaign
+
+
+def has_role(user: Any, *roles: str) -> bool:
+    """Whether a signed-in ``user`` has one of ``roles`` (administrators have every role)."""
+    return bool(user.is_authenticated) and (user.role == ADMIN or user.role in roles)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
@@ -47,6 +48,9 @@ def create_user(
     )
     db.session.add(user)
     db.session.flush()
+    from surveyapp.audit import record
+
+    record("account.create", user, username=user.username, role=role, area=area.code if area else None)
     return user
 
 
@@ -61,3 +65,69 @@ def authenticate(username: str, password: str) -> User | None:
         user.password_hash = hash_password(password)
     user.last_login_at = utcnow()
     return user
+
+
+def set_password(user: User, password: str) -> None:
+    """Give ``user`` a new password; every other session of the account ends (flushes)."""
+    problem = password_problem(password)
+    if problem:
+        raise AccountError(f"the password needs {problem}")
+    user.password_hash = hash_password(password)
+    db.session.flush()
+
+
+def change_password(user: User, current: str, new: str) -> bool:
+    """Change the user's own password if ``current`` is right; return whether it was."""
+    if not verify_password(user.password_hash, current):
+        return False
+    set_password(user, new)
+    return True
+
+
+def update_user(
+    user: User, *, role: str, area: Area | None, display_name: str | None, active: bool
+) -> dict[str, tuple[object, object]]:
+    """Change an account's role, area, name or state; return what changed as ``{field: (old, new)}``."""
+    if role not in ROLES:
+        raise AccountError(f"unknown role '{role}' (known: {', '.join(ROLES)})")
+    wanted: dict[str, object] = {
+        "role": role,
+        "area_id": area.id if area is not None else None,
+        "display_name": display_name or None,
+        "active": active,
+    }
+    changes = {
+        name: (getattr(user, name), value) for name, value in wanted.items() if getattr(user, name) != value
+    }
+    for name, (_old, value) in changes.items():
+        setattr(user, name, value)
+    db.session.flush()
+    return changes
+
+
+@dataclass(frozen=True)
+class SignInResult:
+    """The outcome of a sign-in attempt: the user, or how long to wait, or neither (refused)."""
+
+    user: User | None = None
+    retry_after: int = 0
+
+
+def attempt_sign_in(username: str, password: str, address: str | None) -> SignInResult:
+    """Check throttling, then the credentials; count and log the outcome."""
+    from surveyapp.accounts.throttle import clear_account, count_failure, seconds_blocked
+    from surveyapp.audit.services import record, record_detached
+
+    name = username.strip()[:64]
+    wait = seconds_blocked(name, address)
+    if wait:
+        record_detached("sign_in.throttled", actor_name=name, retry_after=wait)
+        return SignInResult(retry_after=wait)
+    user = authenticate(name, password)
+    if user is None:
+        count_failure(name, address)
+        record_detached("sign_in.failed", actor_name=name)
+        return SignInResult()
+    clear_account(name)
+    record("sign_in", user, actor=user)
+    return SignInResult(user=user)

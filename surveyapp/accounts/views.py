@@ -1,14 +1,14 @@
-"""Signing in and out."""
+"""Signing in and out, and changing one's own password."""
 
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, Flask, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response as BaseResponse
 
-from surveyapp.accounts.forms import SignInForm
-from surveyapp.accounts.services import authenticate
+from surveyapp.accounts.forms import PasswordChangeForm, SignInForm
+from surveyapp.accounts.services import attempt_sign_in, change_password
 from surveyapp.extensions import db, login_manager
 from surveyapp.models import User
 from surveyapp.survey.views import _safe_next
@@ -17,22 +17,35 @@ bp = Blueprint("accounts", __name__, template_folder="templates")
 
 
 @login_manager.user_loader
-def load_user(user_id: str) -> User | None:
-    """The signed-in user, from the id kept in the session cookie."""
+def load_user(session_id: str) -> User | None:
+    """The signed-in user, from the id and password stamp kept in the session cookie."""
+    user_id, _sep, stamp = session_id.partition(":")
     user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
-    return user if user is not None and user.active else None
+    if user is None or not user.active or stamp != user.session_stamp:
+        return None  # disabled, or the password changed since: the session ends
+    return user
+
+
+def _too_many(form: SignInForm, retry_after: int) -> tuple[str, int, dict[str, str]]:
+    form.password.errors = [_("Too many attempts. Please wait a moment and try again.")]
+    page = render_template(
+        "accounts/login.html", form=form, throttled=True, retry_minutes=-(-retry_after // 60)
+    )
+    return page, 429, {"Retry-After": str(retry_after)}
 
 
 @bp.route("/login", methods=["GET", "POST"])
-def login() -> str | BaseResponse | tuple[str, int]:
+def login() -> str | BaseResponse | tuple[str, int] | tuple[str, int, dict[str, str]]:
     """The sign-in page."""
     if current_user.is_authenticated:
         return redirect(_safe_next(request.args.get("next")))
     form = SignInForm()
     if form.validate_on_submit():
-        user = authenticate(form.username.data or "", form.password.data or "")
-        if user is not None:
-            login_user(user)
+        result = attempt_sign_in(form.username.data or "", form.password.data or "", request.remote_addr)
+        if result.retry_after:
+            return _too_many(form, result.retry_after)
+        if result.user is not None:
+            login_user(result.user)
             return redirect(_safe_next(request.args.get("next")), code=303)
         # One message for an unknown user and a wrong password: nothing to learn from it.
         form.password.errors = [_("The user name or password is not correct.")]
@@ -47,8 +60,29 @@ def logout() -> BaseResponse:
     return redirect(url_for("accounts.login"), code=303)
 
 
-def init_app() -> None:
-    """Configure Flask-Login's sign-in page and message."""
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def password() -> str | BaseResponse | tuple[str, int]:
+    """Change one's own password; other sessions of the account end."""
+    from surveyapp.audit import record
+
+    form = PasswordChangeForm()
+    if form.validate_on_submit():
+        if change_password(current_user, form.current_password.data or "", form.new_password.data or ""):
+            record("account.password_change", current_user._get_current_object())
+            login_user(current_user._get_current_object())  # this session carries the new stamp
+            flash(_("Your password has been changed."), "success")
+            return redirect(url_for("survey.index"), code=303)
+        form.current_password.errors = [_("The current password is not correct.")]
+    status = 422 if form.is_submitted() else 200
+    return render_template("accounts/password.html", form=form), status
+
+
+def init_app(app: Flask) -> None:
+    """Configure Flask-Login's sign-in page and message, and the session cookie."""
+    from surveyapp.accounts import cookies
+
+    cookies.init_app(app)
     login_manager.login_view = "accounts.login"
     login_manager.login_message = None  # the sign-in page explains itself
     login_manager.session_protection = "strong"

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
 from flask import current_app, has_request_context, request, url_for
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 
+from surveyapp.audit import record
 from surveyapp.extensions import db
-from surveyapp.models import Campaign, QuestionnaireVersion, Response
+from surveyapp.models import Campaign, QuestionnaireVersion, Response, WeightScheme
 
 # No 0/o, 1/l/i: slugs are read aloud and typed by hand from posters.
 SLUG_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"
@@ -30,12 +34,19 @@ def create_campaign(
     target_responses: int | None = None,
     population_size: int | None = None,
     area_id: int | None = None,
+    opens_at: datetime | None = None,
+    closes_at: datetime | None = None,
+    weight_scheme: WeightScheme | None = None,
 ) -> Campaign:
-    """Start a campaign on one questionnaire version; it opens at once."""
+    """Start a campaign on one published questionnaire version; it is open (from ``opens_at``)."""
     if not name.strip():
         raise ValueError("a campaign needs a name")
+    if not version.is_published:
+        raise ValueError(f"version {version.version} of '{version.key}' is not published yet")
     if target_responses is not None and target_responses <= 0:
         raise ValueError("the target number of responses must be positive")
+    if opens_at is not None and closes_at is not None and closes_at <= opens_at:
+        raise ValueError("the campaign must close after it opens")
     campaign = Campaign(
         slug=new_slug(),
         name=name.strip(),
@@ -44,10 +55,39 @@ def create_campaign(
         target_responses=target_responses,
         population_size=population_size,
         area_id=area_id,
+        opens_at=opens_at,
+        closes_at=closes_at,
+        weight_scheme=weight_scheme,
     )
     db.session.add(campaign)
     db.session.flush()
+    record(
+        "campaign.create",
+        campaign,
+        name=campaign.name,
+        questionnaire=version.key,
+        version=version.version,
+        area_id=area_id,
+        target_responses=target_responses,
+        opens_at=opens_at,
+        closes_at=closes_at,
+        weight_scheme=weight_scheme.key if weight_scheme else None,
+    )
     return campaign
+
+
+def close_campaign(campaign: Campaign) -> None:
+    """Stop accepting responses (raises ``CampaignStateError`` if already closed)."""
+    campaign.close()
+    db.session.flush()
+    record("campaign.close", campaign, slug=campaign.slug)
+
+
+def open_campaign(campaign: Campaign) -> None:
+    """Accept responses again (raises ``CampaignStateError`` if already open)."""
+    campaign.reopen()
+    db.session.flush()
+    record("campaign.open", campaign, slug=campaign.slug)
 
 
 def find_campaign(slug: str) -> Campaign | None:
@@ -74,3 +114,44 @@ def public_url(campaign: Campaign) -> str:
     # Outside a request (the command line) the address is built against the configured base.
     with current_app.test_request_context(base_url=base or "http://localhost:5000"):
         return url_for("survey.form", slug=campaign.slug, _external=True)
+
+
+def campaigns_in_reach(user: Any) -> Select[Any]:
+    """The campaigns whose area ``user`` reaches, newest first."""
+    from surveyapp.accounts.permissions import reachable_area_ids
+
+    query = select(Campaign).order_by(Campaign.created_at.desc(), Campaign.id.desc())
+    areas = reachable_area_ids(user)
+    if areas is not None:
+        query = query.where(Campaign.area_id.in_(areas))
+    return query
+
+
+@dataclass(frozen=True)
+class CampaignRow:
+    """A campaign with its number of responses, for lists."""
+
+    campaign: Campaign
+    responses: int
+
+    @property
+    def percent_of_target(self) -> int | None:
+        """Responses as a whole percentage of the target, if there is one."""
+        target = self.campaign.target_responses
+        return None if not target else int(self.responses * 100 // target)
+
+
+def campaigns_with_counts(user: Any, limit: int | None = None) -> list[CampaignRow]:
+    """The campaigns ``user`` reaches, each with its count of responses (one grouped query)."""
+    query = campaigns_in_reach(user)
+    if limit is not None:
+        query = query.limit(limit)
+    campaigns = list(db.session.scalars(query))
+    counts = dict(
+        db.session.execute(
+            select(Response.campaign_id, func.count())
+            .where(Response.campaign_id.in_([c.id for c in campaigns]))
+            .group_by(Response.campaign_id)
+        ).all()
+    )
+    return [CampaignRow(c, int(counts.get(c.id, 0))) for c in campaigns]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response as BaseResponse
@@ -131,8 +131,10 @@ def funds_delete_row(key: str, row_id: int) -> Page:
     record = table_or_404(key)
     sheet = sheet_for(record)
     form = FundsImportForm()  # only for its CSRF check
-    if not form.validate_on_submit() or not delete_row(sheet, row_id, current_user):
+    if not form.validate_on_submit():
         return _page(record, sheet, 400)
+    if not delete_row(sheet, row_id, current_user):
+        abort(404)
     flash(_("Removed."))
     return redirect(url_for(".funds", key=key), code=303)
 

@@ -2,6 +2,7 @@
 
 from surveyapp.models.accounts import ROLES, User
 from surveyapp.models.areas import AREA_LEVELS, Area
+from surveyapp.models.audit import AuditEvent
 from surveyapp.models.base import Base, utcnow
 from surveyapp.models.campaigns import Campaign, CampaignStateError, WeightScheme, WeightSchemeEntry
 from surveyapp.models.indicators import (
@@ -19,6 +20,7 @@ from surveyapp.models.questionnaires import (
     ScaleOption,
 )
 from surveyapp.models.responses import CHANNELS, MODES, Answer, Response
+from surveyapp.models.throttle import SignInFailure
 
 __all__ = [
     "AREA_LEVELS",
@@ -28,6 +30,7 @@ __all__ = [
     "ROLES",
     "Answer",
     "Area",
+    "AuditEvent",
     "Base",
     "Campaign",
     "CampaignStateError",
@@ -41,6 +44,7 @@ __all__ = [
     "QuestionnaireVersion",
     "Response",
     "ScaleOption",
+    "SignInFailure",
     "User",
     "WeightScheme",
     "WeightSchemeEntry",

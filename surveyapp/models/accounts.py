@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime
 
 from flask_login import UserMixin
@@ -44,3 +45,12 @@ class User(UserMixin, Base):
     def is_active(self) -> bool:
         """Flask-Login refuses sessions of disabled accounts."""
         return self.active
+
+    @property
+    def session_stamp(self) -> str:
+        """Changes whenever the password does (argon2 salts every hash), ending older sessions."""
+        return hashlib.sha256(self.password_hash.encode("ascii")).hexdigest()[:16]
+
+    def get_id(self) -> str:
+        """The id kept in the session cookie: the account and its password's stamp."""
+        return f"{self.id}:{self.session_stamp}"

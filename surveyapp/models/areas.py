@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import CheckConstraint, ForeignKey, String
+from decimal import Decimal
+
+from sqlalchemy import CheckConstraint, ForeignKey, Numeric, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from surveyapp.models.base import Base
@@ -16,6 +18,9 @@ class Area(Base):
     __tablename__ = "area"
     __table_args__ = (
         CheckConstraint("level IN ('city', 'county', 'township', 'village')", name="level_known"),
+        CheckConstraint(
+            "city_share IS NULL OR (city_share >= 0 AND city_share <= 1)", name="city_share_range"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -29,6 +34,8 @@ class Area(Base):
     parent_id: Mapped[int | None] = mapped_column(
         ForeignKey("area.id", ondelete="RESTRICT"), nullable=True, index=True
     )
+    #: the city's share of the cost of the subsidy (0.5 for 5:5, 0.7 for 7:3), where the report gives it
+    city_share: Mapped[Decimal | None] = mapped_column(Numeric(4, 3), nullable=True)
 
     parent: Mapped[Area | None] = relationship(remote_side=[id], back_populates="children")
     children: Mapped[list[Area]] = relationship(back_populates="parent", order_by="Area.code")

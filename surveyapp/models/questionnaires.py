@@ -67,6 +67,8 @@ class QuestionnaireVersion(Base):
     content_hash: Mapped[str] = mapped_column(String(64), nullable=False)
     #: when this version was loaded
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    #: when it was published; only published versions can be used by campaigns
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
     questionnaire: Mapped[Questionnaire] = relationship(back_populates="versions")
     scale: Mapped[list[ScaleOption]] = relationship(
@@ -84,6 +86,11 @@ class QuestionnaireVersion(Base):
     def key(self) -> str:
         """The questionnaire's public identifier."""
         return self.questionnaire.key
+
+    @property
+    def is_published(self) -> bool:
+        """Whether campaigns may use this version."""
+        return self.published_at is not None
 
 
 class ScaleOption(Base):

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from surveyapp.extensions import db
-from surveyapp.models import Question, Questionnaire, QuestionnaireVersion, ScaleOption
+from surveyapp.models import Question, Questionnaire, QuestionnaireVersion, ScaleOption, utcnow
 from surveyapp.questionnaires.spec import (
     QuestionnaireFileError,
     QuestionnaireSpec,
@@ -94,5 +95,56 @@ def bundled_files() -> list[Path]:
 
 
 def load_bundled() -> list[tuple[QuestionnaireVersion, bool]]:
-    """Store every bundled questionnaire; already stored ones are left as they are."""
-    return [load_questionnaire_file(path) for path in bundled_files()]
+    """Store and publish every bundled questionnaire; already stored ones are left as they are."""
+    loaded = [load_questionnaire_file(path) for path in bundled_files()]
+    for version, created in loaded:
+        if created:
+            version.published_at = utcnow()
+    db.session.flush()
+    return loaded
+
+
+def next_version_number(key: str) -> int:
+    """The number a new version of questionnaire ``key`` would get."""
+    highest = db.session.scalar(
+        select(func.max(QuestionnaireVersion.version)).join(Questionnaire).where(Questionnaire.key == key)
+    )
+    return (highest or 0) + 1
+
+
+def upload_questionnaire(
+    spec: QuestionnaireSpec, source: str, as_version: int | None = None
+) -> tuple[QuestionnaireVersion, bool]:
+    """Store an uploaded questionnaire (as version ``as_version`` if given) and log it.
+
+    Stored versions are never edited: a changed file under a version number already taken is
+    refused, and the uploader is offered :func:`next_version_number` instead.
+    """
+    from surveyapp.audit import record
+
+    if as_version is not None:
+        spec = replace(spec, version=as_version)
+    version, created = store_questionnaire(spec, source)
+    if created:
+        record(
+            "questionnaire.upload",
+            version,
+            questionnaire=spec.key,
+            version=spec.version,
+            title=spec.title,
+            file=source,
+            content_hash=version.content_hash,
+        )
+    return version, created
+
+
+def publish_version(version: QuestionnaireVersion) -> bool:
+    """Make a version available for campaigns; return False if it already was."""
+    from surveyapp.audit import record
+
+    if version.published_at is not None:
+        return False
+    version.published_at = utcnow()
+    db.session.flush()
+    record("questionnaire.publish", version, questionnaire=version.key, version=version.version)
+    return True

@@ -265,6 +265,11 @@ def read_questionnaire_file(path: Path) -> QuestionnaireSpec:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as error:
         raise QuestionnaireFileError(source, [("", f"cannot be read: {error}")]) from error
+    return parse_questionnaire_text(text, source)
+
+
+def parse_questionnaire_text(text: str, source: str) -> QuestionnaireSpec:
+    """Check a questionnaire given as YAML text (an uploaded file, for instance)."""
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as error:

@@ -15,11 +15,10 @@ from flask import (
     session,
     url_for,
 )
-from sqlalchemy import select
 from werkzeug.wrappers import Response as BaseResponse
 
 from surveyapp.campaigns.services import find_campaign
-from surveyapp.extensions import csrf, db
+from surveyapp.extensions import csrf
 from surveyapp.i18n import LANGUAGE_COOKIE
 from surveyapp.models import Campaign
 from surveyapp.survey.forms import response_form_class
@@ -58,11 +57,14 @@ def _submission_id(campaign: Campaign) -> str:
 
 @bp.get("/")
 def index() -> str:
-    """The home page: the open campaigns and their posters."""
-    campaigns = db.session.scalars(
-        select(Campaign).where(Campaign.status == "open").order_by(Campaign.created_at.desc())
-    ).all()
-    return render_template("survey/index.html", campaigns=campaigns)
+    """A short public page; signed-in staff get their dashboard instead."""
+    from flask_login import current_user
+
+    if current_user.is_authenticated:
+        from surveyapp.dashboard.views import dashboard
+
+        return dashboard()
+    return render_template("survey/index.html")
 
 
 @bp.get("/s/<slug>")

@@ -1,0 +1,1 @@
+"""The tree of areas: Kunming's counties and districts preloaded, townships and villages added by hand."""

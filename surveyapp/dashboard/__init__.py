@@ -1,0 +1,1 @@
+"""What signed-in staff see first: their campaigns and the pages they may use."""

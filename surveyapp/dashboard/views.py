@@ -1,0 +1,47 @@
+"""The staff dashboard (at ``/`` once signed in) and the staff navigation."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import Blueprint, render_template
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from surveyapp.accounts.permissions import ADMIN, EVALUATOR, FIELD_STAFF, has_role
+from surveyapp.models import utcnow
+
+bp = Blueprint("dashboard", __name__, template_folder="templates")
+
+#: The staff navigation: endpoint, label, and the roles that see it (administrators see all).
+#: Other features add their pages here.
+STAFF_LINKS: list[tuple[str, object, tuple[str, ...]]] = [
+    ("survey.index", _l("Overview"), (EVALUATOR, FIELD_STAFF)),
+    ("campaigns.index", _l("Campaigns"), (EVALUATOR, FIELD_STAFF)),
+    ("questionnaires.index", _l("Questionnaires"), (EVALUATOR,)),
+    ("fieldwork.index", _l("Data entry"), (FIELD_STAFF,)),
+    ("indicators.index", _l("Indicator tables"), (EVALUATOR,)),
+    ("users.index", _l("Users"), (ADMIN,)),
+    ("areas.index", _l("Areas"), (ADMIN,)),
+    ("audit.index", _l("Audit log"), (ADMIN,)),
+    ("accounts.password", _l("Change password"), (ADMIN, EVALUATOR, FIELD_STAFF)),
+]
+
+
+@bp.app_template_global()
+def staff_links() -> list[tuple[str, object]]:
+    """The navigation links the signed-in user may follow."""
+    return [(endpoint, label) for endpoint, label, roles in STAFF_LINKS if has_role(current_user, *roles)]
+
+
+@bp.app_template_global()
+def now() -> datetime:
+    """The current time (aware, UTC), for templates that compare dates."""
+    return utcnow()
+
+
+def dashboard() -> str:
+    """The signed-in user's overview: campaigns of their areas with responses against target."""
+    from surveyapp.campaigns.services import campaigns_with_counts
+
+    return render_template("dashboard/index.html", rows=campaigns_with_counts(current_user, limit=20))

@@ -1,0 +1,1 @@
+"""Field staff enter interviews and paper questionnaires of their area."""

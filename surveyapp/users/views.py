@@ -1,0 +1,130 @@
+"""Administrators add field staff and evaluators, change roles and areas, and disable accounts."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from werkzeug.wrappers import Response as BaseResponse
+
+from surveyapp.accounts.permissions import ADMIN, reaches_area, role_required
+from surveyapp.accounts.services import AccountError, create_user, find_user, set_password, update_user
+from surveyapp.areas.choices import area_choices, chosen_area_id
+from surveyapp.audit import record
+from surveyapp.extensions import db
+from surveyapp.models import Area, User
+from surveyapp.users.forms import EditUserForm, NewUserForm, ResetPasswordForm, role_choices
+
+bp = Blueprint("users", __name__, url_prefix="/admin/users", template_folder="templates")
+
+Page = str | tuple[str, int] | BaseResponse
+
+
+def _user_or_404(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None or not reaches_area(current_user, user.area_id):
+        abort(404)
+    return user
+
+
+def _with_choices(form: NewUserForm | EditUserForm) -> NewUserForm | EditUserForm:
+    form.role.choices = role_choices()
+    form.area.choices = area_choices(current_user)
+    return form
+
+
+def _account_data(user: User) -> dict[str, object]:
+    return {
+        "display_name": user.display_name,
+        "role": user.role,
+        "area": str(user.area_id or ""),
+        "active": user.active,
+    }
+
+
+def _area(form: NewUserForm | EditUserForm) -> Area | None:
+    area_id = chosen_area_id(form.area.data)
+    return db.session.get(Area, area_id) if area_id else None
+
+
+@bp.get("/")
+@role_required(ADMIN)
+def index() -> str:
+    """Every staff account."""
+    users = db.session.scalars(select(User).order_by(User.active.desc(), User.username)).all()
+    return render_template(
+        "users/index.html", users=[u for u in users if reaches_area(current_user, u.area_id)]
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@role_required(ADMIN)
+def new() -> Page:
+    """Add an account: field staff of a county, an evaluator, another administrator."""
+    form = _with_choices(NewUserForm())
+    assert isinstance(form, NewUserForm)
+    if form.validate_on_submit():
+        if find_user(form.username.data or "") is not None:
+            form.username.errors = [_("A user with this name already exists.")]
+        else:
+            try:
+                user = create_user(
+                    form.username.data or "",
+                    form.new_password.data or "",
+                    form.role.data or "",
+                    area=_area(form),
+                    display_name=form.display_name.data or None,
+                )
+            except AccountError as error:
+                form.username.errors = [str(error)]
+            else:
+                flash(_("The account %(name)s has been added.", name=user.username), "success")
+                return redirect(url_for(".index"), code=303)
+    return render_template("users/new.html", form=form), (422 if form.is_submitted() else 200)
+
+
+def _refuses_self_lockout(user: User, form: EditUserForm) -> bool:
+    if user.id != current_user.id or (form.active.data and form.role.data == ADMIN):
+        return False
+    form.active.errors = [_("You cannot disable your own account or give up your own administrator role.")]
+    return True
+
+
+@bp.route("/<int:user_id>", methods=["GET", "POST"])
+@role_required(ADMIN)
+def edit(user_id: int) -> Page:
+    """Change an account's name, role, area or state."""
+    user = _user_or_404(user_id)
+    form = _with_choices(EditUserForm(data=_account_data(user)))
+    assert isinstance(form, EditUserForm)
+    if form.validate_on_submit() and not _refuses_self_lockout(user, form):
+        changes = update_user(
+            user,
+            role=form.role.data or "",
+            area=_area(form),
+            display_name=form.display_name.data,
+            active=bool(form.active.data),
+        )
+        if changes:
+            record("account.update", user, username=user.username, changes=changes)
+        flash(_("The account %(name)s has been saved.", name=user.username), "success")
+        return redirect(url_for(".index"), code=303)
+    return render_template(
+        "users/edit.html", form=form, user=user, reset=ResetPasswordForm(prefix="reset")
+    ), (422 if form.is_submitted() else 200)
+
+
+@bp.post("/<int:user_id>/password")
+@role_required(ADMIN)
+def reset_password(user_id: int) -> Page:
+    """Give an account a new password (for a user who forgot theirs)."""
+    user = _user_or_404(user_id)
+    reset = ResetPasswordForm(prefix="reset")
+    if not reset.validate_on_submit():
+        form = _with_choices(EditUserForm(data=_account_data(user)))
+        return render_template("users/edit.html", form=form, user=user, reset=reset), 422
+    set_password(user, reset.new_password.data or "")
+    record("account.password_reset", user, username=user.username)
+    flash(_("The password of %(name)s has been changed.", name=user.username), "success")
+    return redirect(url_for(".index"), code=303)
