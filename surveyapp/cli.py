@@ -28,7 +28,7 @@ from surveyapp.campaigns.services import (
 )
 from surveyapp.extensions import db
 from surveyapp.indicators.cli import indicators_group
-from surveyapp.models import ROLES, Area, Campaign, Questionnaire, QuestionnaireVersion
+from surveyapp.models import ROLES, Area, Campaign, Questionnaire, QuestionnaireVersion, User
 from surveyapp.questionnaires.services import (
     find_version,
     load_bundled,
@@ -119,7 +119,12 @@ def serve_command(host: str, port: int, workers: int) -> None:
     url = public_url(campaign)
     click.echo(qr_text(url))
     click.echo(f"Survey “{campaign.name}”: {url}")
-    click.echo(f"QR poster: {app.config['BASE_URL']}/campaigns/{campaign.slug}/poster")
+    click.echo(
+        f"QR poster (for staff, after signing in): {app.config['BASE_URL']}/campaigns/{campaign.slug}/poster"
+    )
+    if db.session.scalar(select(User.id).limit(1)) is None:
+        click.echo("No staff account yet: create the first administrator with")
+        click.echo("    surveyapp user create NAME --role admin")
     db.session.remove()
     db.engine.dispose()  # workers fork next: none may inherit an open connection
     from surveyapp.server import run

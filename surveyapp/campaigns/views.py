@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
@@ -172,4 +173,11 @@ def poster(slug: str) -> str:
     campaign = campaign_or_404(slug)
     url = public_url(campaign)
     svg = qr_svg(url).decode("utf-8").split("?>", 1)[-1]
-    return render_template("campaigns/poster.html", campaign=campaign, url=url, qr=Markup(svg))
+    # The poster speaks to respondents: in the questionnaire's language, not the staff member's.
+    with force_locale(poster_locale(campaign.questionnaire_version.language)):
+        return render_template("campaigns/poster.html", campaign=campaign, url=url, qr=Markup(svg))
+
+
+def poster_locale(language: str) -> str:
+    """The interface locale that matches a questionnaire's language (``zh-CN`` → Chinese)."""
+    return "en" if language.lower().startswith("en") else "zh_Hans_CN"

@@ -122,6 +122,16 @@ def test_qr_code_and_poster_need_sign_in(app: Flask, admin: FlaskClient, campaig
     assert anonymous.get(f"/campaigns/{campaign.slug}/qr.svg").status_code == 302
 
 
+def test_poster_speaks_the_questionnaires_language_whatever_the_staff_language(
+    admin: FlaskClient, campaign: Campaign
+) -> None:
+    admin.get("/language/en")
+    assert "Sign out" in admin.get("/").get_data(as_text=True)  # the staff member reads English
+    poster = admin.get(f"/campaigns/{campaign.slug}/poster").get_data(as_text=True)
+    assert '<html lang="zh-CN">' in poster
+    assert "请用手机相机或微信扫描二维码" in poster
+
+
 def test_home_page_lists_no_campaign_to_the_public(app: Flask, campaign: Campaign) -> None:
     page = app.test_client().get("/").get_data(as_text=True)
     assert campaign.slug not in page
