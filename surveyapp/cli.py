@@ -22,6 +22,7 @@ from surveyapp.extensions import db
 from surveyapp.models import ROLES, Area, Campaign, Questionnaire, QuestionnaireVersion
 from surveyapp.questionnaires.services import find_version, load_bundled, load_questionnaire_file
 from surveyapp.questionnaires.spec import QuestionnaireFileError
+from surveyapp.scoring.schemes import load_builtin_schemes
 
 F = TypeVar("F", bound=Callable[..., Any])
 DEMO_CAMPAIGN_NAME = "Demo campaign"
@@ -47,6 +48,8 @@ def _upgrade_and_load() -> None:
     from flask_migrate import upgrade
 
     upgrade()
+    for scheme, new in load_builtin_schemes():
+        click.echo(f"weight scheme {scheme.key}: {'loaded' if new else 'already loaded'}")
     for version, created in load_bundled():
         state = "loaded" if created else "already loaded"
         click.echo(f"questionnaire {version.key} version {version.version}: {state}")
@@ -302,7 +305,9 @@ COMMANDS: list[click.Command] = [init_command, serve_command, questionnaire_grou
 
 def init_app(app: Flask) -> None:
     """Register the commands on the app, so ``flask --app surveyapp`` has them too."""
-    for command in COMMANDS:
+    from surveyapp.evaluation.commands import EVALUATION_COMMANDS  # imports this module: import late
+
+    for command in [*COMMANDS, *EVALUATION_COMMANDS]:
         app.cli.add_command(command)
 
 
