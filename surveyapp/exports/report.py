@@ -14,11 +14,11 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import case, func, select
 
 from analysis.rounding import half_up_float
 from surveyapp.extensions import db
-from surveyapp.models import Answer, Area, Campaign, Question, Response, ScaleOption
+from surveyapp.models import Answer, Area, Campaign, Response
 from surveyapp.scoring.report import CampaignReport
 
 #: Rows read from the database at a time when streaming responses.
@@ -93,45 +93,28 @@ def response_header(campaign: Campaign) -> list[str]:
     return ["序号", "提交时间", "渠道", "方式", "地区代码", "地区", *numbers]
 
 
-def _response_stream(campaign: Campaign) -> Iterator[Any]:
-    """(response, question number, option code) rows in response order, read in batches."""
-    query = (
-        select(
-            Response.id,
-            Response.submitted_at,
-            Response.channel,
-            Response.mode,
-            Area.code,
-            Area.name,
-            Question.number,
-            ScaleOption.code,
-        )
+def _response_query(campaign: Campaign) -> Any:
+    """One row per response, its answers pivoted into one column per question (option ids)."""
+    questions = campaign.questionnaire_version.questions
+    head = (Response.id, Response.submitted_at, Response.channel, Response.mode, Response.area_id)
+    pivot = [func.max(case((Answer.question_id == q.id, Answer.option_id))) for q in questions]
+    return (
+        select(*head, *pivot)
         .join(Answer, Answer.response_id == Response.id)
-        .join(Question, Question.id == Answer.question_id)
-        .join(ScaleOption, ScaleOption.id == Answer.option_id)
-        .outerjoin(Area, Area.id == Response.area_id)
         .where(Response.campaign_id == campaign.id)
+        .group_by(*head)
         .order_by(Response.id)
         .execution_options(yield_per=BATCH)
     )
-    yield from db.session.execute(query)
 
 
 def response_rows(campaign: Campaign) -> Iterator[list[Any]]:
     """One row per response (header first), streamed from the database, never all in memory."""
-    numbers = [q.number for q in campaign.questionnaire_version.questions]
+    codes = {o.id: o.code for o in campaign.questionnaire_version.scale}
+    areas = {a.id: (a.code, a.name) for a in db.session.scalars(select(Area))}
     yield response_header(campaign)
-    current: int | None = None
-    head: list[Any] = []
-    answers: dict[int, str] = {}
-    sequence = 0
-    for rid, submitted, channel, mode, area_code, area_name, number, code in _response_stream(campaign):
-        if rid != current:
-            if current is not None:
-                yield [*head, *(answers.get(n) for n in numbers)]
-            sequence += 1
-            current, answers = rid, {}
-            head = [sequence, local_time(submitted), channel, mode, area_code, area_name]
-        answers[number] = code
-    if current is not None:
-        yield [*head, *(answers.get(n) for n in numbers)]
+    for sequence, (_, submitted, channel, mode, area_id, *answers) in enumerate(
+        db.session.execute(_response_query(campaign)), start=1
+    ):
+        area_code, area_name = areas.get(area_id, (None, None))
+        yield [sequence, local_time(submitted), channel, mode, area_code, area_name, *map(codes.get, answers)]
