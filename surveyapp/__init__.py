@@ -50,9 +50,11 @@ def _register_blueprints(app: Flask) -> None:
     from surveyapp.accounts.views import bp as accounts_bp
     from surveyapp.campaigns.views import bp as campaigns_bp
     from surveyapp.errors import bp as errors_bp
+    from surveyapp.evaluation.views import bp as evaluation_bp
     from surveyapp.survey.views import bp as survey_bp
 
     app.register_blueprint(errors_bp)
     app.register_blueprint(survey_bp)
     app.register_blueprint(campaigns_bp)
     app.register_blueprint(accounts_bp)
+    app.register_blueprint(evaluation_bp)

@@ -109,12 +109,21 @@ def _response_query(campaign: Campaign) -> Any:
 
 
 def response_rows(campaign: Campaign) -> Iterator[list[Any]]:
-    """One row per response (header first), streamed from the database, never all in memory."""
+    """One row per response (header first), streamed from the database, never all in memory.
+
+    Everything taken from the campaign is read before the first row is produced, so the rows can
+    be streamed after the request's session has ended (a web download).
+    """
     codes = {o.id: o.code for o in campaign.questionnaire_version.scale}
     areas = {a.id: (a.code, a.name) for a in db.session.scalars(select(Area))}
-    yield response_header(campaign)
-    for sequence, (_, submitted, channel, mode, area_id, *answers) in enumerate(
-        db.session.execute(_response_query(campaign)), start=1
-    ):
+    return _stream_rows(response_header(campaign), _response_query(campaign), codes, areas)
+
+
+def _stream_rows(
+    header: list[str], query: Any, codes: dict[int, str], areas: dict[int, tuple[str, str]]
+) -> Iterator[list[Any]]:
+    yield header
+    rows = db.session.execute(query)
+    for sequence, (_, submitted, channel, mode, area_id, *answers) in enumerate(rows, start=1):
         area_code, area_name = areas.get(area_id, (None, None))
         yield [sequence, local_time(submitted), channel, mode, area_code, area_name, *map(codes.get, answers)]

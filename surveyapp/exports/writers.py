@@ -43,8 +43,11 @@ def _csv_table(report: CampaignReport) -> Iterator[list[Any]]:
 
 
 def report_csv(report: CampaignReport) -> Iterator[str]:
-    """The statistics table as CSV text chunks (UTF-8 with BOM when encoded), provenance first."""
-    return csv_chunks(_csv_table(report))
+    """The statistics table as CSV text chunks (UTF-8 with BOM when encoded), provenance first.
+
+    The table is small: its rows are made at once, so the chunks need no database session.
+    """
+    return csv_chunks(list(_csv_table(report)))
 
 
 def responses_csv(campaign: Campaign) -> Iterator[str]:
