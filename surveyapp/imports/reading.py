@@ -62,7 +62,7 @@ def read_csv(data: bytes) -> Sheet:
     """A CSV file in UTF-8 (BOM or not) or GB18030."""
     text = _decode(data)
     first = text.split("\n", 1)[0]
-    delimiter = "\t" if "\t" in first and "," not in first else ","  # Excel's "Unicode text" is tabbed
+    delimiter = "\t" if "\t" in first and "," not in first else ","  # tab-separated text
     return _sheet([list(row) for row in csv.reader(io.StringIO(text), delimiter=delimiter)])
 
 
