@@ -168,7 +168,8 @@ def run(args: argparse.Namespace) -> None:
         fill(db, big, args.responses, areas)
         fill(db, small, args.export_responses, areas)
         if db.engine.dialect.name == "postgresql":
-            db.session.execute(text("VACUUM ANALYZE"), execution_options={"isolation_level": "AUTOCOMMIT"})
+            with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+                connection.execute(text("VACUUM ANALYZE"))
         else:
             db.session.execute(text("ANALYZE"))
         print(f"{'fill':<48} {time.perf_counter() - start:9.1f} s")
