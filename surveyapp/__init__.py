@@ -53,6 +53,7 @@ def _register_blueprints(app: Flask) -> None:
     from surveyapp.campaigns.views import bp as campaigns_bp
     from surveyapp.dashboard.views import bp as dashboard_bp
     from surveyapp.errors import bp as errors_bp
+    from surveyapp.evaluation.views import bp as evaluation_bp
     from surveyapp.fieldwork.views import bp as fieldwork_bp
     from surveyapp.indicators.views import bp as indicators_bp
     from surveyapp.questionnaires.views import bp as questionnaires_bp
@@ -71,5 +72,6 @@ def _register_blueprints(app: Flask) -> None:
         areas_bp,
         audit_bp,
         indicators_bp,
+        evaluation_bp,
     ):
         app.register_blueprint(staff_bp)

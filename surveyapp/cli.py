@@ -36,6 +36,7 @@ from surveyapp.questionnaires.services import (
     publish_version,
 )
 from surveyapp.questionnaires.spec import QuestionnaireFileError
+from surveyapp.scoring.schemes import load_builtin_schemes
 
 F = TypeVar("F", bound=Callable[..., Any])
 DEMO_CAMPAIGN_NAME = "Demo campaign"
@@ -63,6 +64,8 @@ def _upgrade_and_load() -> None:
     upgrade()
     added = load_areas()
     click.echo(f"areas: {added} added" if added else "areas: already loaded")
+    for scheme, new in load_builtin_schemes():
+        click.echo(f"weight scheme {scheme.key}: {'loaded' if new else 'already loaded'}")
     for version, created in load_bundled():
         state = "loaded" if created else "already loaded"
         click.echo(f"questionnaire {version.key} version {version.version}: {state}")
@@ -344,7 +347,9 @@ COMMANDS: list[click.Command] = [
 
 def init_app(app: Flask) -> None:
     """Register the commands on the app, so ``flask --app surveyapp`` has them too."""
-    for command in COMMANDS:
+    from surveyapp.evaluation.commands import EVALUATION_COMMANDS  # imports this module: import late
+
+    for command in [*COMMANDS, *EVALUATION_COMMANDS]:
         app.cli.add_command(command)
 
 

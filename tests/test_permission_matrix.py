@@ -157,6 +157,20 @@ TABLE: dict[tuple[str, str], Row] = {
     ("areas.index", "GET"): Row(lambda w: "/admin/areas/", staff(200)),
     ("areas.add", "POST"): Row(lambda w: "/admin/areas/", staff(422)),
     ("audit.index", "GET"): Row(lambda w: "/admin/audit/", staff(200)),
+    # evaluation of a campaign: evaluators (and administrators) who reach its area
+    ("evaluation.index", "GET"): Row(lambda w: "/evaluation/", staff(200, "evaluator")),
+    ("evaluation.campaign", "GET"): Row(
+        lambda w: f"/evaluation/campaigns/{A_CAMPAIGN(w)}", staff(200, "evaluator")
+    ),
+    ("evaluation.change_scheme", "POST"): Row(
+        lambda w: f"/evaluation/campaigns/{w.campaign(COUNTY_A)}/scheme", staff(422, "evaluator")
+    ),
+    ("evaluation.download", "GET"): Row(
+        lambda w: f"/evaluation/campaigns/{A_CAMPAIGN(w)}/report.xlsx", staff(200, "evaluator")
+    ),
+    ("evaluation.responses", "GET"): Row(
+        lambda w: f"/evaluation/campaigns/{A_CAMPAIGN(w)}/responses.csv", staff(200, "evaluator")
+    ),
     # indicator tables: evaluators (and administrators); empty POSTs fail their forms' checks
     ("indicators.index", "GET"): Row(lambda w: "/indicators/", staff(200, "evaluator")),
     ("indicators.index", "POST"): Row(lambda w: "/indicators/", staff(422, "evaluator")),

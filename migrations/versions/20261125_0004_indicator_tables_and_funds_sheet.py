@@ -6,7 +6,7 @@ and a rule, a link always names its campaign, shares add up to ten) are CHECK co
 unique (table_id, node_key) constraint serves look-ups by table, so no separate index on table_id.
 
 Revision ID: 0004
-Revises: 0002
+Revises: 0003
 Create Date: 2026-11-25 18:19:55.792065
 
 """
@@ -15,7 +15,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0004'
-down_revision = '0002'
+down_revision = '0003'
 branch_labels = None
 depends_on = None
 

@@ -20,6 +20,7 @@ STAFF_LINKS: list[tuple[str, object, tuple[str, ...]]] = [
     ("campaigns.index", _l("Campaigns"), (EVALUATOR, FIELD_STAFF)),
     ("questionnaires.index", _l("Questionnaires"), (EVALUATOR,)),
     ("fieldwork.index", _l("Data entry"), (FIELD_STAFF,)),
+    ("evaluation.index", _l("Evaluation"), (EVALUATOR,)),
     ("indicators.index", _l("Indicator tables"), (EVALUATOR,)),
     ("users.index", _l("Users"), (ADMIN,)),
     ("areas.index", _l("Areas"), (ADMIN,)),

@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from analysis import indicators as ai
+from surveyapp import audit
 from surveyapp.extensions import db
 from surveyapp.indicators.links import LinkedValue, link_fits, linked_values
 from surveyapp.indicators.store import (
@@ -118,6 +119,7 @@ def create_table(
     store_nodes(record, template)
     db.session.add(record)
     db.session.flush()
+    audit.record("indicator.create", record, table=record.key, template=template.id)
     return record
 
 
@@ -180,6 +182,15 @@ def record_change(
         table_id=record.id, node_key=node_key, field=name, old_value=old_text, new_value=new_text, user=user
     )
     db.session.add(change)
+    audit.record(
+        "indicator.change",
+        ("indicator_table", record.id),
+        table=record.key,
+        node=node_key,
+        field=name,
+        old=old_text,
+        new=new_text,
+    )
     return change
 
 

@@ -16,6 +16,7 @@ from wtforms import SelectChoice
 
 from analysis import indicators as ai
 from analysis.rounding import round_half_up
+from surveyapp import audit
 from surveyapp.accounts.permissions import EVALUATOR, reaches_area, role_required
 from surveyapp.extensions import db
 from surveyapp.indicators.editing import LeafErrors, LeafInput, update_leaf
@@ -282,6 +283,7 @@ def changes(key: str) -> str:
 def export_json(key: str) -> Response:
     """The scored table as JSON."""
     scored = score_record(table_or_404(key))
+    audit.record("indicator.export", scored.record, table=key, format="json")
     data = {"key": key, **table_json(scored.table, scored.links, scored.problems)}
     return Response(
         json.dumps(data, ensure_ascii=False, indent=2),
@@ -295,6 +297,7 @@ def export_json(key: str) -> Response:
 def export_xlsx(key: str) -> Response:
     """The full table and the summary as an XLSX workbook."""
     scored = score_record(table_or_404(key))
+    audit.record("indicator.export", scored.record, table=key, format="xlsx")
     buffer = io.BytesIO()
     write_xlsx(scored.table, buffer, scored.links)
     return Response(

@@ -72,6 +72,9 @@ class Answer(Base):
         UniqueConstraint("response_id", "question_id"),
         # Scoring counts answers per (question, option) of a campaign: this index covers it.
         Index("ix_answer_campaign_question_option", "campaign_id", "question_id", "option_id"),
+        # Per-response sums (score intervals) and exports read a campaign's answers response by
+        # response: this covering index gives them in that order without touching the table.
+        Index("ix_answer_campaign_response", "campaign_id", "response_id", "question_id", "option_id"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)

@@ -1,0 +1,1 @@
+"""The evaluator's side: the statistics table, its charts and breakdowns, weight schemes, exports."""

@@ -1,0 +1,124 @@
+"""Command-line tools for evaluators: weight schemes, importing responses, reports."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+import click
+from flask.cli import with_appcontext
+
+from surveyapp import audit
+from surveyapp.cli import _campaign_or_fail, campaign_group, transactional
+from surveyapp.exports.writers import report_csv, report_json, report_xlsx, responses_csv
+from surveyapp.imports.reading import ImportFileError, read_file
+from surveyapp.imports.services import ImportRowsError, import_responses
+from surveyapp.scoring.report import campaign_report
+from surveyapp.scoring.schemes import SchemeError, all_schemes, set_campaign_scheme
+from surveyapp.scoring.services import campaign_statistics
+from surveyapp.survey.services import SubmissionError
+
+FORMATS = ("json", "csv", "xlsx")
+
+
+@click.group("scheme")
+def scheme_group() -> None:
+    """Weight schemes campaigns can score with."""
+
+
+@scheme_group.command("list")
+@with_appcontext
+def scheme_list() -> None:
+    """List the weight schemes: key, weights, name."""
+    for scheme in all_schemes():
+        weights = " ".join(f"{code}={float(weight):g}" for code, weight in scheme.weights().items())
+        click.echo(f"{scheme.key}\t{weights}\t{scheme.name}")
+
+
+@click.command("scheme")
+@click.argument("slug")
+@click.argument("key")
+@with_appcontext
+@transactional
+def campaign_scheme(slug: str, key: str) -> None:
+    """Score campaign SLUG with weight scheme KEY ('questionnaire': the questionnaire's own weights)."""
+    campaign = _campaign_or_fail(slug)
+    try:
+        info = set_campaign_scheme(campaign, key)
+    except SchemeError as error:
+        raise click.ClickException(str(error)) from error
+    score = campaign_statistics(campaign).as_dict()["score"]
+    shown = "no responses yet" if score is None else f"score {score:.2f}"
+    click.echo(f"campaign {slug} scores with {info.key} ({info.name}): {shown}")
+
+
+@click.group("responses")
+def responses_group() -> None:
+    """Responses collected elsewhere."""
+
+
+@responses_group.command("import")
+@click.argument("slug")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@with_appcontext
+@transactional
+def responses_import(slug: str, file: Path) -> None:
+    """Import FILE (CSV or XLSX, one row per respondent, columns q1..qN) into campaign SLUG."""
+    campaign = _campaign_or_fail(slug)
+    try:
+        result = import_responses(campaign, read_file(file))
+    except ImportRowsError as error:
+        raise click.ClickException(f"nothing was imported:\n{error}") from error
+    except (ImportFileError, SubmissionError) as error:
+        raise click.ClickException(f"nothing was imported: {error}") from error
+    audit.record("responses.import", campaign, file=file.name, rows=result.rows, added=result.added)
+    click.echo(f"{file.name}: {result.rows} rows, {result.added} added, {result.already} already imported")
+
+
+@click.command("report")
+@click.argument("slug")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="json", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True, path_type=Path))
+@click.option("--responses", is_flag=True, help="CSV of the individual responses instead of the table.")
+@with_appcontext
+@transactional
+def report_command(fmt: str, slug: str, output: Path | None, responses: bool) -> None:
+    """Export campaign SLUG's statistics table as JSON, CSV or XLSX (to standard output without -o)."""
+    campaign = _campaign_or_fail(slug)
+    audit.record(
+        "report.export",
+        campaign,
+        campaign_slug=slug,
+        format="responses.csv" if responses else fmt,
+        output=str(output) if output else "stdout",
+    )
+    if responses:
+        if fmt != "csv":
+            raise click.ClickException("--responses is written as CSV: add --format csv")
+        _write_text(responses_csv(campaign), output)
+        return
+    report = campaign_report(campaign, breakdowns=fmt == "json")
+    if fmt == "xlsx":
+        if output is None:
+            raise click.ClickException("an XLSX workbook needs a file: add -o FILE.xlsx")
+        report_xlsx(report).save(str(output))
+    elif fmt == "csv":
+        _write_text(report_csv(report), output)
+    else:
+        _write_text(iter([report_json(report) + "\n"]), output)
+    if output is not None:
+        click.echo(f"{output}: {fmt} report of {slug} ({report.scheme.key}, version {report.version})")
+
+
+def _write_text(chunks: Iterable[str], output: Path | None) -> None:
+    if output is None:
+        for chunk in chunks:
+            click.echo(chunk, nl=False)
+        return
+    with output.open("w", encoding="utf-8", newline="") as handle:
+        for chunk in chunks:
+            handle.write(chunk)
+
+
+campaign_group.add_command(campaign_scheme)
+EVALUATION_COMMANDS: list[click.Command] = [scheme_group, responses_group, report_command]

@@ -1,0 +1,140 @@
+"""The evaluator's pages: the campaigns they reach, a campaign's statistics table, downloads."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    redirect,
+    render_template,
+    send_file,
+    stream_with_context,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from werkzeug.wrappers import Response as BaseResponse
+
+from analysis.certainty import MIN_RESPONDENTS
+from surveyapp import audit
+from surveyapp.accounts.permissions import EVALUATOR, campaign_or_404, reaches_area, role_required
+from surveyapp.campaigns.services import response_count
+from surveyapp.evaluation import charts
+from surveyapp.evaluation.forms import SchemeForm
+from surveyapp.exports.writers import report_csv, report_json, report_xlsx, responses_csv
+from surveyapp.extensions import db
+from surveyapp.models import Campaign
+from surveyapp.scoring.report import CampaignReport, campaign_report
+from surveyapp.scoring.schemes import SchemeError, set_campaign_scheme
+
+bp = Blueprint("evaluation", __name__, url_prefix="/evaluation", template_folder="templates")
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@bp.get("/")
+@role_required(EVALUATOR)
+def index() -> str:
+    """The campaigns the signed-in evaluator reaches."""
+    campaigns = [
+        (campaign, response_count(campaign))
+        for campaign in db.session.scalars(select(Campaign).order_by(Campaign.created_at.desc()))
+        if reaches_area(current_user, campaign.area_id)
+    ]
+    return render_template("evaluation/index.html", campaigns=campaigns)
+
+
+def _channel_names() -> dict[str, str]:
+    return {"qr": _("QR code"), "interview": _("Interview"), "paper": _("Paper"), "import": _("Import")}
+
+
+def _page(campaign: Campaign, form: SchemeForm, status: int = 200) -> tuple[str, int]:
+    report = campaign_report(campaign)
+    data = report.as_dict()
+    return render_template(
+        "evaluation/campaign.html",
+        campaign=campaign,
+        report=report,
+        data=data,
+        form=form,
+        charts=charts,
+        min_respondents=MIN_RESPONDENTS,
+        channel_names=_channel_names(),
+    ), status
+
+
+@bp.get("/campaigns/<slug>")
+@role_required(EVALUATOR)
+def campaign(slug: str) -> tuple[str, int]:
+    """The statistics table, charts, breakdowns and certainty of one campaign."""
+    found = campaign_or_404(slug)
+    form = SchemeForm(scheme=found.weight_scheme.key if found.weight_scheme else "questionnaire")
+    return _page(found, form)
+
+
+@bp.post("/campaigns/<slug>/scheme")
+@role_required(EVALUATOR)
+def change_scheme(slug: str) -> BaseResponse | tuple[str, int]:
+    """Score the campaign with another weight scheme."""
+    found = campaign_or_404(slug)
+    form = SchemeForm()
+    if not form.validate_on_submit():
+        return _page(found, form, 422)
+    try:
+        set_campaign_scheme(found, form.scheme.data or "")
+    except SchemeError:
+        form.scheme.errors = [_("This weight scheme has no weight for every option of the questionnaire.")]
+        return _page(found, form, 422)
+    return redirect(url_for("evaluation.campaign", slug=slug), code=303)
+
+
+def _filename(report: CampaignReport, suffix: str) -> str:
+    return f"{report.campaign.slug}-{report.scheme.key}-v{report.version}.{suffix}"
+
+
+def _attachment(name: str) -> dict[str, str]:
+    return {"Content-Disposition": f'attachment; filename="{name}"'}
+
+
+def _streamed_text(chunks: Any, mimetype: str, name: str) -> Response:
+    """Text streamed as it is produced; bytes and direct passthrough keep it out of memory."""
+    body = stream_with_context(chunk.encode("utf-8") for chunk in chunks)
+    return Response(body, mimetype=mimetype, headers=_attachment(name), direct_passthrough=True)
+
+
+@bp.get("/campaigns/<slug>/report.<fmt>")
+@role_required(EVALUATOR)
+def download(slug: str, fmt: str) -> Response:
+    """The statistics table as JSON, CSV or XLSX."""
+    found = campaign_or_404(slug)
+    if fmt not in ("json", "csv", "xlsx"):
+        abort(404)
+    report = campaign_report(found, breakdowns=fmt == "json")
+    audit.record("report.export", found, campaign_slug=found.slug, format=fmt)
+    if fmt == "json":
+        return Response(
+            report_json(report),
+            mimetype="application/json",
+            headers=_attachment(_filename(report, "json")),
+        )
+    if fmt == "csv":
+        return _streamed_text(report_csv(report), "text/csv", _filename(report, "csv"))
+    return send_file(
+        report_xlsx(report).to_spooled_file(),
+        mimetype=XLSX_TYPE,
+        as_attachment=True,
+        download_name=_filename(report, "xlsx"),
+    )
+
+
+@bp.get("/campaigns/<slug>/responses.csv")
+@role_required(EVALUATOR)
+def responses(slug: str) -> Response:
+    """The individual responses, without personal data, streamed from the database."""
+    found = campaign_or_404(slug)
+    audit.record("report.export", found, campaign_slug=found.slug, format="responses.csv")
+    return _streamed_text(responses_csv(found), "text/csv", f"{found.slug}-responses.csv")

@@ -1,0 +1,129 @@
+"""The statistics table as the report prints it, and the individual responses, for CSV and XLSX.
+
+The table is laid out like the report's 问卷统计表: three rows per question (人数, 占比, 分数) with
+one column per option and a 合计 column, then the 合计 rows and the 最终得分 row. The headings
+are the report's own Chinese words, since the export goes into the published report. Every
+figure is rounded once, half up, from the unrounded table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from sqlalchemy import case, func, select
+
+from analysis.rounding import half_up_float
+from surveyapp.extensions import db
+from surveyapp.models import Answer, Area, Campaign, Response
+from surveyapp.scoring.report import CampaignReport
+
+#: Rows read from the database at a time when streaming responses.
+BATCH = 5000
+
+
+def local_zone() -> ZoneInfo:
+    """The configured time zone, in which exported times are written."""
+    return ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Asia/Shanghai"))
+
+
+def local_time(moment: datetime) -> datetime:
+    """A UTC time as a naive local time (spreadsheets know no time zones)."""
+    return moment.astimezone(local_zone()).replace(tzinfo=None, microsecond=0)
+
+
+def _fraction(percent: float | None) -> float | None:
+    """A percent on 0..100, rounded to 2 decimals, as a spreadsheet fraction (82.93 -> 0.8293)."""
+    rounded = half_up_float(percent)
+    return None if rounded is None else round(rounded / 100, 6)
+
+
+def provenance_rows(report: CampaignReport) -> list[list[Any]]:
+    """Which campaign, questionnaire version, weight scheme and time produced the table."""
+    version = report.campaign.questionnaire_version
+    weights = "、".join(f"{code} {float(w) * 100:g}%" for code, w in report.scheme.weights.items())
+    return [
+        ["调查批次", report.campaign.name, report.campaign.slug],
+        ["问卷", version.title, f"{version.key} 第{version.version}版"],
+        ["权重方案", report.scheme.name, f"{report.scheme.key}：{weights}"],
+        ["有效问卷", report.table.respondents, ""],
+        ["导出时间", local_time(report.generated_at), str(local_zone())],
+    ]
+
+
+def table_header(report: CampaignReport) -> list[str]:
+    """The header row: 问卷题目及选项, 项目, one column per option, 合计人数."""
+    labels = report.table.totals[["code", "label"]].itertuples(index=False)
+    return ["问卷题目及选项", "项目", *[f"{code}（{label}）" for code, label in labels], "合计人数"]
+
+
+def _block(title: str, options: Any, respondents: int, score: float | None) -> list[list[Any]]:
+    """The three rows 人数, 占比, 分数 of one question or of the totals."""
+    counts = [int(c) for c in options["count"]]
+    percents = [_fraction(p) for p in options["percent"]]
+    points = [half_up_float(p) for p in options["points"]]
+    whole = 1.0 if respondents else None
+    return [
+        [title, "人数", *counts, respondents],
+        ["", "占比", *percents, whole],
+        ["", "分数", *points, half_up_float(score)],
+    ]
+
+
+def table_rows(report: CampaignReport) -> list[list[Any]]:
+    """The report's table, row by row, header first (percents as fractions of 1)."""
+    table = report.table
+    rows: list[list[Any]] = [table_header(report)]
+    by_question = dict(tuple(table.options.groupby("question", sort=False)))
+    for question in table.questions.itertuples(index=False):
+        title = f"{question.number}.{question.text}"
+        rows += _block(title, by_question[question.number], int(question.respondents), question.score)
+    counted = int(table.totals.loc[table.totals["counted"], "count"].sum())
+    rows += _block("合计", table.totals, counted, table.score)
+    rows.append(["最终得分", "", *([""] * len(table.totals)), half_up_float(table.score)])
+    return rows
+
+
+def response_header(campaign: Campaign) -> list[str]:
+    """Columns of the individual responses: no personal data, no submission ids."""
+    numbers = [f"q{q.number}" for q in campaign.questionnaire_version.questions]
+    return ["序号", "提交时间", "渠道", "方式", "地区代码", "地区", *numbers]
+
+
+def _response_query(campaign: Campaign) -> Any:
+    """One row per response, its answers pivoted into one column per question (option ids)."""
+    questions = campaign.questionnaire_version.questions
+    head = (Response.id, Response.submitted_at, Response.channel, Response.mode, Response.area_id)
+    pivot = [func.max(case((Answer.question_id == q.id, Answer.option_id))) for q in questions]
+    return (
+        select(*head, *pivot)
+        .join(Answer, Answer.response_id == Response.id)
+        .where(Response.campaign_id == campaign.id)
+        .group_by(*head)
+        .order_by(Response.id)
+        .execution_options(yield_per=BATCH)
+    )
+
+
+def response_rows(campaign: Campaign) -> Iterator[list[Any]]:
+    """One row per response (header first), streamed from the database, never all in memory.
+
+    Everything taken from the campaign is read before the first row is produced, so the rows can
+    be streamed after the request's session has ended (a web download).
+    """
+    codes = {o.id: o.code for o in campaign.questionnaire_version.scale}
+    areas = {a.id: (a.code, a.name) for a in db.session.scalars(select(Area))}
+    return _stream_rows(response_header(campaign), _response_query(campaign), codes, areas)
+
+
+def _stream_rows(
+    header: list[str], query: Any, codes: dict[int, str], areas: dict[int, tuple[str, str]]
+) -> Iterator[list[Any]]:
+    yield header
+    rows = db.session.execute(query)
+    for sequence, (_, submitted, channel, mode, area_id, *answers) in enumerate(rows, start=1):
+        area_code, area_name = areas.get(area_id, (None, None))
+        yield [sequence, local_time(submitted), channel, mode, area_code, area_name, *map(codes.get, answers)]

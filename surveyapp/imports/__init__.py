@@ -1,0 +1,1 @@
+"""Importing responses collected elsewhere: paper questionnaires typed into a spreadsheet, other tools."""
