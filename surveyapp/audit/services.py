@@ -41,6 +41,24 @@ def _jsonable(details: dict[str, Any]) -> dict[str, Any]:
     return dict(json.loads(json.dumps(details, default=str, ensure_ascii=False)))
 
 
+def _event_values(
+    action: str, target: object | None, actor: User | None, details: dict[str, Any]
+) -> dict[str, Any]:
+    """The columns of one audit event."""
+    user_id, actor_name = _actor(actor)
+    kind, ident = _target(target)
+    return {
+        "occurred_at": utcnow(),
+        "user_id": user_id,
+        "actor": details.pop("actor_name", None) or actor_name,
+        "action": action,
+        "target_type": kind,
+        "target_id": ident,
+        "details": _jsonable(details),
+        "remote_addr": request.remote_addr if has_request_context() else None,
+    }
+
+
 def record(
     action: str, target: object | None = None, *, actor: User | None = None, **details: Any
 ) -> AuditEvent:
@@ -54,17 +72,7 @@ def record(
     command line. The event is flushed with the caller's transaction, so it is stored exactly when
     the change it describes is.
     """
-    user_id, actor_name = _actor(actor)
-    kind, ident = _target(target)
-    event = AuditEvent(
-        user_id=user_id,
-        actor=details.pop("actor_name", None) or actor_name,
-        action=action,
-        target_type=kind,
-        target_id=ident,
-        details=_jsonable(details),
-        remote_addr=request.remote_addr if has_request_context() else None,
-    )
+    event = AuditEvent(**_event_values(action, target, actor, details))
     db.session.add(event)
     db.session.flush()
     return event
@@ -76,21 +84,8 @@ def record_detached(action: str, target: object | None = None, **details: Any) -
     A failed or throttled sign-in answers with an error, so the request's own work is undone;
     the audit log must keep the attempt all the same.
     """
-    user_id, actor_name = _actor(None)
-    kind, ident = _target(target)
     with db.engine.begin() as connection:
-        connection.execute(
-            insert(AuditEvent).values(
-                occurred_at=utcnow(),
-                user_id=user_id,
-                actor=details.pop("actor_name", None) or actor_name,
-                action=action,
-                target_type=kind,
-                target_id=ident,
-                details=_jsonable(details),
-                remote_addr=request.remote_addr if has_request_context() else None,
-            )
-        )
+        connection.execute(insert(AuditEvent).values(**_event_values(action, target, None, details)))
 
 
 @dataclass(frozen=True)

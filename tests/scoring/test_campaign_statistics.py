@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 from flask import Flask
 
 from analysis.rounding import round_half_up
@@ -22,27 +21,17 @@ def store_report_responses(campaign: Campaign) -> None:
         submit_response(campaign, Submission(f"report-{respondent:04d}", answers, channel="paper"))
 
 
-@pytest.fixture
-def scored(app: Flask, campaign: Campaign) -> Campaign:
+def test_counts_come_from_the_database(app: Flask, report_campaign: Campaign) -> None:
     with app.app_context():
-        stored = db.session.get(Campaign, campaign.id)
-        assert stored is not None
-        store_report_responses(stored)
-        db.session.commit()
-    return campaign
-
-
-def test_counts_come_from_the_database(app: Flask, scored: Campaign) -> None:
-    with app.app_context():
-        counts = answer_counts(db.session.get(Campaign, scored.id))  # type: ignore[arg-type]
+        counts = answer_counts(db.session.get(Campaign, report_campaign.id))  # type: ignore[arg-type]
         by_key = {(r.question, r.code): r.count for r in counts.itertuples()}
         assert by_key[(1, "A")] == 34 and by_key[(6, "B")] == 10
         assert counts["count"].sum() == 410
 
 
-def test_campaign_reproduces_the_report(app: Flask, scored: Campaign) -> None:
+def test_campaign_reproduces_the_report(app: Flask, report_campaign: Campaign) -> None:
     with app.app_context():
-        table = campaign_statistics(db.session.get(Campaign, scored.id))  # type: ignore[arg-type]
+        table = campaign_statistics(db.session.get(Campaign, report_campaign.id))  # type: ignore[arg-type]
         assert table.respondents == 41
         assert round_half_up(table.score) == round_half_up(98)
         data = table.as_dict()
