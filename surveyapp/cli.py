@@ -6,6 +6,7 @@ import functools
 import json
 import os
 import socket
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -320,7 +321,7 @@ def user_create(
 ) -> None:
     """Make a staff account; the password is asked for, never given on the command line."""
     if password_stdin:
-        password = click.get_text_stream("stdin").readline().rstrip("\r\n")
+        password = sys.stdin.readline().rstrip("\r\n")
     else:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     area = None
