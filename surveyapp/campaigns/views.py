@@ -142,28 +142,33 @@ def reopen(slug: str) -> BaseResponse:
     return _change_state(slug, opening=True)
 
 
+#: QR code downloads: how each format is made and its media type.
+QR_FORMATS = {"svg": (qr_svg, "image/svg+xml"), "png": (qr_png, "image/png")}
+
+
+def _qr_download(slug: str, suffix: str) -> Response:
+    """The campaign's QR code as a file to download."""
+    campaign = campaign_or_404(slug)
+    maker, mimetype = QR_FORMATS[suffix]
+    return Response(
+        maker(public_url(campaign)),
+        mimetype=mimetype,
+        headers={"Content-Disposition": f'attachment; filename="{campaign.slug}-qr.{suffix}"'},
+    )
+
+
 @bp.get("/<slug>/qr.svg")
 @role_required(*STAFF)
 def qr_svg_download(slug: str) -> Response:
     """The campaign's QR code as SVG."""
-    campaign = campaign_or_404(slug)
-    return Response(
-        qr_svg(public_url(campaign)),
-        mimetype="image/svg+xml",
-        headers={"Content-Disposition": f'attachment; filename="{campaign.slug}-qr.svg"'},
-    )
+    return _qr_download(slug, "svg")
 
 
 @bp.get("/<slug>/qr.png")
 @role_required(*STAFF)
 def qr_png_download(slug: str) -> Response:
     """The campaign's QR code as PNG."""
-    campaign = campaign_or_404(slug)
-    return Response(
-        qr_png(public_url(campaign)),
-        mimetype="image/png",
-        headers={"Content-Disposition": f'attachment; filename="{campaign.slug}-qr.png"'},
-    )
+    return _qr_download(slug, "png")
 
 
 @bp.get("/<slug>/poster")
