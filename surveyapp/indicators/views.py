@@ -66,6 +66,28 @@ def link_names() -> dict[str, str]:
     }
 
 
+def _type_names() -> dict[str, str]:
+    return {
+        "quantity": _("Quantity (数量)"),
+        "quality": _("Quality (质量)"),
+        "timeliness": _("Timeliness (时效)"),
+        "cost": _("Cost (成本)"),
+        "benefit": _("Benefit (效益)"),
+        "satisfaction": _("Satisfaction (满意度)"),
+        "qualitative": _("Qualitative judgement (定性判断)"),
+    }
+
+
+def _rule_names() -> dict[str, str]:
+    return {
+        "target": _("Full marks when the target is met"),
+        "proportional": _("In proportion to actual / target"),
+        "inverse": _("In proportion to target / actual"),
+        "banded": _("By band (优/良/差)"),
+        "manual": _("Scored by the evaluator"),
+    }
+
+
 def table_or_404(key: str) -> IndicatorTable:
     """The stored table with this key, or 404."""
     record = find_table(key)
@@ -179,6 +201,8 @@ def _leaf_page(
             link_form=link_form,
             linked=scored.links.get(row.node_key),
             problem=scored.problems.get(row.node_key),
+            type_names=_type_names(),
+            rule_names=_rule_names(),
         ),
         status,
     )

@@ -200,3 +200,8 @@ def test_unknown_table_and_leaf_answer_404(evaluator: FlaskClient, report_table:
     assert evaluator.get("/indicators/nope").status_code == 404
     assert evaluator.get(f"/indicators/{report_table}/leaves/Z.9").status_code == 404
     assert evaluator.get(f"/indicators/{report_table}/leaves/B.1").status_code == 404  # a group
+
+
+def test_leaf_page_names_its_type_and_rule_in_chinese(evaluator: FlaskClient, report_table: str) -> None:
+    page = evaluator.get(f"/indicators/{report_table}/leaves/C.1.1.1").get_data(as_text=True)
+    assert "数量 · 按实际完成值 / 指标值比例计分" in page
