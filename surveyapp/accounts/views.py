@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response as BaseResponse
 
+from surveyapp.accounts import throttle
 from surveyapp.accounts.forms import PasswordChangeForm, SignInForm
 from surveyapp.accounts.services import attempt_sign_in, change_password
 from surveyapp.extensions import db, login_manager
@@ -62,17 +63,25 @@ def logout() -> BaseResponse:
 
 @bp.route("/account/password", methods=["GET", "POST"])
 @login_required
-def password() -> str | BaseResponse | tuple[str, int]:
+def password() -> str | BaseResponse | tuple[str, int] | tuple[str, int, dict[str, str]]:
     """Change one's own password; other sessions of the account end."""
     from surveyapp.audit import record
 
     form = PasswordChangeForm()
     if form.validate_on_submit():
+        # Guessing the current password here is guessing a sign-in: the same throttle applies.
+        username, address = current_user.username, request.remote_addr
+        wait = throttle.seconds_blocked(username, address)
+        if wait:
+            form.current_password.errors = [_("Too many attempts. Please wait a moment and try again.")]
+            page = render_template("accounts/password.html", form=form)
+            return page, 429, {"Retry-After": str(wait)}
         if change_password(current_user, form.current_password.data or "", form.new_password.data or ""):
             record("account.password_change", current_user._get_current_object())
             login_user(current_user._get_current_object())  # this session carries the new stamp
             flash(_("Your password has been changed."), "success")
             return redirect(url_for("survey.index"), code=303)
+        throttle.count_failure(username, address)
         form.current_password.errors = [_("The current password is not correct.")]
     status = 422 if form.is_submitted() else 200
     return render_template("accounts/password.html", form=form), status

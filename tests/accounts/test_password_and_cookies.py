@@ -71,6 +71,19 @@ def _session_cookie_header(client: FlaskClient, base_url: str = "http://localhos
     return headers[-1]
 
 
+def test_guessing_the_current_password_is_throttled_like_sign_in(
+    client: FlaskClient, make_user: Callable[..., int]
+) -> None:
+    make_user("field1", "field_staff")
+    sign_in(client, "field1")
+    # The account allows 5 failures in its window; the sixth try is refused, even when right.
+    for _ in range(5):
+        assert _change(client, "a wrong guess here", NEW_PASSWORD)[0] == 422
+    status, page = _change(client, PASSWORD, NEW_PASSWORD)
+    assert status == 429
+    assert "尝试次数过多" in page
+
+
 def test_session_cookie_is_httponly_and_samesite_over_http(app: Flask, make_user: Callable[..., int]) -> None:
     make_user("ev1")
     header = _session_cookie_header(app.test_client())
