@@ -136,3 +136,14 @@ def test_home_page_lists_no_campaign_to_the_public(app: Flask, campaign: Campaig
     page = app.test_client().get("/").get_data(as_text=True)
     assert campaign.slug not in page
     assert "扫码作答" in page and "/login" in page
+
+
+def test_dashboard_leads_evaluators_to_scoring_and_the_indicator_table(
+    client: FlaskClient, make_user: Callable[..., int]
+) -> None:
+    make_user("eval1", "evaluator")
+    assert sign_in(client, "eval1") == 303
+    page = client.get("/").get_data(as_text=True)
+    assert 'href="/evaluation/"' in page and "计分并导出问卷统计表" in page
+    assert 'href="/indicators/"' in page and "填写绩效评价指标体系" in page
+    assert 'href="/campaigns/new"' not in page  # starting campaigns is the administrator's
