@@ -18,7 +18,7 @@ from sqlalchemy import select
 
 from surveyapp.accounts.services import AccountError, create_user
 from surveyapp.areas.services import load_areas
-from surveyapp.campaigns.qr import qr_png, qr_svg, qr_text
+from surveyapp.campaigns.qr import QR_FORMATS, qr_text
 from surveyapp.campaigns.services import (
     close_campaign,
     create_campaign,
@@ -295,11 +295,10 @@ def campaign_open(slug: str) -> None:
 def campaign_qr(slug: str, output: Path) -> None:
     """Write the campaign's QR code to a file."""
     url = public_url(_campaign_or_fail(slug))
-    makers = {".svg": qr_svg, ".png": qr_png}
-    maker = makers.get(output.suffix.lower())
-    if maker is None:
+    made = QR_FORMATS.get(output.suffix.lower().lstrip("."))
+    if made is None:
         raise click.ClickException("the output file must end in .svg or .png")
-    output.write_bytes(maker(url))
+    output.write_bytes(made[0](url))
     click.echo(f"{output}: QR code of {url}")
 
 

@@ -41,3 +41,7 @@ def qr_text(data: str) -> str:
     buffer = io.StringIO()
     _code(data).print_ascii(out=buffer, invert=True)
     return buffer.getvalue()
+
+
+#: The downloadable formats: how each is made and its media type.
+QR_FORMATS = {"svg": (qr_svg, "image/svg+xml"), "png": (qr_png, "image/png")}

@@ -21,7 +21,7 @@ from surveyapp.accounts.permissions import (
 )
 from surveyapp.areas.choices import area_choices, chosen_area_id
 from surveyapp.campaigns.forms import CampaignForm, start_of_day
-from surveyapp.campaigns.qr import qr_png, qr_svg
+from surveyapp.campaigns.qr import QR_FORMATS, qr_svg
 from surveyapp.campaigns.services import (
     campaigns_with_counts,
     close_campaign,
@@ -140,10 +140,6 @@ def close(slug: str) -> BaseResponse:
 def reopen(slug: str) -> BaseResponse:
     """Accept responses again."""
     return _change_state(slug, opening=True)
-
-
-#: QR code downloads: how each format is made and its media type.
-QR_FORMATS = {"svg": (qr_svg, "image/svg+xml"), "png": (qr_png, "image/png")}
 
 
 def _qr_download(slug: str, suffix: str) -> Response:
