@@ -12,13 +12,10 @@ from decimal import Decimal
 from typing import Any
 
 from surveyapp.exports.report import provenance_rows, response_rows, table_rows
+from surveyapp.exports.statistics_sheet import write_statistics_sheet
 from surveyapp.exports.streams import XlsxBook, csv_chunks
 from surveyapp.models import Campaign
 from surveyapp.scoring.report import CampaignReport
-
-PERCENT_FORMAT = "0.00%"
-POINTS_FORMAT = "0.00"
-
 
 def report_json(report: CampaignReport) -> str:
     """The JSON report, Chinese kept readable."""
@@ -55,17 +52,6 @@ def responses_csv(campaign: Campaign) -> Iterator[str]:
     return csv_chunks(response_rows(campaign))
 
 
-def _table_sheet(book: XlsxBook, report: CampaignReport) -> None:
-    rows = table_rows(report)
-    sheet = book.sheet("问卷统计表", widths=[60, 8, *([14] * (len(rows[0]) - 2))])
-    book.header(sheet, [report.campaign.questionnaire_version.title])
-    book.header(sheet, rows[0])
-    formats = {"占比": PERCENT_FORMAT, "分数": POINTS_FORMAT}
-    for row in rows[1:]:
-        kind = "分数" if row[0] == "最终得分" else row[1]
-        book.row(sheet, row, number_format=formats.get(kind))
-
-
 def _responses_sheet(book: XlsxBook, campaign: Campaign) -> None:
     rows = response_rows(campaign)
     header = next(rows)
@@ -84,7 +70,7 @@ def _provenance_sheet(book: XlsxBook, report: CampaignReport) -> None:
 def report_xlsx(report: CampaignReport) -> XlsxBook:
     """The workbook: the table as the report lays it out, the responses, and where it came from."""
     book = XlsxBook()
-    _table_sheet(book, report)
+    write_statistics_sheet(book, report)
     _responses_sheet(book, report.campaign)
     _provenance_sheet(book, report)
     return book
