@@ -83,4 +83,4 @@ def test_prints_on_a4_one_page_wide_with_the_heading_on_every_page(table: Worksh
     assert table.page_setup.paperSize == 9
     assert table.sheet_properties.pageSetUpPr.fitToPage
     assert (table.page_setup.fitToWidth, table.page_setup.fitToHeight) == (1, 0)
-    assert table.print_title_rows == "2:3"
+    assert table.print_title_rows == "$2:$3"
