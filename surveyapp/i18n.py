@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app, has_request_context, request
 from flask_babel import get_locale
 
+from surveyapp import labels
 from surveyapp.extensions import babel
 
 LANGUAGE_COOKIE = "lang"
@@ -12,8 +13,13 @@ LANGUAGE_NAMES = {"zh_Hans_CN": "中文", "en": "English"}
 
 
 def select_locale() -> str:
-    """An explicit choice (cookie) wins, then the browser's preference, then Chinese."""
+    """An explicit choice (cookie) wins, then the browser's preference, then Chinese.
+
+    Outside a request (the command line) it is the default language, Chinese.
+    """
     languages: tuple[str, ...] = current_app.config["LANGUAGES"]
+    if not has_request_context():
+        return languages[0]
     chosen = request.cookies.get(LANGUAGE_COOKIE)
     if chosen in languages:
         return chosen
@@ -32,4 +38,4 @@ def html_lang() -> str:
 def init_app(app: Flask) -> None:
     """Bind Flask-Babel with the project's locale selector."""
     babel.init_app(app, locale_selector=select_locale)
-    app.jinja_env.globals.update(html_lang=html_lang, LANGUAGE_NAMES=LANGUAGE_NAMES)
+    app.jinja_env.globals.update(html_lang=html_lang, LANGUAGE_NAMES=LANGUAGE_NAMES, labels=labels)

@@ -20,7 +20,7 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response as BaseResponse
 
 from analysis.certainty import MIN_RESPONDENTS
-from surveyapp import audit
+from surveyapp import audit, labels
 from surveyapp.accounts.permissions import EVALUATOR, campaign_or_404, reaches_area, role_required
 from surveyapp.campaigns.services import response_count
 from surveyapp.evaluation import charts
@@ -48,10 +48,6 @@ def index() -> str:
     return render_template("evaluation/index.html", campaigns=campaigns)
 
 
-def _channel_names() -> dict[str, str]:
-    return {"qr": _("QR code"), "interview": _("Interview"), "paper": _("Paper"), "import": _("Import")}
-
-
 def _page(campaign: Campaign, form: SchemeForm, status: int = 200) -> tuple[str, int]:
     report = campaign_report(campaign)
     data = report.as_dict()
@@ -63,7 +59,7 @@ def _page(campaign: Campaign, form: SchemeForm, status: int = 200) -> tuple[str,
         form=form,
         charts=charts,
         min_respondents=MIN_RESPONDENTS,
-        channel_names=_channel_names(),
+        channel_names=labels.CHANNELS,
     ), status
 
 

@@ -16,7 +16,7 @@ from wtforms import SelectChoice
 
 from analysis import indicators as ai
 from analysis.rounding import round_half_up
-from surveyapp import audit
+from surveyapp import audit, labels
 from surveyapp.accounts.permissions import EVALUATOR, reaches_area, role_required
 from surveyapp.extensions import db
 from surveyapp.indicators.editing import LeafErrors, LeafInput, update_leaf
@@ -58,34 +58,7 @@ def _helpers() -> dict[str, Any]:
 
 def link_names() -> dict[str, str]:
     """What each link kind is called on the pages."""
-    return {
-        "none": _("Nothing (typed by hand)"),
-        "campaign_score": _("The campaign's score"),
-        "campaign_satisfaction_rate": _("The campaign's satisfaction rate"),
-        "campaign_responses": _("The campaign's number of responses"),
-    }
-
-
-def _type_names() -> dict[str, str]:
-    return {
-        "quantity": _("Quantity (数量)"),
-        "quality": _("Quality (质量)"),
-        "timeliness": _("Timeliness (时效)"),
-        "cost": _("Cost (成本)"),
-        "benefit": _("Benefit (效益)"),
-        "satisfaction": _("Satisfaction (满意度)"),
-        "qualitative": _("Qualitative judgement (定性判断)"),
-    }
-
-
-def _rule_names() -> dict[str, str]:
-    return {
-        "target": _("Full marks when the target is met"),
-        "proportional": _("In proportion to actual / target"),
-        "inverse": _("In proportion to target / actual"),
-        "banded": _("By band (优/良/差)"),
-        "manual": _("Scored by the evaluator"),
-    }
+    return {code: str(name) for code, name in labels.LINK_KINDS.items()}
 
 
 def table_or_404(key: str) -> IndicatorTable:
@@ -201,8 +174,8 @@ def _leaf_page(
             link_form=link_form,
             linked=scored.links.get(row.node_key),
             problem=scored.problems.get(row.node_key),
-            type_names=_type_names(),
-            rule_names=_rule_names(),
+            type_names=labels.INDICATOR_TYPES,
+            rule_names=labels.RULES,
         ),
         status,
     )
