@@ -25,6 +25,8 @@ from surveyapp.accounts.permissions import EVALUATOR, campaign_or_404, reaches_a
 from surveyapp.campaigns.services import response_count
 from surveyapp.evaluation import charts
 from surveyapp.evaluation.forms import SchemeForm
+from surveyapp.exports.statistical import FORMATS as STATISTICAL_FORMATS
+from surveyapp.exports.statistical import MIMETYPES, responses_file
 from surveyapp.exports.writers import report_csv, report_json, report_xlsx, responses_csv
 from surveyapp.extensions import db
 from surveyapp.models import Campaign
@@ -134,3 +136,19 @@ def responses(slug: str) -> Response:
     found = campaign_or_404(slug)
     audit.record("report.export", found, campaign_slug=found.slug, format="responses.csv")
     return _streamed_text(responses_csv(found), "text/csv", f"{found.slug}-responses.csv")
+
+
+@bp.get("/campaigns/<slug>/responses.<fmt>")
+@role_required(EVALUATOR)
+def responses_statistical(slug: str, fmt: str) -> Response:
+    """The individual responses for SPSS (sav) or Stata (dta), labelled, R reads both."""
+    found = campaign_or_404(slug)
+    if fmt not in STATISTICAL_FORMATS:
+        abort(404)
+    audit.record("report.export", found, campaign_slug=found.slug, format=f"responses.{fmt}")
+    return send_file(
+        responses_file(found, fmt),
+        mimetype=MIMETYPES[fmt],
+        as_attachment=True,
+        download_name=f"{found.slug}-responses.{fmt}",
+    )
