@@ -12,6 +12,7 @@ from surveyapp import audit
 from surveyapp.cli import _campaign_or_fail, campaign_group, transactional
 from surveyapp.exports.statistical import FORMATS as STATISTICAL_FORMATS
 from surveyapp.exports.statistical import write_responses
+from surveyapp.exports.word import report_docx
 from surveyapp.exports.writers import report_csv, report_json, report_xlsx, responses_csv
 from surveyapp.imports.reading import ImportFileError, read_file
 from surveyapp.imports.services import ImportRowsError, import_responses
@@ -111,10 +112,12 @@ def report_command(fmt: str, slug: str, output: Path | None, responses: bool) ->
     if fmt in STATISTICAL_FORMATS:
         raise click.ClickException(f"a {fmt} file holds the individual responses: add --responses")
     report = campaign_report(campaign, breakdowns=fmt == "json")
+    if fmt in ("xlsx", "docx") and output is None:
+        raise click.ClickException(f"a {fmt} file needs a file name: add -o FILE.{fmt}")
     if fmt == "xlsx":
-        if output is None:
-            raise click.ClickException("an XLSX workbook needs a file: add -o FILE.xlsx")
         report_xlsx(report).save(str(output))
+    elif fmt == "docx":
+        output.write_bytes(report_docx(report).read())  # type: ignore[union-attr]
     elif fmt == "csv":
         _write_text(report_csv(report), output)
     else:

@@ -27,6 +27,7 @@ from surveyapp.evaluation import charts
 from surveyapp.evaluation.forms import SchemeForm
 from surveyapp.exports.statistical import FORMATS as STATISTICAL_FORMATS
 from surveyapp.exports.statistical import MIMETYPES, responses_file
+from surveyapp.exports.word import DOCX_TYPE, report_docx
 from surveyapp.exports.writers import report_csv, report_json, report_xlsx, responses_csv
 from surveyapp.extensions import db
 from surveyapp.models import Campaign
@@ -107,9 +108,9 @@ def _streamed_text(chunks: Any, mimetype: str, name: str) -> Response:
 @bp.get("/campaigns/<slug>/report.<fmt>")
 @role_required(EVALUATOR)
 def download(slug: str, fmt: str) -> Response:
-    """The statistics table as JSON, CSV or XLSX."""
+    """The statistics table as JSON, CSV, XLSX or the report's Word section (docx)."""
     found = campaign_or_404(slug)
-    if fmt not in ("json", "csv", "xlsx"):
+    if fmt not in ("json", "csv", "xlsx", "docx"):
         abort(404)
     report = campaign_report(found, breakdowns=fmt == "json")
     audit.record("report.export", found, campaign_slug=found.slug, format=fmt)
@@ -121,6 +122,13 @@ def download(slug: str, fmt: str) -> Response:
         )
     if fmt == "csv":
         return _streamed_text(report_csv(report), "text/csv", _filename(report, "csv"))
+    if fmt == "docx":
+        return send_file(
+            report_docx(report),
+            mimetype=DOCX_TYPE,
+            as_attachment=True,
+            download_name=_filename(report, "docx"),
+        )
     return send_file(
         report_xlsx(report).to_spooled_file(),
         mimetype=XLSX_TYPE,

@@ -17,12 +17,13 @@ from surveyapp.exports.streams import XlsxBook, csv_chunks
 from surveyapp.models import Campaign
 from surveyapp.scoring.report import CampaignReport
 
+
 def report_json(report: CampaignReport) -> str:
     """The JSON report, Chinese kept readable."""
     return json.dumps(report.as_dict(), ensure_ascii=False, indent=2)
 
 
-def _as_text(value: Any, kind: str) -> Any:
+def as_printed(value: Any, kind: str) -> Any:
     """A figure as the report prints it: 82.93%, 8.29; counts and text unchanged."""
     if not isinstance(value, float):
         return value
@@ -36,7 +37,7 @@ def _csv_table(report: CampaignReport) -> Iterator[list[Any]]:
     yield []
     for row in table_rows(report):
         kind = str(row[1]) if len(row) > 1 else ""
-        yield [_as_text(value, kind) for value in row]
+        yield [as_printed(value, kind) for value in row]
 
 
 def report_csv(report: CampaignReport) -> Iterator[str]:
