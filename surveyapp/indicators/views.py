@@ -18,6 +18,7 @@ from analysis import indicators as ai
 from analysis.rounding import round_half_up
 from surveyapp import audit, labels
 from surveyapp.accounts.permissions import EVALUATOR, reaches_area, role_required
+from surveyapp.exports.word import DOCX_TYPE
 from surveyapp.extensions import db
 from surveyapp.indicators.editing import LeafErrors, LeafInput, update_leaf
 from surveyapp.indicators.exports import table_json, write_xlsx
@@ -37,7 +38,9 @@ from surveyapp.indicators.services import (
     score_record,
     set_grades,
 )
+from surveyapp.indicators.sheets import funds_print_for
 from surveyapp.indicators.store import bands_from_json, grades_from_json, plain
+from surveyapp.indicators.word import summary_docx
 from surveyapp.models import Campaign, IndicatorNode, IndicatorTable
 
 bp = Blueprint("indicators", __name__, url_prefix="/indicators", template_folder="templates")
@@ -296,11 +299,24 @@ def export_xlsx(key: str) -> Response:
     scored = score_record(table_or_404(key))
     audit.record("indicator.export", scored.record, table=key, format="xlsx")
     buffer = io.BytesIO()
-    write_xlsx(scored.table, buffer, scored.links)
+    write_xlsx(scored.table, buffer, scored.links, funds_print_for(scored.record))
     return Response(
         buffer.getvalue(),
         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         headers={"Content-Disposition": f'attachment; filename="{key}.xlsx"'},
+    )
+
+
+@bp.get("/<key>/export.docx")
+@role_required(EVALUATOR)
+def export_docx(key: str) -> Response:
+    """The summary (first-level rows, total, grade) as a Word table."""
+    scored = score_record(table_or_404(key))
+    audit.record("indicator.export", scored.record, table=key, format="docx")
+    return Response(
+        summary_docx(scored.table).read(),
+        mimetype=DOCX_TYPE,
+        headers={"Content-Disposition": f'attachment; filename="{key}.docx"'},
     )
 
 
