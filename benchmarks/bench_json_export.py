@@ -20,7 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_scoring import _app, _prepare, _timed, fill  # noqa: E402
+from bench_scoring import _app, _prepare, _timed, fill
 
 
 def run(args: argparse.Namespace) -> dict[str, float]:

@@ -8,13 +8,15 @@ import re
 from collections.abc import Callable
 
 from flask import Flask
-from flask.testing import FlaskCliRunner, FlaskClient
+from flask.testing import FlaskClient, FlaskCliRunner
 
 from surveyapp.models import Campaign
-from tests.accounts.conftest import make_user, sign_in  # noqa: F401 (make_user: a fixture)
-from tests.indicators.conftest import evaluator, report_table  # noqa: F401 (fixtures)
+from tests.accounts.conftest import make_user, sign_in
+from tests.indicators.conftest import evaluator, report_table
 from tests.indicators.test_links import SATISFACTION, _link
-from tests.scoring.conftest import report_campaign  # noqa: F401 (a fixture)
+from tests.scoring.conftest import report_campaign
+
+__all__ = ["evaluator", "make_user", "report_campaign", "report_table"]  # fixtures
 
 
 def test_audit_log_names_actions_and_details(client: FlaskClient, make_user: Callable[..., int]) -> None:

@@ -35,8 +35,8 @@ class LabelledFrame:
     """The responses with their variable names, variable labels and value labels."""
 
     frame: pd.DataFrame
-    labels: list[str]
-    value_labels: dict[str, dict[int, str]]
+    labels: list[str | None]
+    value_labels: dict[str, dict[int | float, str]]
 
 
 def variable_names(columns: list[ResponseColumn]) -> list[str]:
@@ -75,7 +75,7 @@ def labelled_responses(campaign: Campaign) -> LabelledFrame:
     columns = response_columns(campaign)
     names = variable_names(columns)
     frame = pd.DataFrame(list(_values(response_records(campaign), columns)), columns=names)
-    value_labels: dict[str, dict[int, str]] = {}
+    value_labels: dict[str, dict[int | float, str]] = {}
     for name, column in zip(names, columns, strict=True):
         if column.values:
             value_labels[name] = {n: column.values[code] for code, n in _numbered(column).items()}
@@ -91,7 +91,7 @@ def write_responses(campaign: Campaign, target: str | Path, fmt: str) -> None:
             data.frame, str(target), column_labels=data.labels, variable_value_labels=data.value_labels
         )
     elif fmt == "dta":
-        short = [label[:STATA_LABEL_LENGTH] for label in data.labels]
+        short: list[str | None] = [(label or "")[:STATA_LABEL_LENGTH] for label in data.labels]
         pyreadstat.write_dta(
             data.frame, str(target), column_labels=short, variable_value_labels=data.value_labels
         )

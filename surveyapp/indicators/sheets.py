@@ -137,12 +137,11 @@ def write_funds_sheet(book: XlsxBook, title: str, funds: FundsPrint) -> None:
                 Spec(f"{city}:{county_share}", align=CENTRE),
             ]
         )
-    bold = {"bold": True}
     sheet.append(
         [
-            Spec("合计", align=CENTRE, **bold),
-            Spec(float(funds.funds), "General", **bold),
-            Spec(funds.people, WHOLE, **bold),
+            Spec("合计", align=CENTRE, bold=True),
+            Spec(float(funds.funds), "General", bold=True),
+            Spec(funds.people, WHOLE, bold=True),
             Spec(),
         ]
     )
@@ -150,8 +149,8 @@ def write_funds_sheet(book: XlsxBook, title: str, funds: FundsPrint) -> None:
     target = "" if funds.people_target is None else f"{funds.people} / {funds.people_target}"
     row = sheet.append(
         [
-            Spec("任务完成率", align=CENTRE, **bold),
-            Spec(rate, PERCENT, **bold),
+            Spec("任务完成率", align=CENTRE, bold=True),
+            Spec(rate, PERCENT, bold=True),
             Spec(target, align=CENTRE),
             Spec(),
         ]

@@ -116,7 +116,9 @@ def test_xlsx_has_the_table_the_responses_and_provenance(
     assert responses[0][:6] == ("序号", "提交时间", "渠道", "方式", "地区代码", "地区")
     assert len(responses) == 42
     # Respondent 0 is in the A group of every question; no submission ids leave the server.
-    assert responses[1][6:] == ("A",) * 10 and responses[1][2] == "纸质录入"  # the channel by name, not its code
+    assert (
+        responses[1][6:] == ("A",) * 10 and responses[1][2] == "纸质录入"
+    )  # the channel by name, not its code
     assert all("report-" not in str(cell) for row in responses for cell in row)
     about = {row[0]: row[1:] for row in book["说明"].iter_rows(values_only=True)}
     assert about["权重方案"][0] == "问卷自带权重"

@@ -7,14 +7,17 @@ from pathlib import Path
 
 import pyreadstat
 import pytest
-from flask.testing import FlaskCliRunner, FlaskClient
+from flask.testing import FlaskClient, FlaskCliRunner
 
 from surveyapp.exports.report import ResponseColumn
 from surveyapp.exports.statistical import variable_names
 from surveyapp.models import Campaign
 from tests.accounts.conftest import sign_in
 
-QUESTION_2 = "您认为该项目在做好昆明市城乡残疾人社会养老保险补助经费，对残疾人进行资格审核及补助内容真实性审核方面做得如何："
+QUESTION_2 = (
+    "您认为该项目在做好昆明市城乡残疾人社会养老保险补助经费，"
+    "对残疾人进行资格审核及补助内容真实性审核方面做得如何："
+)
 SCALE = {1: "非常满意", 2: "满意", 3: "一般", 4: "不满意", 5: "很不满意"}
 READERS = {"sav": pyreadstat.read_sav, "dta": pyreadstat.read_dta}
 
@@ -42,7 +45,9 @@ def test_responses_carry_question_texts_and_option_labels(
     assert set(frame["channel"]) == {3}
 
 
-def test_statistical_files_need_responses_and_a_file(runner: FlaskCliRunner, report_campaign: Campaign) -> None:
+def test_statistical_files_need_responses_and_a_file(
+    runner: FlaskCliRunner, report_campaign: Campaign
+) -> None:
     no_file = runner.invoke(args=["report", report_campaign.slug, "--responses", "--format", "sav"])
     assert no_file.exit_code != 0 and "-o" in no_file.output
     table = runner.invoke(args=["report", report_campaign.slug, "--format", "dta", "-o", "x.dta"])

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from docx import Document
-from flask.testing import FlaskCliRunner, FlaskClient
+from flask.testing import FlaskClient, FlaskCliRunner
 from openpyxl import load_workbook
 from openpyxl.workbook import Workbook
 
