@@ -1,0 +1,67 @@
+"""Keeping roster data unreadable without the configured key.
+
+One secret, ``SURVEYAPP_ROSTER_KEY``, gives two keys through HKDF: one for the HMAC-SHA256 of ID
+numbers (the same number always gives the same hash, so lists can be matched and a person listed
+twice is found), one for Fernet (AES-128-CBC with HMAC) encryption of kept names and phones. The
+key lives in the configuration only, so a copy of the database alone reveals nobody.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+from functools import lru_cache
+
+from cryptography.fernet import Fernet, InvalidToken
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from flask import current_app
+
+#: The shortest key accepted: a guessable key would let anyone hash every possible ID number.
+MIN_KEY_LENGTH = 16
+
+
+class RosterKeyMissing(RuntimeError):
+    """No usable roster key is configured, so no roster may be imported or read."""
+
+
+def _derive(secret: str, purpose: bytes) -> bytes:
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=purpose).derive(secret.encode())
+
+
+@lru_cache(maxsize=4)
+def _keys(secret: str) -> tuple[bytes, Fernet]:
+    fernet_key = base64.urlsafe_b64encode(_derive(secret, b"surveyapp roster contacts"))
+    return _derive(secret, b"surveyapp roster id hash"), Fernet(fernet_key)
+
+
+def roster_keys() -> tuple[bytes, Fernet]:
+    """The hashing key and the cipher, or ``RosterKeyMissing``."""
+    secret = current_app.config.get("ROSTER_KEY")
+    if not secret or len(str(secret)) < MIN_KEY_LENGTH:
+        raise RosterKeyMissing(
+            f"no roster key is configured: set SURVEYAPP_ROSTER_KEY to a secret of at least "
+            f"{MIN_KEY_LENGTH} characters"
+        )
+    return _keys(str(secret))
+
+
+def hash_id_number(number: str, key: bytes) -> str:
+    """The keyed hash of a normalised ID number, as 64 hex digits."""
+    return hmac.new(key, number.encode("ascii"), hashlib.sha256).hexdigest()
+
+
+def encrypt(text: str | None, cipher: Fernet) -> bytes | None:
+    """Encrypt a kept name or phone; None stays None."""
+    return None if text is None else cipher.encrypt(text.encode("utf-8"))
+
+
+def decrypt(token: bytes | None, cipher: Fernet) -> str | None:
+    """Decrypt a kept name or phone; None when absent or when the key has changed."""
+    if token is None:
+        return None
+    try:
+        return cipher.decrypt(token).decode("utf-8")
+    except InvalidToken:
+        return None
