@@ -131,8 +131,12 @@ def import_roster(
     roster = Roster(campaign_id=campaign.id, keeps_contacts=keep_contacts, imported_by_id=user_id)
     db.session.add(roster)
     db.session.flush()
-    db.session.execute(insert(RosterPerson), [{**person, "roster_id": roster.id} for person in checked.people])
-    record("roster.import", roster, campaign=campaign.slug, people=len(checked.people), contacts=keep_contacts)
+    db.session.execute(
+        insert(RosterPerson), [{**person, "roster_id": roster.id} for person in checked.people]
+    )
+    record(
+        "roster.import", roster, campaign=campaign.slug, people=len(checked.people), contacts=keep_contacts
+    )
     return checked
 
 

@@ -77,7 +77,13 @@ class ToVisit:
 def not_answered(campaign: Campaign, user: Any, with_names: bool) -> list[ToVisit]:
     """The sampled people without a response, in the counties ``user`` reaches, by place."""
     query = (
-        select(Area.name, RosterPerson.township, RosterPerson.village, PersonalCode.code, RosterPerson.name_secret)
+        select(
+            Area.name,
+            RosterPerson.township,
+            RosterPerson.village,
+            PersonalCode.code,
+            RosterPerson.name_secret,
+        )
         .select_from(PersonalCode)
         .join(RosterPerson, RosterPerson.id == PersonalCode.roster_person_id)
         .join(Area, Area.id == RosterPerson.county_id)
