@@ -70,7 +70,7 @@ class CalculatorForm(FlaskForm):
         csrf = False  # a GET form that changes nothing
 
     margin = DecimalField(
-        _l("Wanted margin of error (percentage points, 95 % confidence)"),
+        _l("Wanted margin of error (percentage points, at 95 per cent confidence)"),
         places=None,
         default=5,
         validators=[Optional(), NumberRange(min=0.1, max=50, message=_l("Between 0.1 and 50."))],
