@@ -9,7 +9,10 @@ from __future__ import annotations
 
 from datetime import date
 
-__all__ = ["WEIGHTS", "check_character", "id_number_problem", "normalise_id_number"]
+import numpy as np
+import pandas as pd
+
+__all__ = ["WEIGHTS", "check_character", "id_number_problem", "id_number_problems", "normalise_id_number"]
 
 #: The weight of each of the first 17 digits.
 WEIGHTS = tuple(pow(2, 17 - i, 11) for i in range(17))
@@ -93,3 +96,45 @@ def id_number_problem(value: object, today: date | None = None) -> str | None:
     if check_character(number[:17]) != number[17]:
         return "check_digit"
     return None
+
+
+def id_number_problems(numbers: pd.Series, today: date | None = None) -> pd.Series:
+    """:func:`id_number_problem` for a whole column at once, vectorised for 100,000-row lists.
+
+    Parameters
+    ----------
+    numbers : Series
+        Normalised ID numbers (see :func:`normalise_id_number`), as text; missing as ``""``.
+    today : date, optional
+        A birth date after this day is refused; defaults to today.
+
+    Returns
+    -------
+    Series
+        The problem of each number (``"length"``, ``"characters"``, ``"birth_date"``,
+        ``"check_digit"``) or None, on the same index.
+
+    Examples
+    --------
+    >>> id_number_problems(pd.Series(["11010519491231002X", "110105194912310021", "123"])).tolist()
+    [None, 'check_digit', 'length']
+    """
+    text = numbers.fillna("").astype(str)
+    problems = pd.Series(None, index=text.index, dtype=object)
+    wrong_length = text.str.len() != 18
+    problems[wrong_length] = "length"
+    rest = ~wrong_length & ~text.str.fullmatch(r"\d{17}[\dX]")
+    problems[rest] = "characters"
+    todo = problems.isna()
+    born = pd.to_datetime(text[todo].str.slice(6, 14), format="%Y%m%d", errors="coerce")
+    limit = pd.Timestamp(today or date.today())
+    bad_birth = born.isna() | (born.dt.year < 1900) | (born > limit)
+    problems[bad_birth[bad_birth].index] = "birth_date"
+    todo = problems.isna()
+    if todo.any():
+        joined = "".join(text[todo].str.slice(0, 17))
+        digits = np.frombuffer(joined.encode("ascii"), dtype=np.uint8).reshape(-1, 17) - 48
+        expected = np.array(list(_CHECK))[(digits.astype(np.int64) * np.array(WEIGHTS)).sum(axis=1) % 11]
+        wrong = expected != text[todo].str.slice(17, 18).to_numpy()
+        problems[text[todo].index[wrong]] = "check_digit"
+    return problems.astype(object).where(problems.notna(), None)

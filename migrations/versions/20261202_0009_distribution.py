@@ -13,7 +13,6 @@ Create Date: 2026-12-02 04:30:57.106407
 import sqlalchemy as sa
 from alembic import op
 
-
 # revision identifiers, used by Alembic.
 revision = '0009'
 down_revision = '0004'

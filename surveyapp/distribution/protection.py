@@ -49,7 +49,7 @@ def roster_keys() -> tuple[bytes, Fernet]:
 
 def hash_id_number(number: str, key: bytes) -> str:
     """The keyed hash of a normalised ID number, as 64 hex digits."""
-    return hmac.new(key, number.encode("ascii"), hashlib.sha256).hexdigest()
+    return hmac.digest(key, number.encode("ascii"), hashlib.sha256).hex()
 
 
 def encrypt(text: str | None, cipher: Fernet) -> bytes | None:

@@ -17,7 +17,13 @@ from surveyapp.campaigns.services import response_count
 from surveyapp.distribution.cards import cards_pdf, pages
 from surveyapp.distribution.codes import code_cards
 from surveyapp.distribution.crosscheck import cross_check_sheets, cross_check_xlsx
-from surveyapp.distribution.forms import AccessForm, CalculatorForm, CrossCheckForm, DrawForm, RosterUploadForm
+from surveyapp.distribution.forms import (
+    AccessForm,
+    CalculatorForm,
+    CrossCheckForm,
+    DrawForm,
+    RosterUploadForm,
+)
 from surveyapp.distribution.messages import key_missing_text, roster_error_text, row_error_text
 from surveyapp.distribution.protection import RosterKeyMissing
 from surveyapp.distribution.roster import RosterError, delete_roster, import_roster, roster_of, roster_size
@@ -82,7 +88,9 @@ def upload(slug: str) -> Page:
     found = campaign_or_404(slug)
     form = RosterUploadForm()
     if not form.validate_on_submit():
-        return _page(found, 422, upload_form=form, problems=[_("The form has expired; please send it again.")])
+        return _page(
+            found, 422, upload_form=form, problems=[_("The form has expired; please send it again.")]
+        )
     try:
         checked = import_roster(
             found, _read_upload("file"), keep_contacts=bool(form.keep_contacts.data), user_id=current_user.id
@@ -109,7 +117,9 @@ def delete(slug: str) -> Page:
         people = delete_roster(found)
     except RosterError as error:
         return _page(found, 409, problems=[roster_error_text(error)])
-    flash(_("The roster of %(count)s people, its sample and its codes were deleted.", count=people), "success")
+    flash(
+        _("The roster of %(count)s people, its sample and its codes were deleted.", count=people), "success"
+    )
     return redirect(url_for(".campaign", slug=slug), code=303)
 
 

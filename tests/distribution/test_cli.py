@@ -25,7 +25,9 @@ def test_roster_to_codes_by_command_line(
     app: Flask, runner: FlaskCliRunner, campaign: Campaign, tmp_path: Path
 ) -> None:
     rows = people(90)
-    result = runner.invoke(args=["roster", "import", campaign.slug, str(_write(tmp_path, "r.csv", rows, "gb18030"))])
+    result = runner.invoke(
+        args=["roster", "import", campaign.slug, str(_write(tmp_path, "r.csv", rows, "gb18030"))]
+    )
     assert result.exit_code == 0, result.output
     assert "90 people imported" in result.output
     result = runner.invoke(args=["sample", "draw", campaign.slug, "--per-county", "10", "--seed", "2022"])
@@ -47,11 +49,18 @@ def test_roster_to_codes_by_command_line(
     assert pdf.read_bytes().startswith(b"%PDF")
 
 
-def test_same_seed_gives_the_same_sample(app: Flask, runner: FlaskCliRunner, campaign: Campaign, tmp_path: Path) -> None:
+def test_same_seed_gives_the_same_sample(
+    app: Flask, runner: FlaskCliRunner, campaign: Campaign, tmp_path: Path
+) -> None:
     runner.invoke(args=["roster", "import", campaign.slug, str(_write(tmp_path, "r.csv", people(60)))])
 
     def drawn() -> set[int]:
-        assert runner.invoke(args=["sample", "draw", campaign.slug, "--fraction", "0.2", "--seed", "7"]).exit_code == 0
+        assert (
+            runner.invoke(
+                args=["sample", "draw", campaign.slug, "--fraction", "0.2", "--seed", "7"]
+            ).exit_code
+            == 0
+        )
         with app.app_context():
             return set(db.session.scalars(select(PersonalCode.roster_person_id)))
 
@@ -60,7 +69,9 @@ def test_same_seed_gives_the_same_sample(app: Flask, runner: FlaskCliRunner, cam
     assert drawn() == first
 
 
-def test_bad_rows_stop_the_import_and_are_listed(app: Flask, runner: FlaskCliRunner, campaign: Campaign, tmp_path: Path) -> None:
+def test_bad_rows_stop_the_import_and_are_listed(
+    app: Flask, runner: FlaskCliRunner, campaign: Campaign, tmp_path: Path
+) -> None:
     rows = people(5)
     rows[1]["身份证号"] = rows[1]["身份证号"][:-1] + ("1" if rows[1]["身份证号"][-1] != "1" else "2")
     rows[2]["县(市、区)"] = "火星县"
@@ -93,7 +104,9 @@ def test_import_is_refused_without_a_key(tmp_path: Path, database_url: str) -> N
         assert version is not None
         slug = create_campaign(version, "keyless").slug
         db.session.commit()
-    result = keyless.test_cli_runner().invoke(args=["roster", "import", slug, str(_write(tmp_path, "r.csv", people(3)))])
+    result = keyless.test_cli_runner().invoke(
+        args=["roster", "import", slug, str(_write(tmp_path, "r.csv", people(3)))]
+    )
     assert result.exit_code != 0
     assert "SURVEYAPP_ROSTER_KEY" in result.output
     with keyless.app_context():
@@ -105,7 +118,9 @@ def test_delete_removes_everything_and_is_logged_without_personal_data(
     app: Flask, runner: FlaskCliRunner, campaign: Campaign, tmp_path: Path
 ) -> None:
     rows = people(30)
-    runner.invoke(args=["roster", "import", campaign.slug, str(_write(tmp_path, "r.csv", rows)), "--keep-contacts"])
+    runner.invoke(
+        args=["roster", "import", campaign.slug, str(_write(tmp_path, "r.csv", rows)), "--keep-contacts"]
+    )
     runner.invoke(args=["sample", "draw", campaign.slug, "--per-county", "2", "--seed", "1"])
     result = runner.invoke(args=["roster", "delete", campaign.slug])
     assert result.exit_code == 0 and "30 people" in result.output
@@ -128,7 +143,14 @@ def test_crosscheck_prints_the_counts(app: Flask, runner: FlaskCliRunner, tmp_pa
     b[1]["缴费方式"] = "先缴后补"  # person 5
     out = tmp_path / "x.xlsx"
     result = runner.invoke(
-        args=["roster", "crosscheck", str(_write(tmp_path, "a.csv", a)), str(_write(tmp_path, "b.csv", b)), "-o", str(out)]
+        args=[
+            "roster",
+            "crosscheck",
+            str(_write(tmp_path, "a.csv", a)),
+            str(_write(tmp_path, "b.csv", b)),
+            "-o",
+            str(out),
+        ]
     )
     assert result.exit_code == 0, result.output
     assert "on both lists: 3" in result.output

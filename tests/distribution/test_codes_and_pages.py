@@ -31,12 +31,19 @@ def _upload(client: FlaskClient, slug: str, rows: list[dict[str, str]], keep: bo
 
 def _draw(client: FlaskClient, slug: str, **values: str) -> int:
     page = client.get(f"/distribution/{slug}/").get_data(as_text=True)
-    return client.post(f"/distribution/{slug}/sample", data={"csrf_token": csrf_token(page), **values}).status_code
+    return client.post(
+        f"/distribution/{slug}/sample", data={"csrf_token": csrf_token(page), **values}
+    ).status_code
 
 
 def _set_access(client: FlaskClient, slug: str, mode: str) -> None:
     page = client.get(f"/distribution/{slug}/").get_data(as_text=True)
-    assert client.post(f"/distribution/{slug}/access", data={"csrf_token": csrf_token(page), "access": mode}).status_code == 303
+    assert (
+        client.post(
+            f"/distribution/{slug}/access", data={"csrf_token": csrf_token(page), "access": mode}
+        ).status_code
+        == 303
+    )
 
 
 @pytest.fixture
@@ -59,7 +66,12 @@ def sampled(app: Flask, evaluator: FlaskClient, campaign: Campaign) -> list[str]
 def _filled(form: str) -> dict[str, str]:
     """Every answer A, with the form's own hidden fields."""
     hidden = dict(re.findall(r'<input[^>]*name="(submission_id|csrf_token)"[^>]*value="([^"]+)"', form))
-    hidden.update({k: v for v, k in re.findall(r'<input[^>]*value="([^"]+)"[^>]*name="(submission_id|csrf_token)"', form)})
+    hidden.update(
+        {
+            k: v
+            for v, k in re.findall(r'<input[^>]*value="([^"]+)"[^>]*name="(submission_id|csrf_token)"', form)
+        }
+    )
     assert "submission_id" in hidden, form[:2000]
     return {**ANSWERS, **hidden}
 
@@ -81,12 +93,18 @@ def test_a_code_answers_once(app: Flask, campaign: Campaign, sampled: list[str])
         assert db.session.scalar(select(func.count()).select_from(CodeUse)) == 1
 
 
-def test_two_phones_racing_with_one_code_store_one_response(app: Flask, campaign: Campaign, sampled: list[str]) -> None:
+def test_two_phones_racing_with_one_code_store_one_response(
+    app: Flask, campaign: Campaign, sampled: list[str]
+) -> None:
     first, second = app.test_client(), app.test_client()
     forms = [c.get(f"/s/{campaign.slug}?code={sampled[1]}").get_data(as_text=True) for c in (first, second)]
-    pages = [c.post(f"/s/{campaign.slug}", data=_filled(f)) for c, f in zip((first, second), forms, strict=True)]
+    pages = [
+        c.post(f"/s/{campaign.slug}", data=_filled(f)) for c, f in zip((first, second), forms, strict=True)
+    ]
     assert [p.status_code for p in pages] == [303, 200]
-    assert "already received with this code" in pages[1].get_data(as_text=True) or "已收到" in pages[1].get_data(as_text=True)
+    assert "already received with this code" in pages[1].get_data(as_text=True) or "已收到" in pages[
+        1
+    ].get_data(as_text=True)
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Response)) == 1
 
@@ -113,7 +131,9 @@ def test_guessing_codes_is_throttled_per_address(app: Flask, campaign: Campaign,
     assert phone.get(f"/s/{campaign.slug}?code={sampled[2]}").status_code == 429
 
 
-def test_open_campaign_ignores_codes(app: Flask, evaluator: FlaskClient, campaign: Campaign, sampled: list[str]) -> None:
+def test_open_campaign_ignores_codes(
+    app: Flask, evaluator: FlaskClient, campaign: Campaign, sampled: list[str]
+) -> None:
     _set_access(evaluator, campaign.slug, "anyone")
     page = app.test_client().get(f"/s/{campaign.slug}").get_data(as_text=True)
     assert 'name="q1"' in page
@@ -141,7 +161,9 @@ def test_tracking_counts_by_county_and_lists_people_to_visit(
     assert "寻甸县" in page and "禄劝县" not in page
 
 
-def test_roster_errors_listed_and_nothing_imported(app: Flask, evaluator: FlaskClient, campaign: Campaign) -> None:
+def test_roster_errors_listed_and_nothing_imported(
+    app: Flask, evaluator: FlaskClient, campaign: Campaign
+) -> None:
     rows = people(4)
     rows[2]["身份证号"] = rows[2]["身份证号"][:6] + "19990230" + rows[2]["身份证号"][14:]
     page = _upload(evaluator, campaign.slug, rows)
