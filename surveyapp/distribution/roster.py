@@ -82,7 +82,8 @@ def check_rows(sheet: Sheet, keep_contacts: bool) -> CheckedRoster:
     if missing:
         raise RosterError("missing_columns", columns=", ".join(missing))
     key, cipher = roster_keys()
-    lookup, seen, checked = county_lookup(), {}, CheckedRoster()
+    lookup, checked = county_lookup(), CheckedRoster()
+    seen: dict[str, int] = {}
     for number, row in sheet.rows:
         id_number = normalise_id_number(text(row, columns["id_number"]))
         county = text(row, columns["county"])

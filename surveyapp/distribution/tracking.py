@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import func, select
 
 from surveyapp.accounts.permissions import reachable_area_ids
 from surveyapp.distribution.protection import decrypt, roster_keys
@@ -29,7 +29,7 @@ class StratumProgress:
         return 100.0 * self.answered / self.sampled if self.sampled else 0.0
 
 
-def _in_reach(query: Select[Any], user: Any) -> Select[Any]:
+def _in_reach(query: Any, user: Any) -> Any:
     areas = reachable_area_ids(user) if user is not None else None
     return query if areas is None else query.where(RosterPerson.county_id.in_(areas))
 
