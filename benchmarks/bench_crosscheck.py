@@ -24,8 +24,8 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from surveyapp.distribution.crosscheck import cross_check_sheets  # noqa: E402
-from tests.distribution.test_crosscheck_large import _sheet, id_numbers  # noqa: E402
+from surveyapp.distribution.crosscheck import cross_check_sheets
+from tests.distribution.test_crosscheck_large import _sheet, id_numbers
 
 
 def main() -> None:

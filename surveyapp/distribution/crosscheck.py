@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 from analysis.crosscheck import CrossCheck, cross_check
 from analysis.idnumber import id_number_problems
 from surveyapp.distribution.columns import fields
-from surveyapp.distribution.protection import hash_id_number, roster_keys
+from surveyapp.distribution.protection import hash_id_numbers, roster_keys
 from surveyapp.distribution.roster import RosterError
 from surveyapp.exports.streams import XlsxBook
 from surveyapp.imports.reading import Sheet
@@ -30,13 +30,26 @@ class ListRead:
     skipped: list[tuple[int, str]]
 
 
+def _as_text(value: Any) -> str | None:
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return None
+    return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
+
+
 def _column(frame: pd.DataFrame, header: str | None) -> pd.Series:
     """A column as trimmed text, None where empty; a column the file lacks is all None."""
     if header is None or header not in frame.columns:
         return pd.Series(None, index=frame.index, dtype=object)
-    values = frame[header].map(lambda v: None if v is None else str(int(v) if isinstance(v, float) else v))
-    values = values.str.strip()
-    return values.where(values.fillna("") != "", None)
+    values = frame[header]
+    if (
+        pd.api.types.infer_dtype(values, skipna=True) == "string"
+    ):  # CSV cells: text already, no per-cell conversion
+        text = values.str.strip()
+    else:  # XLSX cells may be numbers: 200.0 is 200
+        text = values.map(
+            lambda v: None if v is None else str(int(v) if isinstance(v, float) else v)
+        ).str.strip()
+    return text.where(text.fillna("") != "", None)
 
 
 def read_list(sheet: Sheet) -> ListRead:
@@ -53,13 +66,11 @@ def read_list(sheet: Sheet) -> ListRead:
     rows = pd.Series([number for number, _ in sheet.rows], index=frame.index, dtype="int64")
     problems = id_number_problems(numbers).where(numbers != "", "missing")
     good = problems.isna()
-    hashed = pd.Series(
-        [hash_id_number(n, key) for n in numbers[good]], index=numbers[good].index, dtype=object
-    )
+    hashed = pd.Series(hash_id_numbers(numbers[good].tolist(), key), index=numbers[good].index, dtype=object)
     twice = hashed.duplicated()
     problems[twice[twice].index] = "duplicate"
     keep = problems.isna()
-    standard = _column(frame, columns.get("standard")).str.replace(r"\s*元\s*$", "", regex=True)
+    standard = _column(frame, columns.get("standard")).str.removesuffix("元").str.strip()
     result = pd.DataFrame(
         {
             "key": hashed[keep[keep].index],
