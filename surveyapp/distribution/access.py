@@ -19,11 +19,10 @@ from surveyapp.distribution.codes import (
     is_used,
     mark_opened,
     normalise_code,
-    redeem,
+    store_with_code,
 )
-from surveyapp.extensions import db
 from surveyapp.models import Campaign, PersonalCode, Response, utcnow
-from surveyapp.survey.services import Submission, submit_response
+from surveyapp.survey.services import Submission
 
 __all__ = ["CodeUsedError", "refusal", "submit_with_code", "used_page"]
 
@@ -102,9 +101,6 @@ def submit_with_code(campaign: Campaign, submission: Submission) -> tuple[Respon
     Raises ``CodeUsedError`` (and stores nothing) when the code was used meanwhile, for example
     on another phone.
     """
-    code = _held_code(campaign) if campaign.access != "anyone" else None
-    with db.session.begin_nested():
-        response, created = submit_response(campaign, submission)
-        if created and code is not None:
-            redeem(code, response)
-    return response, created
+    return store_with_code(
+        campaign, submission, _held_code(campaign) if campaign.access != "anyone" else None
+    )

@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from surveyapp.campaigns.services import public_url
 from surveyapp.extensions import db
 from surveyapp.models import Area, Campaign, CodeUse, PersonalCode, Response, RosterPerson, utcnow
+from surveyapp.survey.services import Submission, submit_response
 
 #: No 0/O, 1/I/L and no lower case: codes are read off a card and typed on a phone by hand.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -20,6 +21,10 @@ CODE_LENGTH = 8
 
 class CodeUsedError(Exception):
     """The code has already given a response."""
+
+
+class CodeUnknownError(Exception):
+    """No such code in the campaign."""
 
 
 def normalise_code(value: str | None) -> str:
@@ -113,3 +118,33 @@ def code_cards(campaign: Campaign) -> Iterator[CodeCard]:
     )
     for code, county, township in rows:
         yield CodeCard(code, county, township or "", f"{base}?code={code}")
+
+
+def submit_with_personal_code(
+    campaign: Campaign, submission: Submission, code_text: str | None
+) -> tuple[Response, bool]:
+    """Store an entered response and, when a code is given, use the code with it: both or neither.
+
+    Field staff enter an interview with the sampled person's code, which closes the code.
+    """
+    code = None
+    if normalise_code(code_text):
+        code = find_code(campaign, normalise_code(code_text))
+        if code is None:
+            raise CodeUnknownError(code_text)
+    return store_with_code(campaign, submission, code)
+
+
+def store_with_code(
+    campaign: Campaign, submission: Submission, code: PersonalCode | None
+) -> tuple[Response, bool]:
+    """Store the response and use ``code`` with it in one savepoint: both are kept or neither.
+
+    Raises ``CodeUsedError`` when the code gave a response meanwhile (on another phone, or
+    in an interview), and then nothing is stored.
+    """
+    with db.session.begin_nested():
+        response, created = submit_response(campaign, submission)
+        if created and code is not None:
+            redeem(code, response)
+    return response, created

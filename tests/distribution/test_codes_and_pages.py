@@ -225,3 +225,26 @@ def test_cards_pdf_and_print_page(evaluator: FlaskClient, campaign: Campaign, sa
     page = evaluator.get(f"/distribution/{campaign.slug}/cards").get_data(as_text=True)
     assert page.count('class="card"') == 15 and page.count('class="sheet"') == 2  # 12 + 3
     assert all(code in page for code in sampled)
+
+
+def test_an_interview_entered_with_a_code_closes_it(
+    app: Flask, campaign: Campaign, sampled: list[str], make_user: Callable[..., int]
+) -> None:
+    make_user("interviewer", "field_staff")
+    staff = app.test_client()
+    assert sign_in(staff, "interviewer") == 303
+
+    def enter(code: str) -> int:
+        page = staff.get(f"/entry/{campaign.slug}").get_data(as_text=True)
+        data = {**_filled(page), "channel": "interview", "mode": "read_aloud", "personal_code": code}
+        return staff.post(f"/entry/{campaign.slug}", data=data).status_code
+
+    assert enter(sampled[3].lower()) == 303  # typed in lower case: the same code
+    assert enter(sampled[3]) == 409  # the code has answered: nothing more is stored
+    assert enter("ZZZZZZZZ") == 422
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Response)) == 1
+    left = staff.get(f"/distribution/{campaign.slug}/tracking").get_data(as_text=True)
+    assert sampled[3] not in left and sampled[4] in left
+    phone = app.test_client().get(f"/s/{campaign.slug}?code={sampled[3]}").get_data(as_text=True)
+    assert "already received with this code" in phone or "已收到" in phone
