@@ -6,6 +6,7 @@ import io
 from typing import Any
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
@@ -14,6 +15,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from surveyapp.accounts.permissions import EVALUATOR, FIELD_STAFF, campaign_or_404, role_required
 from surveyapp.campaigns.qr import qr_svg
 from surveyapp.campaigns.services import response_count
+from surveyapp.campaigns.views import poster_locale
 from surveyapp.distribution.cards import cards_pdf, pages
 from surveyapp.distribution.codes import code_cards
 from surveyapp.distribution.crosscheck import cross_check_sheets, cross_check_xlsx
@@ -177,7 +179,9 @@ def codes_csv(slug: str) -> Response:
 def cards_pdf_download(slug: str) -> Response:
     """The code cards as an A4 PDF."""
     found = campaign_or_404(slug)
-    pdf = cards_pdf(code_cards(found), found.questionnaire_version.title, str(CARD_HINT))
+    with force_locale(poster_locale(found.questionnaire_version.language)):
+        hint = str(CARD_HINT)  # the cards speak to respondents, in the questionnaire's language
+    pdf = cards_pdf(code_cards(found), found.questionnaire_version.title, hint)
     return send_file(io.BytesIO(pdf), mimetype="application/pdf", download_name=f"{found.slug}-cards.pdf")
 
 
@@ -190,7 +194,13 @@ def cards(slug: str) -> str:
         [(card, Markup(qr_svg(card.address).decode("utf-8").split("?>", 1)[-1])) for card in page]
         for page in pages(code_cards(found))
     ]
-    return render_template("distribution/cards.html", campaign=found, pages=printed, hint=CARD_HINT)
+    locale = poster_locale(found.questionnaire_version.language)
+    with force_locale(locale):
+        hint = str(CARD_HINT)  # the cards speak to respondents, in the questionnaire's language
+    language = "en" if locale == "en" else "zh-CN"
+    return render_template(
+        "distribution/cards.html", campaign=found, pages=printed, hint=hint, language=language
+    )
 
 
 @bp.get("/<slug>/tracking")
