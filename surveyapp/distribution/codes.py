@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from surveyapp.campaigns.services import public_url
 from surveyapp.extensions import db
 from surveyapp.models import Area, Campaign, CodeUse, PersonalCode, Response, RosterPerson, utcnow
-from surveyapp.survey.services import Submission, submit_response
+from surveyapp.survey.services import Submission, find_response, submit_response
 
 #: No 0/O, 1/I/L and no lower case: codes are read off a card and typed on a phone by hand.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -138,13 +138,20 @@ def submit_with_personal_code(
 def store_with_code(
     campaign: Campaign, submission: Submission, code: PersonalCode | None
 ) -> tuple[Response, bool]:
-    """Store the response and use ``code`` with it in one savepoint: both are kept or neither.
+    """Store the response and use ``code`` with it, in the request's transaction: both or neither.
 
-    Raises ``CodeUsedError`` when the code gave a response meanwhile (on another phone, or
-    in an interview), and then nothing is stored.
+    Raises ``CodeUsedError`` when the code gave a response meanwhile (on another phone, or in an
+    interview); the response just stored is then taken back. No savepoint wraps the two: on
+    SQLite a savepoint opened before the look-ups would turn a busy database into an error.
     """
-    with db.session.begin_nested():
-        response, created = submit_response(campaign, submission)
-        if created and code is not None:
+    if code is not None and is_used(code) and find_response(campaign, submission.submission_id) is None:
+        raise CodeUsedError(code.code)  # the usual case: refused before anything is stored
+    response, created = submit_response(campaign, submission)
+    if created and code is not None:
+        try:  # two phones at once: the unique constraint decides, the loser's response goes
             redeem(code, response)
+        except CodeUsedError:
+            db.session.delete(response)
+            db.session.flush()
+            raise
     return response, created

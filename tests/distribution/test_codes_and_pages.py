@@ -248,3 +248,23 @@ def test_an_interview_entered_with_a_code_closes_it(
     assert sampled[3] not in left and sampled[4] in left
     phone = app.test_client().get(f"/s/{campaign.slug}?code={sampled[3]}").get_data(as_text=True)
     assert "already received with this code" in phone or "已收到" in phone
+
+
+def test_the_database_refuses_a_second_use_of_a_code(
+    app: Flask, campaign: Campaign, sampled: list[str]
+) -> None:
+    from surveyapp.distribution.codes import CodeUsedError, find_code, redeem
+    from surveyapp.survey.services import Submission, submit_response
+
+    with app.test_request_context():
+        found = db.session.get(Campaign, campaign.id)
+        assert found is not None
+        code = find_code(found, sampled[5])
+        assert code is not None
+        answers = {n: "A" for n in range(1, 11)}
+        first, _ = submit_response(found, Submission("first", answers))
+        second, _ = submit_response(found, Submission("second", answers))
+        redeem(code, first)
+        with pytest.raises(CodeUsedError):
+            redeem(code, second)  # no look-up first: only the unique constraint stands in the way
+        assert db.session.scalar(select(func.count()).select_from(CodeUse)) == 1
