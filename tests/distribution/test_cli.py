@@ -160,3 +160,40 @@ def test_crosscheck_prints_the_counts(app: Flask, runner: FlaskCliRunner, tmp_pa
     book = load_workbook(out, read_only=True)
     cells = " ".join(str(c) for ws in book.worksheets for row in ws.iter_rows(values_only=True) for c in row)
     assert not any(p["身份证号"] in cells for p in everyone)
+
+
+def test_xlsx_roster_with_english_headers_and_county_names(
+    app: Flask, runner: FlaskCliRunner, campaign: Campaign, tmp_path: Path
+) -> None:
+    from openpyxl import Workbook
+
+    from tests.distribution.people import id_number
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["name", "id_number", "phone", "county", "township", "village", "grade", "category"])
+    sheet.append(
+        [
+            "甲",
+            id_number("530129", "19600101", 1),
+            "13800000000",
+            "寻甸回族彝族自治县",
+            "仁德街道",
+            "一村",
+            3,
+            "视力",
+        ]
+    )
+    sheet.append(["乙", id_number("530128", "19610202", 2).lower(), None, "禄劝县", None, None, 4, "肢体"])
+    sheet.append(["丙", id_number("530124", "19620303", 3), None, "530124", "款庄镇", None, 3, "听力"])
+    path = tmp_path / "roster.xlsx"
+    book.save(path)
+    result = runner.invoke(args=["roster", "import", campaign.slug, str(path)])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        from surveyapp.models import Area
+
+        counties = db.session.execute(
+            select(Area.name).join(RosterPerson, RosterPerson.county_id == Area.id).order_by(Area.code)
+        ).scalars()
+        assert list(counties) == ["富民县", "禄劝县", "寻甸县"]
