@@ -229,6 +229,7 @@ def campaign_summary(campaign: Campaign) -> dict[str, Any]:
         "responses": response_count(campaign),
         "target": campaign.target_responses,
         "population": campaign.population_size,
+        "access": campaign.access,
         "url": public_url(campaign),
         "created_at": campaign.created_at.isoformat(),
     }

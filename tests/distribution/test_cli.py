@@ -197,3 +197,19 @@ def test_xlsx_roster_with_english_headers_and_county_names(
             select(Area.name).join(RosterPerson, RosterPerson.county_id == Area.id).order_by(Area.code)
         ).scalars()
         assert list(counties) == ["富民县", "禄劝县", "寻甸县"]
+
+
+def test_campaign_access_by_command_line(runner: FlaskCliRunner, campaign: Campaign) -> None:
+    import json
+
+    assert (
+        json.loads(runner.invoke(args=["campaign", "show", campaign.slug, "--json"]).output)["access"]
+        == "anyone"
+    )
+    result = runner.invoke(args=["campaign", "access", campaign.slug, "code"])
+    assert result.exit_code == 0, result.output
+    assert (
+        json.loads(runner.invoke(args=["campaign", "show", campaign.slug, "--json"]).output)["access"]
+        == "code"
+    )
+    assert runner.invoke(args=["campaign", "access", campaign.slug, "nobody"]).exit_code != 0

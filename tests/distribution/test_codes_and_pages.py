@@ -268,3 +268,35 @@ def test_the_database_refuses_a_second_use_of_a_code(
         with pytest.raises(CodeUsedError):
             redeem(code, second)  # no look-up first: only the unique constraint stands in the way
         assert db.session.scalar(select(func.count()).select_from(CodeUse)) == 1
+
+
+def test_cross_check_page_and_workbook(evaluator: FlaskClient) -> None:
+    from openpyxl import load_workbook
+
+    everyone = people(8)
+    a = [{"身份证号": p["身份证号"], "补助标准": "200元", "缴费方式": "代缴"} for p in everyone[:5]]
+    b = [{"身份证号": p["身份证号"], "补助标准": "100", "缴费方式": "代缴"} for p in everyone[3:]]
+    page = evaluator.get("/distribution/crosscheck").get_data(as_text=True)
+
+    def send(**extra: str) -> tuple[int, bytes]:
+        data = {
+            "csrf_token": csrf_token(page),
+            "file_a": (io.BytesIO(roster_csv(a)), "a.csv"),
+            "file_b": (io.BytesIO(roster_csv(b, "gb18030")), "b.csv"),
+            **extra,
+        }
+        response = evaluator.post("/distribution/crosscheck", data=data, content_type="multipart/form-data")
+        return response.status_code, response.data
+
+    status, body = send()
+    shown = body.decode()
+    assert status == 200
+    # people 3 and 4 are on both lists, with 200 in A and 100 in B: both conflict
+    assert re.search(r"两份名单都有</dt><dd>2<|On both lists</dt><dd>2<", shown)
+    assert re.search(r"仅在名单 A 中</dt><dd>3<|On list A only</dt><dd>3<", shown)
+    assert not any(p["身份证号"] in shown for p in everyone)
+    status, book = send(download="xlsx")
+    assert status == 200 and book[:2] == b"PK"
+    sheets = load_workbook(io.BytesIO(book), read_only=True).worksheets
+    summary = {row[0]: row[1] for row in sheets[0].iter_rows(min_row=2, values_only=True)}
+    assert list(summary.values())[:4] == [2, 3, 3, 2]
