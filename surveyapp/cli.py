@@ -5,7 +5,6 @@ from __future__ import annotations
 import functools
 import json
 import os
-import socket
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -14,6 +13,7 @@ from typing import Any, TypeVar
 import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from surveyapp.accounts.services import AccountError, create_user
@@ -40,7 +40,6 @@ from surveyapp.questionnaires.spec import QuestionnaireFileError
 from surveyapp.scoring.schemes import load_builtin_schemes
 
 F = TypeVar("F", bound=Callable[..., Any])
-DEMO_CAMPAIGN_NAME = "Demo campaign"
 
 
 def transactional(command: F) -> F:
@@ -80,13 +79,6 @@ def init_command() -> None:
     _upgrade_and_load()
 
 
-def _lan_address() -> str:
-    try:
-        return socket.gethostbyname(socket.gethostname())
-    except OSError:
-        return "127.0.0.1"
-
-
 def _ensure_demo_campaign() -> Campaign:
     campaign = db.session.scalars(select(Campaign).order_by(Campaign.id)).first()
     if campaign is not None:
@@ -94,7 +86,8 @@ def _ensure_demo_campaign() -> Campaign:
     version = find_version("kunming-2022-pension-satisfaction")
     if version is None:
         raise click.ClickException("the bundled questionnaire is missing")
-    return create_campaign(version, DEMO_CAMPAIGN_NAME, target_responses=41, population_size=23186)
+    # Named in the default language (Chinese): the name is stored, and shown on every page.
+    return create_campaign(version, _("Demo campaign"), target_responses=41, population_size=23186)
 
 
 @click.command("serve")
@@ -109,10 +102,14 @@ def _ensure_demo_campaign() -> Campaign:
 @with_appcontext
 def serve_command(host: str, port: int, workers: int) -> None:
     """Prepare the database, make a demo campaign if there is none, and serve the application."""
+    from surveyapp.server import run, served_address
+
     app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
+    note = None
     if not app.config.get("BASE_URL"):
-        shown = _lan_address() if host in ("0.0.0.0", "::") else host
-        app.config["BASE_URL"] = f"http://{shown}:{port}"
+        address, note = served_address(host, port)
+        # Without a known address the links still work on this machine; the note says what to set.
+        app.config["BASE_URL"] = address or f"http://127.0.0.1:{port}"
     try:
         _upgrade_and_load()
         campaign = _ensure_demo_campaign()
@@ -123,6 +120,8 @@ def serve_command(host: str, port: int, workers: int) -> None:
     url = public_url(campaign)
     click.echo(qr_text(url))
     click.echo(f"Survey “{campaign.name}”: {url}")
+    if note:
+        click.echo(f"Note: {note}")
     click.echo(
         f"QR poster (for staff, after signing in): {app.config['BASE_URL']}/campaigns/{campaign.slug}/poster"
     )
@@ -131,8 +130,6 @@ def serve_command(host: str, port: int, workers: int) -> None:
         click.echo("    surveyapp user create NAME --role admin")
     db.session.remove()
     db.engine.dispose()  # workers fork next: none may inherit an open connection
-    from surveyapp.server import run
-
     run(app, host=host, port=port, workers=workers)
 
 

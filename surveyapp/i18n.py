@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app, has_request_context, request
 from flask_babel import get_locale
+from markupsafe import Markup
 
+from surveyapp import labels
 from surveyapp.extensions import babel
 
 LANGUAGE_COOKIE = "lang"
@@ -12,8 +14,13 @@ LANGUAGE_NAMES = {"zh_Hans_CN": "中文", "en": "English"}
 
 
 def select_locale() -> str:
-    """An explicit choice (cookie) wins, then the browser's preference, then Chinese."""
+    """An explicit choice (cookie) wins, then the browser's preference, then Chinese.
+
+    Outside a request (the command line) it is the default language, Chinese.
+    """
     languages: tuple[str, ...] = current_app.config["LANGUAGES"]
+    if not has_request_context():
+        return languages[0]
     chosen = request.cookies.get(LANGUAGE_COOKIE)
     if chosen in languages:
         return chosen
@@ -29,7 +36,23 @@ def html_lang() -> str:
     return "en" if str(get_locale()).startswith("en") else "zh-CN"
 
 
+def _has_chinese(text: str) -> bool:
+    return any("\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff" for ch in text)
+
+
+def text_lang(text: object) -> Markup:
+    """`` lang="zh-CN"`` for Chinese text (question texts, names) on an English page, else nothing.
+
+    Screen readers then read the text with a Chinese voice instead of spelling it out.
+    """
+    if html_lang() == "en" and isinstance(text, str) and _has_chinese(text):
+        return Markup(' lang="zh-CN"')
+    return Markup("")
+
+
 def init_app(app: Flask) -> None:
     """Bind Flask-Babel with the project's locale selector."""
     babel.init_app(app, locale_selector=select_locale)
-    app.jinja_env.globals.update(html_lang=html_lang, LANGUAGE_NAMES=LANGUAGE_NAMES)
+    app.jinja_env.globals.update(
+        html_lang=html_lang, LANGUAGE_NAMES=LANGUAGE_NAMES, labels=labels, text_lang=text_lang
+    )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ipaddress
+import socket
 from typing import Any
 
 from flask import Flask
@@ -35,3 +37,38 @@ def run(app: Flask, host: str, port: int, workers: int) -> None:
             "accesslog": "-",
         },
     ).run()
+
+
+def _outward_address() -> str | None:
+    """This machine's address on the network it reaches others through, or None.
+
+    Connecting a UDP socket sends nothing; it only asks the system which interface it would use.
+    (The host name's address is often 127.0.1.1 on Debian and Ubuntu, which no phone can reach.)
+    """
+    try:
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+            probe.connect(("192.0.2.1", 9))  # TEST-NET-1: never routed, never answered
+            address = str(probe.getsockname()[0])
+    except OSError:
+        return None
+    return None if ipaddress.ip_address(address).is_loopback or address == "0.0.0.0" else address
+
+
+def served_address(host: str, port: int) -> tuple[str | None, str | None]:
+    """The address the server answers on, and a note when phones cannot reach it.
+
+    Listening on every interface (``0.0.0.0``), it is this machine's network address, if one can
+    be found; on a loopback address it is that address, which only this machine reaches.
+    """
+    if host in ("0.0.0.0", "::", ""):
+        found = _outward_address()
+        if found is None:
+            return None, "set SURVEYAPP_BASE_URL to the address phones use to reach this server"
+        return f"http://{found}:{port}", None
+    shown = f"[{host}]" if ":" in host else host
+    try:
+        loopback = ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        loopback = host == "localhost"
+    note = "only this computer reaches it: use --host 0.0.0.0 for phones on the network" if loopback else None
+    return f"http://{shown}:{port}", note

@@ -171,6 +171,9 @@ TABLE: dict[tuple[str, str], Row] = {
     ("evaluation.responses", "GET"): Row(
         lambda w: f"/evaluation/campaigns/{A_CAMPAIGN(w)}/responses.csv", staff(200, "evaluator")
     ),
+    ("evaluation.responses_statistical", "GET"): Row(
+        lambda w: f"/evaluation/campaigns/{A_CAMPAIGN(w)}/responses.sav", staff(200, "evaluator")
+    ),
     # indicator tables: evaluators (and administrators); empty POSTs fail their forms' checks
     ("indicators.index", "GET"): Row(lambda w: "/indicators/", staff(200, "evaluator")),
     ("indicators.index", "POST"): Row(lambda w: "/indicators/", staff(422, "evaluator")),
@@ -190,6 +193,7 @@ TABLE: dict[tuple[str, str], Row] = {
     ("indicators.changes", "GET"): Row(lambda w: f"/indicators/{T}/history", staff(200, "evaluator")),
     ("indicators.export_json", "GET"): Row(lambda w: f"/indicators/{T}/export.json", staff(200, "evaluator")),
     ("indicators.export_xlsx", "GET"): Row(lambda w: f"/indicators/{T}/export.xlsx", staff(200, "evaluator")),
+    ("indicators.export_docx", "GET"): Row(lambda w: f"/indicators/{T}/export.docx", staff(200, "evaluator")),
     ("indicators.funds", "GET"): Row(lambda w: f"/indicators/{T}/funds", staff(200, "evaluator")),
     ("indicators.funds_add_row", "POST"): Row(
         lambda w: f"/indicators/{w.indicator_table()}/funds/rows", staff(422, "evaluator")

@@ -12,6 +12,7 @@ from surveyapp.accounts.permissions import ADMIN, role_required
 from surveyapp.audit.services import AuditFilter, audit_query, known_actions
 from surveyapp.campaigns.forms import start_of_day
 from surveyapp.extensions import db
+from surveyapp.labels import AUDIT_ACTIONS, label
 
 bp = Blueprint("audit", __name__, url_prefix="/admin/audit", template_folder="templates")
 
@@ -37,7 +38,7 @@ def index() -> tuple[str, int]:
     form = AuditFilterForm(request.args)
     form.action.choices = [
         SelectChoice("", str(_l("Every action"))),
-        *(SelectChoice(a) for a in known_actions()),
+        *(SelectChoice(a, label(AUDIT_ACTIONS, a)) for a in known_actions()),
     ]
     valid = form.validate()
     where = (

@@ -10,15 +10,21 @@ from flask.cli import with_appcontext
 
 from surveyapp import audit
 from surveyapp.cli import _campaign_or_fail, campaign_group, transactional
+from surveyapp.exports.statistical import FORMATS as STATISTICAL_FORMATS
+from surveyapp.exports.statistical import write_responses
+from surveyapp.exports.word import report_docx
 from surveyapp.exports.writers import report_csv, report_json, report_xlsx, responses_csv
 from surveyapp.imports.reading import ImportFileError, read_file
 from surveyapp.imports.services import ImportRowsError, import_responses
+from surveyapp.models import Campaign
 from surveyapp.scoring.report import campaign_report
 from surveyapp.scoring.schemes import SchemeError, all_schemes, set_campaign_scheme
 from surveyapp.scoring.services import campaign_statistics
 from surveyapp.survey.services import SubmissionError
 
-FORMATS = ("json", "csv", "xlsx")
+FORMATS = ("json", "csv", "xlsx", "docx", "sav", "dta")
+#: Formats of the individual responses (--responses).
+RESPONSE_FORMATS = ("csv", *STATISTICAL_FORMATS)
 
 
 @click.group("scheme")
@@ -79,35 +85,57 @@ def responses_import(slug: str, file: Path) -> None:
 @click.argument("slug")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="json", show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True, path_type=Path))
-@click.option("--responses", is_flag=True, help="CSV of the individual responses instead of the table.")
+@click.option(
+    "--responses",
+    is_flag=True,
+    help="The individual responses instead of the table: CSV, SPSS (sav) or Stata (dta).",
+)
 @with_appcontext
 @transactional
 def report_command(fmt: str, slug: str, output: Path | None, responses: bool) -> None:
-    """Export campaign SLUG's statistics table as JSON, CSV or XLSX (to standard output without -o)."""
+    """Export campaign SLUG's statistics table as JSON, CSV, XLSX or Word (docx).
+
+    With --responses, the individual responses as CSV, SPSS (sav) or Stata (dta). Text formats go
+    to standard output without -o; the others need -o FILE.
+    """
     campaign = _campaign_or_fail(slug)
     audit.record(
         "report.export",
         campaign,
         campaign_slug=slug,
-        format="responses.csv" if responses else fmt,
+        format=f"responses.{fmt}" if responses else fmt,
         output=str(output) if output else "stdout",
     )
     if responses:
-        if fmt != "csv":
-            raise click.ClickException("--responses is written as CSV: add --format csv")
-        _write_text(responses_csv(campaign), output)
+        _write_responses(campaign, fmt, output)
         return
+    if fmt in STATISTICAL_FORMATS:
+        raise click.ClickException(f"a {fmt} file holds the individual responses: add --responses")
     report = campaign_report(campaign, breakdowns=fmt == "json")
+    if fmt in ("xlsx", "docx") and output is None:
+        raise click.ClickException(f"a {fmt} file needs a file name: add -o FILE.{fmt}")
     if fmt == "xlsx":
-        if output is None:
-            raise click.ClickException("an XLSX workbook needs a file: add -o FILE.xlsx")
         report_xlsx(report).save(str(output))
+    elif fmt == "docx":
+        output.write_bytes(report_docx(report).read())  # type: ignore[union-attr]
     elif fmt == "csv":
         _write_text(report_csv(report), output)
     else:
         _write_text(iter([report_json(report) + "\n"]), output)
     if output is not None:
         click.echo(f"{output}: {fmt} report of {slug} ({report.scheme.key}, version {report.version})")
+
+
+def _write_responses(campaign: Campaign, fmt: str, output: Path | None) -> None:
+    if fmt not in RESPONSE_FORMATS:
+        raise click.ClickException("--responses is written as CSV, sav or dta: add --format csv, sav or dta")
+    if fmt == "csv":
+        _write_text(responses_csv(campaign), output)
+        return
+    if output is None:
+        raise click.ClickException(f"a {fmt} file needs a file name: add -o FILE.{fmt}")
+    write_responses(campaign, output, fmt)
+    click.echo(f"{output}: responses of {campaign.slug} as {fmt}")
 
 
 def _write_text(chunks: Iterable[str], output: Path | None) -> None:

@@ -20,11 +20,14 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response as BaseResponse
 
 from analysis.certainty import MIN_RESPONDENTS
-from surveyapp import audit
+from surveyapp import audit, labels
 from surveyapp.accounts.permissions import EVALUATOR, campaign_or_404, reaches_area, role_required
 from surveyapp.campaigns.services import response_count
 from surveyapp.evaluation import charts
 from surveyapp.evaluation.forms import SchemeForm
+from surveyapp.exports.statistical import FORMATS as STATISTICAL_FORMATS
+from surveyapp.exports.statistical import MIMETYPES, responses_file
+from surveyapp.exports.word import DOCX_TYPE, report_docx
 from surveyapp.exports.writers import report_csv, report_json, report_xlsx, responses_csv
 from surveyapp.extensions import db
 from surveyapp.models import Campaign
@@ -48,10 +51,6 @@ def index() -> str:
     return render_template("evaluation/index.html", campaigns=campaigns)
 
 
-def _channel_names() -> dict[str, str]:
-    return {"qr": _("QR code"), "interview": _("Interview"), "paper": _("Paper"), "import": _("Import")}
-
-
 def _page(campaign: Campaign, form: SchemeForm, status: int = 200) -> tuple[str, int]:
     report = campaign_report(campaign)
     data = report.as_dict()
@@ -63,7 +62,7 @@ def _page(campaign: Campaign, form: SchemeForm, status: int = 200) -> tuple[str,
         form=form,
         charts=charts,
         min_respondents=MIN_RESPONDENTS,
-        channel_names=_channel_names(),
+        channel_names=labels.CHANNELS,
     ), status
 
 
@@ -109,9 +108,9 @@ def _streamed_text(chunks: Any, mimetype: str, name: str) -> Response:
 @bp.get("/campaigns/<slug>/report.<fmt>")
 @role_required(EVALUATOR)
 def download(slug: str, fmt: str) -> Response:
-    """The statistics table as JSON, CSV or XLSX."""
+    """The statistics table as JSON, CSV, XLSX or the report's Word section (docx)."""
     found = campaign_or_404(slug)
-    if fmt not in ("json", "csv", "xlsx"):
+    if fmt not in ("json", "csv", "xlsx", "docx"):
         abort(404)
     report = campaign_report(found, breakdowns=fmt == "json")
     audit.record("report.export", found, campaign_slug=found.slug, format=fmt)
@@ -123,6 +122,13 @@ def download(slug: str, fmt: str) -> Response:
         )
     if fmt == "csv":
         return _streamed_text(report_csv(report), "text/csv", _filename(report, "csv"))
+    if fmt == "docx":
+        return send_file(
+            report_docx(report),
+            mimetype=DOCX_TYPE,
+            as_attachment=True,
+            download_name=_filename(report, "docx"),
+        )
     return send_file(
         report_xlsx(report).to_spooled_file(),
         mimetype=XLSX_TYPE,
@@ -138,3 +144,19 @@ def responses(slug: str) -> Response:
     found = campaign_or_404(slug)
     audit.record("report.export", found, campaign_slug=found.slug, format="responses.csv")
     return _streamed_text(responses_csv(found), "text/csv", f"{found.slug}-responses.csv")
+
+
+@bp.get("/campaigns/<slug>/responses.<fmt>")
+@role_required(EVALUATOR)
+def responses_statistical(slug: str, fmt: str) -> Response:
+    """The individual responses for SPSS (sav) or Stata (dta), labelled, R reads both."""
+    found = campaign_or_404(slug)
+    if fmt not in STATISTICAL_FORMATS:
+        abort(404)
+    audit.record("report.export", found, campaign_slug=found.slug, format=f"responses.{fmt}")
+    return send_file(
+        responses_file(found, fmt),
+        mimetype=MIMETYPES[fmt],
+        as_attachment=True,
+        download_name=f"{found.slug}-responses.{fmt}",
+    )

@@ -9,14 +9,17 @@ figure is rounded once, half up, from the unrounded table.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import case, func, select
 
 from analysis.rounding import half_up_float
+from surveyapp import labels
 from surveyapp.extensions import db
 from surveyapp.models import Answer, Area, Campaign, Response
 from surveyapp.scoring.report import CampaignReport
@@ -87,10 +90,43 @@ def table_rows(report: CampaignReport) -> list[list[Any]]:
     return rows
 
 
+@dataclass(frozen=True)
+class ResponseColumn:
+    """One column of the individual responses, for every format (CSV, XLSX, SPSS, Stata).
+
+    ``values`` maps each stored code to its text (value labels); ``shown`` says the CSV and XLSX
+    show that text rather than the code (channels and modes; answers keep their option codes).
+    """
+
+    heading: str  #: the column heading in CSV and XLSX, in the user's language
+    name: str  #: the variable name for SPSS, Stata and R (ASCII)
+    label: str  #: the variable label: the question's text, or the heading
+    values: dict[str, str] = field(default_factory=dict)
+    shown: bool = False
+
+
+def _head_column(heading: str, name: str, values: dict[str, str] | None = None) -> ResponseColumn:
+    return ResponseColumn(heading, name, heading, values or {}, shown=values is not None)
+
+
+def response_columns(campaign: Campaign) -> list[ResponseColumn]:
+    """The columns of the individual responses, with variable and value labels."""
+    version = campaign.questionnaire_version
+    scale = {o.code: o.label for o in version.scale}
+    return [
+        _head_column(_("Row no."), "seq"),
+        _head_column(_("Submitted at"), "submitted"),
+        _head_column(_("Channel"), "channel", {c: str(n) for c, n in labels.CHANNELS.items()}),
+        _head_column(_("Mode"), "mode", {c: str(n) for c, n in labels.MODES.items()}),
+        _head_column(_("Area code"), "area_code"),
+        _head_column(_("Area"), "area"),
+        *(ResponseColumn(f"q{q.number}", f"q{q.number}", q.text, scale) for q in version.questions),
+    ]
+
+
 def response_header(campaign: Campaign) -> list[str]:
     """Columns of the individual responses: no personal data, no submission ids."""
-    numbers = [f"q{q.number}" for q in campaign.questionnaire_version.questions]
-    return ["序号", "提交时间", "渠道", "方式", "地区代码", "地区", *numbers]
+    return [column.heading for column in response_columns(campaign)]
 
 
 def _response_query(campaign: Campaign) -> Any:
@@ -108,22 +144,37 @@ def _response_query(campaign: Campaign) -> Any:
     )
 
 
-def response_rows(campaign: Campaign) -> Iterator[list[Any]]:
-    """One row per response (header first), streamed from the database, never all in memory.
+def response_records(campaign: Campaign) -> Iterator[list[Any]]:
+    """One row of stored values per response (codes, not names), streamed from the database.
 
     Everything taken from the campaign is read before the first row is produced, so the rows can
     be streamed after the request's session has ended (a web download).
     """
     codes = {o.id: o.code for o in campaign.questionnaire_version.scale}
     areas = {a.id: (a.code, a.name) for a in db.session.scalars(select(Area))}
-    return _stream_rows(response_header(campaign), _response_query(campaign), codes, areas)
+    return _stream_records(_response_query(campaign), codes, areas)
 
 
-def _stream_rows(
-    header: list[str], query: Any, codes: dict[int, str], areas: dict[int, tuple[str, str]]
+def response_rows(campaign: Campaign) -> Iterator[list[Any]]:
+    """One row per response (header first) as CSV and XLSX show it: channels and modes named."""
+    columns = response_columns(campaign)
+    return _shown_rows(columns, response_records(campaign))
+
+
+def _shown_rows(columns: list[ResponseColumn], records: Iterator[list[Any]]) -> Iterator[list[Any]]:
+    yield [column.heading for column in columns]
+    named = [(i, c.values) for i, c in enumerate(columns) if c.shown]
+    for record in records:
+        for index, values in named:
+            if record[index] is not None:
+                record[index] = values.get(record[index], record[index])
+        yield record
+
+
+def _stream_records(
+    query: Any, codes: dict[int, str], areas: dict[int, tuple[str, str]]
 ) -> Iterator[list[Any]]:
-    yield header
     rows = db.session.execute(query)
-    for sequence, (_, submitted, channel, mode, area_id, *answers) in enumerate(rows, start=1):
+    for sequence, (_id, submitted, channel, mode, area_id, *answers) in enumerate(rows, start=1):
         area_code, area_name = areas.get(area_id, (None, None))
         yield [sequence, local_time(submitted), channel, mode, area_code, area_name, *map(codes.get, answers)]

@@ -12,12 +12,10 @@ from decimal import Decimal
 from typing import Any
 
 from surveyapp.exports.report import provenance_rows, response_rows, table_rows
+from surveyapp.exports.statistics_sheet import write_statistics_sheet
 from surveyapp.exports.streams import XlsxBook, csv_chunks
 from surveyapp.models import Campaign
 from surveyapp.scoring.report import CampaignReport
-
-PERCENT_FORMAT = "0.00%"
-POINTS_FORMAT = "0.00"
 
 
 def report_json(report: CampaignReport) -> str:
@@ -25,7 +23,7 @@ def report_json(report: CampaignReport) -> str:
     return json.dumps(report.as_dict(), ensure_ascii=False, indent=2)
 
 
-def _as_text(value: Any, kind: str) -> Any:
+def as_printed(value: Any, kind: str) -> Any:
     """A figure as the report prints it: 82.93%, 8.29; counts and text unchanged."""
     if not isinstance(value, float):
         return value
@@ -39,7 +37,7 @@ def _csv_table(report: CampaignReport) -> Iterator[list[Any]]:
     yield []
     for row in table_rows(report):
         kind = str(row[1]) if len(row) > 1 else ""
-        yield [_as_text(value, kind) for value in row]
+        yield [as_printed(value, kind) for value in row]
 
 
 def report_csv(report: CampaignReport) -> Iterator[str]:
@@ -53,17 +51,6 @@ def report_csv(report: CampaignReport) -> Iterator[str]:
 def responses_csv(campaign: Campaign) -> Iterator[str]:
     """The individual responses as CSV chunks, streamed from the database."""
     return csv_chunks(response_rows(campaign))
-
-
-def _table_sheet(book: XlsxBook, report: CampaignReport) -> None:
-    rows = table_rows(report)
-    sheet = book.sheet("问卷统计表", widths=[60, 8, *([14] * (len(rows[0]) - 2))])
-    book.header(sheet, [report.campaign.questionnaire_version.title])
-    book.header(sheet, rows[0])
-    formats = {"占比": PERCENT_FORMAT, "分数": POINTS_FORMAT}
-    for row in rows[1:]:
-        kind = "分数" if row[0] == "最终得分" else row[1]
-        book.row(sheet, row, number_format=formats.get(kind))
 
 
 def _responses_sheet(book: XlsxBook, campaign: Campaign) -> None:
@@ -84,7 +71,7 @@ def _provenance_sheet(book: XlsxBook, report: CampaignReport) -> None:
 def report_xlsx(report: CampaignReport) -> XlsxBook:
     """The workbook: the table as the report lays it out, the responses, and where it came from."""
     book = XlsxBook()
-    _table_sheet(book, report)
+    write_statistics_sheet(book, report)
     _responses_sheet(book, report.campaign)
     _provenance_sheet(book, report)
     return book

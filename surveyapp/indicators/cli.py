@@ -24,6 +24,8 @@ from surveyapp.indicators.funds import (
 )
 from surveyapp.indicators.links import LinkedValue, campaign_figure, latest_response_at
 from surveyapp.indicators.services import all_tables, bundled_templates, find_table, score_record
+from surveyapp.indicators.sheets import funds_print_for
+from surveyapp.indicators.word import summary_docx
 from surveyapp.models import Campaign, utcnow
 
 
@@ -92,7 +94,11 @@ def feed_from_campaign(
 @click.argument("table_name", metavar="TABLE")
 @click.option("--campaign", "slug", help="Feed the satisfaction indicator with this campaign's score.")
 @click.option(
-    "--format", "output_format", type=click.Choice(["json", "xlsx"]), default="json", show_default=True
+    "--format",
+    "output_format",
+    type=click.Choice(["json", "xlsx", "docx"]),
+    default="json",
+    show_default=True,
 )
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True, path_type=Path))
 @with_appcontext
@@ -105,10 +111,14 @@ def indicators_score(table_name: str, slug: str | None, output_format: str, outp
             raise click.ClickException(f"no campaign with slug '{slug}'")
         links = dict(links)
         table = feed_from_campaign(table, campaign, links)
-    if output_format == "xlsx":
+    if output_format in ("xlsx", "docx"):
         if output is None:
-            raise click.ClickException("--format xlsx needs -o FILE")
-        write_xlsx(table, str(output), links)
+            raise click.ClickException(f"--format {output_format} needs -o FILE")
+        if output_format == "xlsx":
+            record = find_table(table_name)
+            write_xlsx(table, str(output), links, funds_print_for(record) if record else None)
+        else:
+            output.write_bytes(summary_docx(table).read())
         click.echo(f"{output}: total {table.score} {table.grade or '-'}")
         return
     text = json.dumps(table_json(table, links), ensure_ascii=False, indent=2)

@@ -1,4 +1,4 @@
-"""The indicator table as XLSX (full table and the summary as the report prints it) and as JSON.
+"""The indicator table as XLSX (laid out by :mod:`surveyapp.indicators.sheets`) and as JSON.
 
 Every text cell goes through :func:`surveyapp.exports.cells.safe_cell`, as the survey exports do.
 """
@@ -8,39 +8,13 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import IO, Any
 
-from openpyxl.cell import WriteOnlyCell
-
 from analysis import indicators as ai
 from surveyapp.exports.cells import safe_cell
 from surveyapp.exports.streams import XlsxBook
 from surveyapp.indicators.links import LinkedValue
+from surveyapp.indicators.sheets import FundsPrint, write_full_sheet, write_funds_sheet, write_summary_sheet
 
-PERCENT_COLUMNS = frozenset({"rate"})
-TEXT_WIDTHS = {"level1": 12, "level2": 12, "level3": 18, "level4": 28, "reason": 40, "evidence": 40}
-FULL_SHEET, SUMMARY_SHEET, ABOUT_SHEET = "指标体系", "汇总", "说明"
-
-
-def _cell(sheet: Any, value: Any, column: str) -> WriteOnlyCell:
-    if isinstance(value, Decimal):
-        value = float(value / 100) if column in PERCENT_COLUMNS else float(value)
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.number_format = "0.00%" if column in PERCENT_COLUMNS else "0.00"
-        return cell
-    if isinstance(value, bool):
-        return WriteOnlyCell(sheet, value="是" if value else "")
-    return WriteOnlyCell(sheet, value=safe_cell(value))
-
-
-def _write_frame(book: XlsxBook, title: str, frame: Any, headings: dict[str, str]) -> None:
-    columns = list(headings)
-    sheet = book.sheet(title, [TEXT_WIDTHS.get(c, 11) for c in columns])
-    book.header(sheet, [headings[c] for c in columns])
-    for record in frame.to_dict(orient="records"):
-        sheet.append([_cell(sheet, _missing_to_none(record[c]), c) for c in columns])
-
-
-def _missing_to_none(value: Any) -> Any:
-    return None if value is None or (isinstance(value, float) and value != value) else value
+ABOUT_SHEET = "说明"
 
 
 def _about_rows(table: ai.IndicatorTable, links: dict[str, LinkedValue]) -> list[list[Any]]:
@@ -62,12 +36,17 @@ def _about_rows(table: ai.IndicatorTable, links: dict[str, LinkedValue]) -> list
 
 
 def write_xlsx(
-    table: ai.IndicatorTable, target: str | IO[bytes], links: dict[str, LinkedValue] | None = None
+    table: ai.IndicatorTable,
+    target: str | IO[bytes],
+    links: dict[str, LinkedValue] | None = None,
+    funds: FundsPrint | None = None,
 ) -> None:
-    """Write the full table, the summary and a sheet about the sources to ``target``."""
+    """Write the full table, the summary, the funds sheet (if any) and the sources to ``target``."""
     book = XlsxBook()
-    _write_frame(book, FULL_SHEET, ai.flat_table(table), ai.FLAT_HEADINGS)
-    _write_frame(book, SUMMARY_SHEET, ai.summary_table(table), ai.SUMMARY_HEADINGS)
+    write_full_sheet(book, table)
+    write_summary_sheet(book, table)
+    if funds is not None:
+        write_funds_sheet(book, table.title, funds)
     about = book.sheet(ABOUT_SHEET, [18, 80])
     for row in _about_rows(table, links or {}):
         about.append([safe_cell(v) for v in row])

@@ -41,9 +41,13 @@ class LinkedValue:
 
 
 def latest_response_at(campaign: Campaign) -> datetime | None:
-    """When the campaign's most recent response was stored."""
+    """When the campaign's most recent response was given (its answer's date, not when it arrived).
+
+    A paper or offline batch typed in today holds answers given weeks ago: the newest answer's
+    date is what tells an evaluator how current the figure is.
+    """
     latest: datetime | None = db.session.scalar(
-        select(func.max(Response.received_at)).where(Response.campaign_id == campaign.id)
+        select(func.max(Response.submitted_at)).where(Response.campaign_id == campaign.id)
     )
     if latest is not None and latest.tzinfo is None:  # max() bypasses the column type on SQLite
         latest = latest.replace(tzinfo=UTC)

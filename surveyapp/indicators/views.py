@@ -16,8 +16,9 @@ from wtforms import SelectChoice
 
 from analysis import indicators as ai
 from analysis.rounding import round_half_up
-from surveyapp import audit
+from surveyapp import audit, labels
 from surveyapp.accounts.permissions import EVALUATOR, reaches_area, role_required
+from surveyapp.exports.word import DOCX_TYPE
 from surveyapp.extensions import db
 from surveyapp.indicators.editing import LeafErrors, LeafInput, update_leaf
 from surveyapp.indicators.exports import table_json, write_xlsx
@@ -37,7 +38,9 @@ from surveyapp.indicators.services import (
     score_record,
     set_grades,
 )
+from surveyapp.indicators.sheets import funds_print_for
 from surveyapp.indicators.store import bands_from_json, grades_from_json, plain
+from surveyapp.indicators.word import summary_docx
 from surveyapp.models import Campaign, IndicatorNode, IndicatorTable
 
 bp = Blueprint("indicators", __name__, url_prefix="/indicators", template_folder="templates")
@@ -58,34 +61,7 @@ def _helpers() -> dict[str, Any]:
 
 def link_names() -> dict[str, str]:
     """What each link kind is called on the pages."""
-    return {
-        "none": _("Nothing (typed by hand)"),
-        "campaign_score": _("The campaign's score"),
-        "campaign_satisfaction_rate": _("The campaign's satisfaction rate"),
-        "campaign_responses": _("The campaign's number of responses"),
-    }
-
-
-def _type_names() -> dict[str, str]:
-    return {
-        "quantity": _("Quantity (数量)"),
-        "quality": _("Quality (质量)"),
-        "timeliness": _("Timeliness (时效)"),
-        "cost": _("Cost (成本)"),
-        "benefit": _("Benefit (效益)"),
-        "satisfaction": _("Satisfaction (满意度)"),
-        "qualitative": _("Qualitative judgement (定性判断)"),
-    }
-
-
-def _rule_names() -> dict[str, str]:
-    return {
-        "target": _("Full marks when the target is met"),
-        "proportional": _("In proportion to actual / target"),
-        "inverse": _("In proportion to target / actual"),
-        "banded": _("By band (优/良/差)"),
-        "manual": _("Scored by the evaluator"),
-    }
+    return {code: str(name) for code, name in labels.LINK_KINDS.items()}
 
 
 def table_or_404(key: str) -> IndicatorTable:
@@ -201,8 +177,8 @@ def _leaf_page(
             link_form=link_form,
             linked=scored.links.get(row.node_key),
             problem=scored.problems.get(row.node_key),
-            type_names=_type_names(),
-            rule_names=_rule_names(),
+            type_names=labels.INDICATOR_TYPES,
+            rule_names=labels.RULES,
         ),
         status,
     )
@@ -323,11 +299,24 @@ def export_xlsx(key: str) -> Response:
     scored = score_record(table_or_404(key))
     audit.record("indicator.export", scored.record, table=key, format="xlsx")
     buffer = io.BytesIO()
-    write_xlsx(scored.table, buffer, scored.links)
+    write_xlsx(scored.table, buffer, scored.links, funds_print_for(scored.record))
     return Response(
         buffer.getvalue(),
         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         headers={"Content-Disposition": f'attachment; filename="{key}.xlsx"'},
+    )
+
+
+@bp.get("/<key>/export.docx")
+@role_required(EVALUATOR)
+def export_docx(key: str) -> Response:
+    """The summary (first-level rows, total, grade) as a Word table."""
+    scored = score_record(table_or_404(key))
+    audit.record("indicator.export", scored.record, table=key, format="docx")
+    return Response(
+        summary_docx(scored.table).read(),
+        mimetype=DOCX_TYPE,
+        headers={"Content-Disposition": f'attachment; filename="{key}.docx"'},
     )
 
 

@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from analysis.breakdown import statistics_by
+from surveyapp.areas.services import ordered_areas
 from surveyapp.extensions import db
 from surveyapp.models import Answer, Area, Campaign, Response
 from surveyapp.scoring.services import campaign_weights, questions_frame, scale_frame
@@ -111,10 +112,21 @@ def campaign_breakdown(campaign: Campaign, by: str) -> pd.DataFrame:
     respondents = grouped_respondents(campaign, by)
     if respondents.empty:
         return pd.DataFrame(columns=[by, "respondents", "score", "satisfaction_rate"])
-    return statistics_by(
+    frame = statistics_by(
         grouped_counts(campaign, by),
         scale_frame(version, campaign_weights(campaign)),
         questions_frame(version),
         by=by,
         respondents=respondents,
     )
+    return in_tree_order(frame) if by == "area" else frame
+
+
+def in_tree_order(frame: pd.DataFrame) -> pd.DataFrame:
+    """County rows in the area tree's order (as the areas page lists them), unknown areas last."""
+    rank: dict[str, int] = {}
+    for position, (area, _depth) in enumerate(ordered_areas()):
+        rank.setdefault(area.name, position)
+    order = frame["area"].map(lambda name: rank.get(name, len(rank)))
+    ordered = frame.assign(_rank=order).sort_values("_rank", kind="stable")
+    return ordered.drop(columns="_rank").reset_index(drop=True)

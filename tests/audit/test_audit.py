@@ -82,10 +82,10 @@ def test_admin_filters_by_action_and_user(
     make_user("ev1")
     sign_in(client, "admin1")
     page = client.get("/admin/audit/?action=account.create&actor=command+line").get_data(as_text=True)
-    assert page.count("<code>account.create</code>") == 2
-    assert "<code>sign_in</code>" not in page
+    assert page.count('data-action="account.create"') == 2
+    assert 'data-action="sign_in"' not in page
     only_sign_ins = client.get("/admin/audit/?action=sign_in").get_data(as_text=True)
-    assert "<code>sign_in</code>" in only_sign_ins and "account.create</code>" not in only_sign_ins
+    assert 'data-action="sign_in"' in only_sign_ins and 'data-action="account.create"' not in only_sign_ins
     bad_date = client.get("/admin/audit/?since=yesterday")
     assert bad_date.status_code == 422
 

@@ -59,7 +59,7 @@ def test_evaluator_reads_switches_and_downloads(
     target = tmp_path / "report.xlsx"
     info.value.save_as(target)
     book = load_workbook(target)
-    assert list(book["问卷统计表"].iter_rows(values_only=True))[-1][-1] == 96.0
+    assert list(book["问卷统计表"].iter_rows(values_only=True))[-1][:3] == ("最终得分", "权重", 96.0)
     about = {row[0]: row[1] for row in book["说明"].iter_rows(values_only=True)}
     assert about["权重方案"] == "通用五级（100、80、60、30、0）"
     context.close()

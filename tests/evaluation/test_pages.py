@@ -99,7 +99,7 @@ def test_downloads(client: FlaskClient, make_user: Callable[..., int], report_ca
     assert text.startswith("\ufeff") and "最终得分" in text
     with client.get(f"{base}/report.xlsx") as as_xlsx:
         workbook = load_workbook(io.BytesIO(as_xlsx.data))
-    assert list(workbook["问卷统计表"].iter_rows(values_only=True))[-1][-1] == 98.0
+    assert list(workbook["问卷统计表"].iter_rows(values_only=True))[-1][:3] == ("最终得分", "权重", 98.0)
     rows = list(csv.reader(io.StringIO(client.get(f"{base}/responses.csv").get_data().decode("utf-8-sig"))))
     assert len(rows) == 42 and rows[0][6:] == [f"q{n}" for n in range(1, 11)]
     assert client.get(f"{base}/report.pdf").status_code == 404

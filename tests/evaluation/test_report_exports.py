@@ -106,17 +106,19 @@ def test_xlsx_has_the_table_the_responses_and_provenance(
     book = load_workbook(target)
     assert book.sheetnames == ["问卷统计表", "答卷", "说明"]
     table = list(book["问卷统计表"].iter_rows(values_only=True))
-    assert table[2] == ("1.您对该项目2022年工作的总体评价是：", "人数", 34, 7, 0, 0, 0, 41)
-    assert table[3][2:4] == (0.8293, 0.1707)
-    assert table[4][2:] == (8.29, 1.54, 0, 0, 0, 9.83)
-    assert book["问卷统计表"]["C4"].number_format == "0.00%"
+    assert table[3] == ("1.您对该项目2022年工作的总体评价是：", "人数", 34, 7, 0, 0, 0, 41)
+    assert table[4][2:4] == (0.8293, 0.1707)
+    assert table[5][2:] == (8.29, 1.54, 0, 0, 0, 9.83)
+    assert book["问卷统计表"]["C5"].number_format == "0.00%"
     assert table[-2][0:2] == (None, "分数") and table[-2][-1] == 98.0
-    assert table[-1][0] == "最终得分" and table[-1][-1] == 98.0
+    assert table[-1][0:3] == ("最终得分", "权重", 98.0)
     responses = list(book["答卷"].iter_rows(values_only=True))
     assert responses[0][:6] == ("序号", "提交时间", "渠道", "方式", "地区代码", "地区")
     assert len(responses) == 42
     # Respondent 0 is in the A group of every question; no submission ids leave the server.
-    assert responses[1][6:] == ("A",) * 10 and responses[1][2] == "paper"
+    assert (
+        responses[1][6:] == ("A",) * 10 and responses[1][2] == "纸质录入"
+    )  # the channel by name, not its code
     assert all("report-" not in str(cell) for row in responses for cell in row)
     about = {row[0]: row[1:] for row in book["说明"].iter_rows(values_only=True)}
     assert about["权重方案"][0] == "问卷自带权重"

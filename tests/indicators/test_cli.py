@@ -54,11 +54,12 @@ def test_score_xlsx_opens_with_the_report_summary(runner: FlaskCliRunner, tmp_pa
     result = runner.invoke(args=["indicators", "score", REPORT_TEMPLATE, "--format", "xlsx", "-o", str(out)])
     assert result.exit_code == 0, result.output
     book = load_workbook(out)
-    summary = [tuple(row) for row in book["汇总"].iter_rows(values_only=True)]
+    # Row 1 is the table's title; the grade follows the 合计 row.
+    summary = [tuple(row) for row in book["汇总"].iter_rows(min_row=2, max_row=6, values_only=True)]
     assert summary[0] == ("项目", "权重分", "得分", "扣分", "得分率")
     assert [(r[0], r[1], r[2], r[3], round(r[4], 4)) for r in summary[1:]] == REPORT_SUMMARY
-    assert book["汇总"]["E2"].number_format == "0.00%"
-    full = list(book["指标体系"].iter_rows(values_only=True))
+    assert book["汇总"]["E3"].number_format == "0.00%"
+    full = list(book["指标体系"].iter_rows(min_row=2, values_only=True))
     assert full[0][:4] == ("一级指标", "二级指标", "三级指标", "四级指标")
     assert len(full) == 1 + 30
     people = next(row for row in full if row[4] == "C.1.1.1")

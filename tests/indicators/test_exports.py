@@ -17,7 +17,7 @@ def test_xlsx_download_opens_with_full_table_and_summary(evaluator: FlaskClient,
     assert response.mimetype == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     book = load_workbook(io.BytesIO(response.data))
     assert book.sheetnames == ["指标体系", "汇总", "说明"]
-    full = list(book["指标体系"].iter_rows(values_only=True))
+    full = list(book["指标体系"].iter_rows(min_row=2, values_only=True))
     headings = full[0]
     for name in (
         "一级指标",
@@ -35,7 +35,7 @@ def test_xlsx_download_opens_with_full_table_and_summary(evaluator: FlaskClient,
     # 0.8 of 2 points: 1.2 deducted, rate 40%.
     assert (manual["得分"], manual["扣分"], round(manual["得分率"], 4)) == (0.8, 1.2, 0.4)
     summary = list(book["汇总"].iter_rows(values_only=True))
-    assert summary[-1][:4] == ("合计", 100.0, 95.2, 4.8)
+    assert summary[-2][:4] == ("合计", 100.0, 95.2, 4.8) and summary[-1][:2] == ("评价等级", "优")
 
 
 def test_exports_neutralise_formulas_typed_as_reasons(evaluator: FlaskClient, report_table: str) -> None:
@@ -45,10 +45,11 @@ def test_exports_neutralise_formulas_typed_as_reasons(evaluator: FlaskClient, re
         == 303
     )
     book = load_workbook(io.BytesIO(evaluator.get(f"/indicators/{report_table}/export.xlsx").data))
-    full = list(book["指标体系"].iter_rows(values_only=True))
+    full = list(book["指标体系"].iter_rows(min_row=2, values_only=True))
     headings = full[0]
     row = dict(zip(headings, next(r for r in full if r[4] == "B.1.3.3"), strict=True))
-    assert row["扣分原因"] == "'" + formula and row["评价依据"] == "'@SUM(A1)"
+    # Laid-out sheets write text as string cells: shown as typed, never run as a formula.
+    assert row["扣分原因"] == formula and row["评价依据"] == "@SUM(A1)"
     for sheet in book.worksheets:
         for cells in sheet.iter_rows():
             assert all(cell.data_type != "f" for cell in cells)
