@@ -5,6 +5,7 @@ from surveyapp.models.areas import AREA_LEVELS, Area
 from surveyapp.models.audit import AuditEvent
 from surveyapp.models.base import Base, utcnow
 from surveyapp.models.campaigns import Campaign, CampaignStateError, WeightScheme, WeightSchemeEntry
+from surveyapp.models.fieldwork import FieldDetail
 from surveyapp.models.indicators import (
     LINK_KINDS,
     FundsRow,
@@ -34,6 +35,7 @@ __all__ = [
     "Base",
     "Campaign",
     "CampaignStateError",
+    "FieldDetail",
     "FundsRow",
     "FundsSheet",
     "IndicatorChange",
