@@ -348,8 +348,9 @@ COMMANDS: list[click.Command] = [
 def init_app(app: Flask) -> None:
     """Register the commands on the app, so ``flask --app surveyapp`` has them too."""
     from surveyapp.evaluation.commands import EVALUATION_COMMANDS  # imports this module: import late
+    from surveyapp.fieldwork.commands import FIELDWORK_COMMANDS
 
-    for command in [*COMMANDS, *EVALUATION_COMMANDS]:
+    for command in [*COMMANDS, *EVALUATION_COMMANDS, *FIELDWORK_COMMANDS]:
         app.cli.add_command(command)
 
 
