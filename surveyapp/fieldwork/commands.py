@@ -9,6 +9,7 @@ from typing import Any
 
 import click
 from flask.cli import with_appcontext
+from flask_babel import force_locale
 from werkzeug.datastructures import MultiDict
 
 from surveyapp.audit import services as audit
@@ -42,7 +43,8 @@ def import_entries(payload: dict[str, Any]) -> list[str]:
     """Store every entry of a device's file (flushes); one line per entry saying what became of it."""
     if payload.get("format") != FILE_FORMAT:
         raise click.ClickException("not a file of entries saved on a device (format surveyapp-entries)")
-    return [_outcome(entry) for entry in payload.get("entries", [])]
+    with force_locale("en"):  # the command line speaks English, like the rest of it
+        return [_outcome(entry) for entry in payload.get("entries", [])]
 
 
 @click.group("entries")
@@ -64,7 +66,7 @@ def entries_import(file: Path) -> None:
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise click.ClickException(f"{file.name} is not a JSON file: {error}") from error
     lines = import_entries(payload)
-    stored = sum(" stored as " in line for line in lines)
+    stored = sum(": stored as " in line for line in lines)
     audit.record("entries.import", None, file=file.name, entries=len(lines), added=stored)
     db.session.commit()
     for line in lines:
