@@ -198,6 +198,11 @@
 
   function registerWorker() {
     if (!("serviceWorker" in navigator)) return;
+    navigator.serviceWorker.addEventListener("message", function (event) {
+      if (!event.data || event.data.type !== "pages-cached") return;
+      panel.dataset.offlineReady = "true";
+      document.getElementById("fieldwork-offline").textContent = say("offline_ready");
+    });
     navigator.serviceWorker.register(panel.dataset.swUrl, { scope: panel.dataset.swScope }).then(function () {
       return navigator.serviceWorker.ready;
     }).then(function (registration) {

@@ -89,11 +89,14 @@ self.addEventListener("fetch", function (event) {
 
 self.addEventListener("message", function (event) {
   if (!event.data || event.data.type !== "cache-pages") return;
+  var source = event.source;
   event.waitUntil(caches.open(PAGES).then(function (cache) {
     return Promise.all(event.data.urls.map(function (url) {
       return fetch(url, { credentials: "same-origin" }).then(function (response) {
         if (response.ok && !response.redirected) return cache.put(pageKey(url), response);
       }).catch(function () { /* offline: keep what is cached */ });
-    }));
+    })).then(function () { return cache.keys(); });
+  }).then(function (kept) {
+    if (source) source.postMessage({ type: "pages-cached", count: kept.length });
   }));
 });
