@@ -124,7 +124,12 @@
     if (!state) return;
     state.sheets.forEach(function (s) { if (s.submission_id === submissionId) Object.keys(changes).forEach(function (k) { s[k] = changes[k]; }); });
     saveBatch(state);
-    renderBatch();
+    laterRenderBatch();
+  }
+
+  var batchTimer = null;
+  function laterRenderBatch() {
+    if (batchTimer === null) batchTimer = setTimeout(function () { batchTimer = null; renderBatch(); }, 0);
   }
 
   function serialTaken(serial, ownId) {

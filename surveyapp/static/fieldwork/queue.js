@@ -13,6 +13,7 @@
   var DB_VERSION = 1;
   var STORE = "queue";
   var RETRY_MS = 30000;
+  var PARALLEL = 1;
   var panel = document.getElementById("fieldwork-queue");
   if (!panel || !window.indexedDB) return;
   var messages = JSON.parse(document.getElementById("fieldwork-messages").textContent);
@@ -28,8 +29,12 @@
     return text;
   }
 
+  var connection = null;
+
+  /* One connection for the page; it steps aside when a newer version of the page upgrades the schema. */
   function openDb() {
-    return new Promise(function (resolve, reject) {
+    if (connection) return connection;
+    connection = new Promise(function (resolve, reject) {
       var request = indexedDB.open(DB_NAME, DB_VERSION);
       request.onupgradeneeded = function () {
         var db = request.result;
@@ -37,9 +42,14 @@
           db.createObjectStore(STORE, { keyPath: "submission_id" });
         }
       };
-      request.onsuccess = function () { resolve(request.result); };
-      request.onerror = function () { reject(request.error); };
+      request.onsuccess = function () {
+        var db = request.result;
+        db.onversionchange = function () { db.close(); connection = null; };
+        resolve(db);
+      };
+      request.onerror = function () { connection = null; reject(request.error); };
     });
+    return connection;
   }
 
   function withStore(mode, work) {
@@ -47,9 +57,9 @@
       return new Promise(function (resolve, reject) {
         var tx = db.transaction(STORE, mode);
         var result = work(tx.objectStore(STORE));
-        tx.oncomplete = function () { db.close(); resolve(result && "result" in result ? result.result : result); };
-        tx.onerror = function () { db.close(); reject(tx.error); };
-        tx.onabort = function () { db.close(); reject(tx.error); };
+        tx.oncomplete = function () { resolve(result && "result" in result ? result.result : result); };
+        tx.onerror = function () { reject(tx.error); };
+        tx.onabort = function () { reject(tx.error); };
       });
     });
   }
@@ -123,17 +133,33 @@
     return "stop"; // the server is busy or gone: keep waiting, try again later
   }
 
-  /* Send every waiting entry, one after another; never two syncs at once. */
+  /* Send every waiting entry, oldest first, one request at a time (SQLite servers take one writer
+   * at a time; a second request would only wait); never two syncs at once. The server stores each
+   * submission id once, so a request repeated after a lost reply is harmless. */
   function syncAll() {
     if (syncing) return Promise.resolve();
+    if (navigator.onLine === false) return render(); // the "online" event starts the next attempt
     syncing = true;
     setBusy(true);
     return all().then(function (items) {
       var waiting = items.filter(function (item) { return item.state === "waiting"; });
       waiting.sort(function (a, b) { return a.saved_at < b.saved_at ? -1 : 1; });
-      return waiting.reduce(function (chain, item) {
-        return chain.then(function (outcome) { return outcome === "stop" ? "stop" : post(item, false); });
-      }, Promise.resolve("ok"));
+      var stopped = false;
+      function worker() {
+        var item = waiting.shift();
+        if (!item || stopped) return Promise.resolve();
+        return post(item, false).then(function (outcome) {
+          if (outcome === "stop") stopped = true;
+          return worker();
+        });
+      }
+      // The token is fetched once, before the workers share it.
+      return (token ? Promise.resolve(token) : fetchToken()).then(function (csrf) {
+        if (!csrf) return null;
+        var workers = [];
+        for (var i = 0; i < PARALLEL; i += 1) workers.push(worker());
+        return Promise.all(workers);
+      });
     }).catch(function () { return "stop"; }).then(function () {
       syncing = false;
       setBusy(false);
@@ -153,7 +179,20 @@
 
   function notify(event) { listeners.forEach(function (listener) { listener(event); }); }
 
+  var pendingRender = null;
+
+  /* Redraw once for any number of changes made in the same moment. */
   function render() {
+    if (!pendingRender) {
+      pendingRender = new Promise(function (resolve) { setTimeout(resolve, 0); }).then(function () {
+        pendingRender = null;
+        return draw();
+      });
+    }
+    return pendingRender;
+  }
+
+  function draw() {
     return all().then(function (items) {
       var waiting = items.filter(function (i) { return i.state === "waiting" || i.state === "held"; });
       var refused = items.filter(function (i) { return i.state === "refused"; });
