@@ -51,8 +51,9 @@ async (args) => {
   const token = (await (await fetch(tokenUrl, {headers: {Accept: "application/json"}})).json()).csrf_token;
   const start = performance.now();
   for (const fields of sheets) {
-    const response = await fetch(syncUrl, {method: "POST", headers: {"X-CSRFToken": token, Accept: "application/json"},
-      body: new URLSearchParams(fields)});
+    const headers = {"X-CSRFToken": token, Accept: "application/json"};
+    const body = new URLSearchParams(fields);
+    const response = await fetch(syncUrl, {method: "POST", headers: headers, body: body});
     if (response.status !== 201) throw new Error("not stored: " + response.status);
   }
   return performance.now() - start;
@@ -63,8 +64,8 @@ QUEUE_JS = """
 async (args) => {
   const [sheets, syncUrl, slug] = args;
   for (const fields of sheets) {
-    await window.SurveyappQueue.enqueue({submission_id: fields[0][1], kind: "paper", campaign: slug, label: slug,
-      url: syncUrl, fields: fields, saved_at: null});
+    await window.SurveyappQueue.enqueue({submission_id: fields[0][1], kind: "paper", campaign: slug,
+      label: slug, url: syncUrl, fields: fields, saved_at: null});
   }
   return (await window.SurveyappQueue.all()).length;
 }

@@ -32,13 +32,21 @@ def upgrade() -> None:
             "sheet_serial IS NULL OR length(sheet_serial) > 0", name=op.f("ck_field_detail_serial_not_empty")
         ),
         sa.ForeignKeyConstraint(
-            ["campaign_id"], ["campaign.id"], name=op.f("fk_field_detail_campaign_id_campaign"), ondelete="RESTRICT"
+            ["campaign_id"],
+            ["campaign.id"],
+            name=op.f("fk_field_detail_campaign_id_campaign"),
+            ondelete="RESTRICT",
         ),
         sa.ForeignKeyConstraint(
-            ["response_id"], ["response.id"], name=op.f("fk_field_detail_response_id_response"), ondelete="CASCADE"
+            ["response_id"],
+            ["response.id"],
+            name=op.f("fk_field_detail_response_id_response"),
+            ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("response_id", name=op.f("pk_field_detail")),
-        sa.UniqueConstraint("campaign_id", "sheet_serial", name=op.f("uq_field_detail_campaign_id_sheet_serial")),
+        sa.UniqueConstraint(
+            "campaign_id", "sheet_serial", name=op.f("uq_field_detail_campaign_id_sheet_serial")
+        ),
     )
 
 

@@ -147,9 +147,7 @@ def serial_message(first: Response) -> str:
     )
 
 
-def accept(
-    campaign: Campaign, user: Any, kind: str, formdata: MultiDict
-) -> tuple[Response, bool] | Refusal:
+def accept(campaign: Campaign, user: Any, kind: str, formdata: MultiDict) -> tuple[Response, bool] | Refusal:
     """Check and store one entry sent by a device or a file; a refusal says why in words."""
     if kind not in KINDS:
         return Refusal(400, _("Unknown kind of entry."), {})

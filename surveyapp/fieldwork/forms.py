@@ -75,7 +75,10 @@ def entry_form_class(version: QuestionnaireVersion) -> type[ResponseFormBase]:
         ),
         "note": TextAreaField(
             _l("Interview note (optional)"),
-            validators=[Optional(), Length(max=4000, message=_l("Please keep the note under 4000 characters."))],
+            validators=[
+                Optional(),
+                Length(max=4000, message=_l("Please keep the note under 4000 characters.")),
+            ],
         ),
     }
     return type("EntryForm", (EntryChecks, response_form_class(version)), fields)

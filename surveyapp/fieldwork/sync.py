@@ -37,7 +37,11 @@ def token() -> tuple[Response, int, dict[str, str]]:
     if not current_user.is_authenticated:
         return _signed_out()
     if _not_staff():
-        return jsonify(status="refused", reason=_("You do not have permission to open this page.")), 403, NO_STORE
+        return (
+            jsonify(status="refused", reason=_("You do not have permission to open this page.")),
+            403,
+            NO_STORE,
+        )
     return jsonify(status="ok", csrf_token=generate_csrf(), user_id=current_user.id), 200, NO_STORE
 
 
@@ -46,7 +50,11 @@ def sync(slug: str) -> tuple[Response, int, dict[str, str]]:
     if not current_user.is_authenticated:
         return _signed_out()
     if _not_staff():
-        return jsonify(status="refused", reason=_("You do not have permission to open this page.")), 403, NO_STORE
+        return (
+            jsonify(status="refused", reason=_("You do not have permission to open this page.")),
+            403,
+            NO_STORE,
+        )
     campaign = entry_campaign_or_404(current_user, slug)
     result = accept(campaign, current_user, request.args.get("kind", ""), request.form)
     if isinstance(result, Refusal):

@@ -188,7 +188,10 @@ def correct(slug: str, response_id: int) -> tuple[str, int] | BaseResponse:
     except SubmissionError:
         form.submission_id.errors = [_("The answers could not be stored. Please check them.")]
         return _correction_page(campaign, response, form, kind, 422)
-    flash(_("Entry number %(id)s corrected; the audit log keeps the earlier answers.", id=response.id), "success")
+    flash(
+        _("Entry number %(id)s corrected; the audit log keeps the earlier answers.", id=response.id),
+        "success",
+    )
     return redirect(url_for(".index"), code=303)
 
 

@@ -1,4 +1,4 @@
-"""The statistics table per county, channel, week, interviewer, mode, township or village, counted in the database.
+"""The statistics table by county, channel, week, interviewer, mode, township or village.
 
 Each breakdown is one ``GROUP BY`` of the answers joined to their responses, by the group column,
 question and option; pandas sees only that aggregate. Areas are mapped to their county and days
@@ -76,7 +76,9 @@ def _at_level(level: str) -> dict[int, str]:
         if current is not None:
             # Two villages of the same name in different townships stay apart.
             parent = areas.get(current.parent_id) if current.parent_id is not None else None
-            result[area_id] = f"{parent.name} {current.name}" if level == "village" and parent else current.name
+            result[area_id] = (
+                f"{parent.name} {current.name}" if level == "village" and parent else current.name
+            )
     return result
 
 

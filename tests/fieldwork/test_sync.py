@@ -39,7 +39,9 @@ def places(app: Flask, questionnaire: QuestionnaireVersion) -> dict[str, str]:
 
 
 @pytest.fixture
-def worker(client: FlaskClient, make_user: Callable[..., int], places: dict[str, str]) -> tuple[FlaskClient, int]:
+def worker(
+    client: FlaskClient, make_user: Callable[..., int], places: dict[str, str]
+) -> tuple[FlaskClient, int]:
     user_id = make_user("xd.field", "field_staff", "530129")
     assert sign_in(client, "xd.field") == 303
     return client, user_id
@@ -88,7 +90,9 @@ def test_a_resent_interview_is_stored_once_with_every_detail(
     token = _token(client)
     fields = _interview(user_id, places["village"])
     first = _send(client, places["slug"], "interview", fields, token)
-    again = _send(client, places["slug"], "interview", fields, token)  # the reply was lost; the device resends
+    again = _send(
+        client, places["slug"], "interview", fields, token
+    )  # the reply was lost; the device resends
     assert (first.status_code, first.get_json()["status"]) == (201, "stored")
     assert (again.status_code, again.get_json()["status"]) == (200, "duplicate")
     assert again.get_json()["id"] == first.get_json()["id"]
@@ -110,7 +114,9 @@ def test_sync_keeps_csrf_protection_and_answers_signed_out_devices(
     app: Flask, worker: tuple[FlaskClient, int], places: dict[str, str]
 ) -> None:
     client, user_id = worker
-    assert _send(client, places["slug"], "interview", _interview(user_id, places["village"])).status_code == 400
+    assert (
+        _send(client, places["slug"], "interview", _interview(user_id, places["village"])).status_code == 400
+    )
     client.post("/logout", data={"csrf_token": _token(client)})
     gone = client.get("/entry/sync/token", headers={"Accept": "application/json"})
     assert gone.status_code == 401 and gone.get_json()["status"] == "signed_out"
@@ -142,9 +148,13 @@ def test_a_second_sheet_with_the_same_serial_is_refused_naming_the_first(
 ) -> None:
     client, user_id = worker
     token = _token(client)
-    first = _send(client, places["slug"], "paper", _sheet(user_id, "0007", places["township"], "cccccccccccc"), token)
+    first = _send(
+        client, places["slug"], "paper", _sheet(user_id, "0007", places["township"], "cccccccccccc"), token
+    )
     assert first.status_code == 201
-    second = _send(client, places["slug"], "paper", _sheet(user_id, "0007", places["township"], "dddddddddddd"), token)
+    second = _send(
+        client, places["slug"], "paper", _sheet(user_id, "0007", places["township"], "dddddddddddd"), token
+    )
     assert second.status_code == 409
     assert f"答卷编号 {first.get_json()['id']}" in second.get_json()["reason"]
     # The page without JavaScript says the same and keeps the sheet's answers.
@@ -178,12 +188,23 @@ def test_a_correction_keeps_the_earlier_answers_in_the_audit_log(
     app: Flask, worker: tuple[FlaskClient, int], places: dict[str, str]
 ) -> None:
     client, user_id = worker
-    stored = _send(client, places["slug"], "paper", _sheet(user_id, "12", places["township"], "hhhhhhhhhhhh"), _token(client))
+    stored = _send(
+        client,
+        places["slug"],
+        "paper",
+        _sheet(user_id, "12", places["township"], "hhhhhhhhhhhh"),
+        _token(client),
+    )
     number = stored.get_json()["id"]
     page = client.get(f"/entry/{places['slug']}/responses/{number}/correct").get_data(as_text=True)
     assert page.count("checked") == 10 and 'value="12"' in page
     form = dict(_sheet(user_id, "12", places["township"], "hhhhhhhhhhhh"))
-    form.update({"q3": "E", "csrf_token": re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)})  # type: ignore[union-attr]
+    form.update(
+        {
+            "q3": "E",
+            "csrf_token": re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1),
+        }
+    )  # type: ignore[union-attr]
     assert client.post(f"/entry/{places['slug']}/responses/{number}/correct", data=form).status_code == 303
     with app.app_context():
         [event] = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "response.correct")).all()
@@ -197,11 +218,19 @@ def test_another_workers_entry_cannot_be_corrected(
     app: Flask, worker: tuple[FlaskClient, int], places: dict[str, str], make_user: Callable[..., int]
 ) -> None:
     client, user_id = worker
-    stored = _send(client, places["slug"], "paper", _sheet(user_id, "13", places["township"], "iiiiiiiiiiii"), _token(client))
+    stored = _send(
+        client,
+        places["slug"],
+        "paper",
+        _sheet(user_id, "13", places["township"], "iiiiiiiiiiii"),
+        _token(client),
+    )
     make_user("xd.other", "field_staff", "530129")
     other = app.test_client()
     sign_in(other, "xd.other")
-    assert other.get(f"/entry/{places['slug']}/responses/{stored.get_json()['id']}/correct").status_code == 404
+    assert (
+        other.get(f"/entry/{places['slug']}/responses/{stored.get_json()['id']}/correct").status_code == 404
+    )
 
 
 def test_scores_break_down_by_interviewer_mode_township_and_village(
@@ -210,14 +239,25 @@ def test_scores_break_down_by_interviewer_mode_township_and_village(
     client, user_id = worker
     token = _token(client)
     # All A in the village, read aloud (100 points); all B on paper in the township (90 points).
-    assert _send(client, places["slug"], "interview", _interview(user_id, places["village"]), token).status_code == 201
-    assert _send(client, places["slug"], "paper", _sheet(user_id, "1", places["township"], "jjjjjjjjjjjj"), token).status_code == 201
+    assert (
+        _send(client, places["slug"], "interview", _interview(user_id, places["village"]), token).status_code
+        == 201
+    )
+    assert (
+        _send(
+            client, places["slug"], "paper", _sheet(user_id, "1", places["township"], "jjjjjjjjjjjj"), token
+        ).status_code
+        == 201
+    )
     with app.app_context():
         campaign = db.session.scalars(select(Campaign)).one()
 
         def scores(by: str) -> dict[str, tuple[int, float]]:
             frame = campaign_breakdown(campaign, by)
-            return {row[by]: (int(row["respondents"]), round(float(row["score"]), 2)) for _, row in frame.iterrows()}
+            return {
+                row[by]: (int(row["respondents"]), round(float(row["score"]), 2))
+                for _, row in frame.iterrows()
+            }
 
         assert scores("interviewer") == {"xd.field": (2, 95.0)}
         assert scores("mode") == {"read_aloud": (1, 100.0), "unknown": (1, 90.0)}
@@ -238,8 +278,16 @@ def test_an_administrator_imports_a_devices_saved_file_once(
         "format": "surveyapp-entries",
         "version": 1,
         "entries": [
-            {"campaign": places["slug"], "kind": "interview", "fields": _interview(user_id, places["village"])},
-            {"campaign": places["slug"], "kind": "paper", "fields": _sheet(user_id, "5", places["township"], "kkkkkkkkkkkk")},
+            {
+                "campaign": places["slug"],
+                "kind": "interview",
+                "fields": _interview(user_id, places["village"]),
+            },
+            {
+                "campaign": places["slug"],
+                "kind": "paper",
+                "fields": _sheet(user_id, "5", places["township"], "kkkkkkkkkkkk"),
+            },
         ],
     }
     file = tmp_path / "device.json"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,7 +18,8 @@ from surveyapp.campaigns.services import create_campaign
 from surveyapp.extensions import db
 from surveyapp.models import Area
 from surveyapp.questionnaires.services import find_version, load_bundled
-from tests.accounts.conftest import PASSWORD, make_user  # noqa: F401 (a fixture)
+from tests.accounts.conftest import PASSWORD
+from tests.accounts.conftest import make_user as make_user  # a fixture
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
 
 
@@ -77,7 +79,5 @@ def persistent(playwright_instance: Playwright, tmp_path: Path) -> Iterator[Call
 
     yield launch
     for context in opened:
-        try:
+        with contextlib.suppress(Exception):  # already closed by the test
             context.close()
-        except Exception:  # already closed by the test
-            pass

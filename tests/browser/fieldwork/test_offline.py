@@ -85,7 +85,9 @@ def _codes(app: Flask, response: Response) -> str:
         codes = {o.id: o.code for o in version.scale}
         stored = db.session.get(Response, response.id)
         assert stored is not None
-        return "".join(codes[a.option_id] for a in sorted(stored.answers, key=lambda a: numbers[a.question_id]))
+        return "".join(
+            codes[a.option_id] for a in sorted(stored.answers, key=lambda a: numbers[a.question_id])
+        )
 
 
 def test_offline_interviews_and_sheets_survive_a_reload_and_a_closed_browser(
@@ -132,7 +134,10 @@ def test_offline_interviews_and_sheets_survive_a_reload_and_a_closed_browser(
     stored = _stored(app)
     assert len(stored) == 5 and len({r.submission_id for r, _ in stored}) == 5
     interviews = sorted((r for r, _ in stored if r.channel == "interview"), key=lambda r: r.id)
-    assert [(r.mode, r.area_id) for r in interviews] == [("read_aloud", field.village), ("proxy", field.village)]
+    assert [(r.mode, r.area_id) for r in interviews] == [
+        ("read_aloud", field.village),
+        ("proxy", field.village),
+    ]
     notes = {d.note for r, d in stored if r.channel == "interview" and d is not None}
     assert notes == {"老人视力不好，读题作答。", None}
     sheets = {d.sheet_serial: r for r, d in stored if d is not None and d.sheet_serial}
