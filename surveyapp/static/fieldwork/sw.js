@@ -18,6 +18,7 @@ var STATIC_FILES = [
   "/static/fieldwork/entry.js",
 ];
 var NETWORK_WAIT_MS = 4000;
+var ENTRY_PAGE = /^\/entry\/([A-Za-z0-9_-]+(\/paper)?)?$/;
 
 self.addEventListener("install", function (event) {
   event.waitUntil(caches.open(STATIC).then(function (cache) { return cache.addAll(STATIC_FILES); }).then(function () { return self.skipWaiting(); }));
@@ -83,8 +84,9 @@ self.addEventListener("fetch", function (event) {
   var url = new URL(request.url);
   if (url.origin !== self.location.origin) return;
   if (url.pathname.indexOf("/static/") === 0) { event.respondWith(cacheFirst(request)); return; }
-  var isPage = request.mode === "navigate" && url.pathname.indexOf("/entry/") === 0;
-  if (isPage && !/\/(sync|sw\.js)/.test(url.pathname)) event.respondWith(networkFirst(request));
+  // The entry pages only: the list, a campaign's interview page and its paper batch screen.
+  var isPage = request.mode === "navigate" && ENTRY_PAGE.test(url.pathname);
+  if (isPage) event.respondWith(networkFirst(request));
 });
 
 self.addEventListener("message", function (event) {

@@ -11,6 +11,7 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskCliRunner
 from playwright.sync_api import BrowserContext, Page, Route, expect
@@ -123,12 +124,15 @@ def test_offline_interviews_and_sheets_survive_a_reload_and_a_closed_browser(
     _waiting(page, 5)
     assert _stored(app) == []
     reopened.set_offline(False)  # the network returns: no click, no reload
-    if page.locator("#fieldwork-signin").is_visible():  # the browser dropped the session cookie
-        page.locator("#fieldwork-signin a").click()
-        page.get_by_label("用户名").fill("xd.field")
-        page.get_by_label("密码").fill("correct horse battery")
-        page.get_by_role("button", name="登录").click()
-        _ready(page)
+    # Closing the browser ended the session (its cookie lives only as long as the browser): the
+    # page asks to sign in again, and the queue waits for it.
+    expect(page.locator("#fieldwork-signin")).to_be_visible(timeout=15000)
+    _waiting(page, 5)
+    page.locator("#fieldwork-signin a").click()
+    page.get_by_label("用户名").fill("xd.field")
+    page.get_by_label("密码").fill("correct horse battery")
+    page.get_by_role("button", name="登录").click()
+    _ready(page)
     expect(page.locator("#fieldwork-count")).to_contain_text(NOTHING_WAITING, timeout=15000)
 
     stored = _stored(app)
@@ -267,3 +271,48 @@ def test_signed_out_while_offline_the_queue_is_sent_after_signing_in_again(
     stored = _stored(app)
     assert sorted(_codes(app, r) for r, _ in stored) == ["C" * 10, "D" * 10]
     assert {d.note for _, d in stored if d is not None} == {"在村委会访谈。", None}
+
+
+def test_a_new_version_of_the_app_keeps_the_queue_of_the_old_one(
+    app: Flask,
+    live_server: str,
+    field: Field,
+    persistent: Callable[..., BrowserContext],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from surveyapp.fieldwork import sync
+
+    browser = persistent()
+    page = browser.new_page()
+    sign_in(page, live_server, next_path=f"/entry/{field.slug}/paper")
+    _ready(page)
+    _controlled(page)
+    browser.set_offline(True)
+    _sheet(page, "71", "ABABABABAB")
+    _sheet(page, "72", "BABABABABA")
+    browser.close()
+    # A new version is deployed while the phone is away: its service worker has new caches.
+    newer = tmp_path / "newer"
+    newer.mkdir()
+    text = (sync.STATIC / "sw.js").read_text(encoding="utf-8")
+    (newer / "sw.js").write_text(text.replace('var VERSION = "v1";', 'var VERSION = "v2";'), encoding="utf-8")
+    monkeypatch.setattr(sync, "STATIC", newer)
+
+    reopened = persistent()
+    reopened.route("**/sync?kind=*", lambda route: route.abort("internetdisconnected"))
+    page = reopened.new_page()
+    page.goto(f"{live_server}/entry/{field.slug}/paper")
+    if "/login" in page.url:  # the closed browser dropped the session cookie
+        page.get_by_label("用户名").fill("xd.field")
+        page.get_by_label("密码").fill("correct horse battery")
+        page.get_by_role("button", name="登录").click()
+    _ready(page)
+    page.wait_for_function(
+        "() => caches.keys().then(k => k.includes('surveyapp-pages-v2') && !k.includes('surveyapp-pages-v1'))"
+    )
+    _waiting(page, 2)  # the old version's queue is still there under the new worker
+    reopened.unroute("**/sync?kind=*")
+    page.locator("#fieldwork-send").click()
+    expect(page.locator("#fieldwork-count")).to_contain_text(NOTHING_WAITING, timeout=15000)
+    assert sorted(d.sheet_serial or "" for _, d in _stored(app)) == ["71", "72"]
