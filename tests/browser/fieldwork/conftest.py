@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from playwright.sync_api import BrowserContext, Page, Playwright
+from playwright.sync_api import BrowserContext, Page, Playwright, expect
 from sqlalchemy import select
 
 from surveyapp.areas.services import add_area, load_areas
@@ -21,6 +21,9 @@ from surveyapp.questionnaires.services import find_version, load_bundled
 from tests.accounts.conftest import PASSWORD
 from tests.accounts.conftest import make_user as make_user  # a fixture
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
+
+# Syncs run in the background on a shared test machine: give them time before a check fails.
+expect.set_options(timeout=20_000)
 
 
 @dataclass(frozen=True)
