@@ -161,6 +161,7 @@ def test_a_ten_question_sheet_takes_its_serial_ten_keys_and_enter(
     _ready(page)
     keystrokes = _sheet(page, "A-17", "EDCBAEDCBA")
     assert keystrokes == len("A-17") + 10 + 1
+    expect(page.locator("#batch-sheets")).to_contain_text("问卷 A-17：服务器已收到")
     expect(page.locator("#fieldwork-count")).to_contain_text(NOTHING_WAITING)
     [(response, detail)] = _stored(app)
     assert detail is not None and detail.sheet_serial == "A-17"
