@@ -347,9 +347,10 @@ def init_app(app: Flask) -> None:
     """Register the commands on the app, so ``flask --app surveyapp`` has them too."""
     from surveyapp.distribution.commands import DISTRIBUTION_COMMANDS, campaign_access
     from surveyapp.evaluation.commands import EVALUATION_COMMANDS  # imports this module: import late
+    from surveyapp.fieldwork.commands import FIELDWORK_COMMANDS
 
     campaign_group.add_command(campaign_access)
-    for command in [*COMMANDS, *EVALUATION_COMMANDS, *DISTRIBUTION_COMMANDS]:
+    for command in [*COMMANDS, *EVALUATION_COMMANDS, *DISTRIBUTION_COMMANDS, *FIELDWORK_COMMANDS]:
         app.cli.add_command(command)
 
 

@@ -147,6 +147,27 @@ TABLE: dict[tuple[str, str], Row] = {
     ("fieldwork.save", "POST"): Row(
         lambda w: f"/entry/{A_CAMPAIGN(w)}", staff(422, "field_a", other_county=404)
     ),
+    ("fieldwork.paper", "GET"): Row(
+        lambda w: f"/entry/{A_CAMPAIGN(w)}/paper", staff(200, "field_a", other_county=404)
+    ),
+    ("fieldwork.paper_save", "POST"): Row(
+        lambda w: f"/entry/{A_CAMPAIGN(w)}/paper", staff(422, "field_a", other_county=404)
+    ),
+    ("fieldwork.correct", "GET"): Row(
+        lambda w: f"/entry/{A_CAMPAIGN(w)}/responses/999999/correct", staff(404, "field_a", other_county=404)
+    ),
+    ("fieldwork.correct", "POST"): Row(
+        lambda w: f"/entry/{A_CAMPAIGN(w)}/responses/999999/correct", staff(404, "field_a", other_county=404)
+    ),
+    # the offline device's sync answers JSON: 401 rather than a redirect to the sign-in page
+    ("fieldwork.sync", "POST"): Row(
+        lambda w: f"/entry/{A_CAMPAIGN(w)}/sync?kind=paper",
+        {**staff(422, "field_a", other_county=404), "anonymous": 401},
+    ),
+    ("fieldwork.token", "GET"): Row(
+        lambda w: "/entry/sync/token", {**staff(200, "field_a", "field_b"), "anonymous": 401}
+    ),
+    ("fieldwork.service_worker", "GET"): Row(lambda w: "/entry/sw.js", everyone(200)),
     # administration
     ("users.index", "GET"): Row(lambda w: "/admin/users/", staff(200)),
     ("users.new", "GET"): Row(lambda w: "/admin/users/new", staff(200)),

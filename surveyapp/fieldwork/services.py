@@ -64,14 +64,14 @@ def respondent_area_root(user: Any, campaign: Campaign) -> int | None:
     return int(user.area_id)
 
 
-def own_entries(user: Any, limit: int = 100) -> list[tuple[Response, str, str | None]]:
+def own_entries(user: Any, limit: int = 100) -> list[tuple[Response, str, str | None, str]]:
     """The responses ``user`` entered, newest first, with their campaign's and area's names."""
     rows = db.session.execute(
-        select(Response, Campaign.name, Area.name)
+        select(Response, Campaign.name, Area.name, Campaign.slug)
         .join(Campaign, Campaign.id == Response.campaign_id)
         .outerjoin(Area, Area.id == Response.area_id)
         .where(Response.entered_by_id == user.id)
         .order_by(Response.received_at.desc(), Response.id.desc())
         .limit(limit)
     )
-    return [(response, campaign, area) for response, campaign, area in rows]
+    return [(response, campaign, area, slug) for response, campaign, area, slug in rows]

@@ -13,6 +13,7 @@ from surveyapp.models.distribution import (
     RosterPerson,
     SampleDraw,
 )
+from surveyapp.models.fieldwork import FieldDetail
 from surveyapp.models.indicators import (
     LINK_KINDS,
     FundsRow,
@@ -44,6 +45,7 @@ __all__ = [
     "Campaign",
     "CampaignStateError",
     "CodeUse",
+    "FieldDetail",
     "FundsRow",
     "FundsSheet",
     "IndicatorChange",

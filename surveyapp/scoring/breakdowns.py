@@ -1,4 +1,4 @@
-"""The statistics table per county, channel or week, counted in the database.
+"""The statistics table by county, channel, week, interviewer, mode, township or village.
 
 Each breakdown is one ``GROUP BY`` of the answers joined to their responses, by the group column,
 question and option; pandas sees only that aggregate. Areas are mapped to their county and days
@@ -19,10 +19,10 @@ from sqlalchemy.sql.elements import ColumnElement
 from analysis.breakdown import statistics_by
 from surveyapp.areas.services import ordered_areas
 from surveyapp.extensions import db
-from surveyapp.models import Answer, Area, Campaign, Response
+from surveyapp.models import Answer, Area, Campaign, Response, User
 from surveyapp.scoring.services import campaign_weights, questions_frame, scale_frame
 
-BREAKDOWNS = ("area", "channel", "week")
+BREAKDOWNS = ("area", "channel", "week", "interviewer", "mode", "township", "village")
 #: The group of responses without a known area.
 UNKNOWN_AREA = "unknown"
 
@@ -43,6 +43,11 @@ def _group_column(by: str) -> ColumnElement[Any]:
         "area": Response.area_id,
         "channel": Response.channel,
         "week": _local_day(Response.submitted_at),
+        # Field work: who entered it, how the answers were given, where the respondent lives.
+        "interviewer": Response.entered_by_id,
+        "mode": Response.mode,
+        "township": Response.area_id,
+        "village": Response.area_id,
     }
     if by not in columns:
         raise ValueError(f"cannot break down by {by!r}; choose one of {', '.join(BREAKDOWNS)}")
@@ -61,6 +66,27 @@ def _counties() -> dict[int, str]:
     return result
 
 
+def _at_level(level: str) -> dict[int, str]:
+    """Each area's township or village (itself or an area above it), by area id; areas above have none."""
+    areas = {a.id: a for a in db.session.scalars(select(Area))}
+    result = {}
+    for area_id, area in areas.items():
+        current: Area | None = area
+        while current is not None and current.level != level:
+            current = areas.get(current.parent_id) if current.parent_id is not None else None
+        if current is not None:
+            # Two villages of the same name in different townships stay apart.
+            parent = areas.get(current.parent_id) if current.parent_id is not None else None
+            result[area_id] = (
+                f"{parent.name} {current.name}" if level == "village" and parent else current.name
+            )
+    return result
+
+
+def _interviewers() -> dict[int, str]:
+    return {u.id: u.display_name or u.username for u in db.session.scalars(select(User))}
+
+
 def _iso_week(day: Any) -> str:
     value = day if isinstance(day, date) else date.fromisoformat(str(day))
     year, week, _ = value.isocalendar()
@@ -71,8 +97,16 @@ def _labeller(by: str) -> Any:
     if by == "area":
         counties = _counties()
         return lambda value: UNKNOWN_AREA if value is None else counties.get(value, UNKNOWN_AREA)
+    if by in ("township", "village"):
+        places = _at_level(by)
+        return lambda value: UNKNOWN_AREA if value is None else places.get(value, UNKNOWN_AREA)
+    if by == "interviewer":
+        names = _interviewers()
+        return lambda value: UNKNOWN_AREA if value is None else names.get(value, str(value))
     if by == "week":
         return _iso_week
+    if by == "mode":
+        return lambda value: UNKNOWN_AREA if value is None else str(value)
     return str
 
 

@@ -60,6 +60,11 @@ def _answers(campaign: Campaign, submission: Submission) -> list[Answer]:
     return answers
 
 
+def check_answers(campaign: Campaign, submission: Submission) -> list[Answer]:
+    """The answers of ``submission`` as rows to store; ``SubmissionError`` if one does not fit."""
+    return _answers(campaign, submission)
+
+
 def _check(campaign: Campaign, submission: Submission) -> None:
     if submission.channel not in CHANNELS:
         raise SubmissionError(f"unknown channel '{submission.channel}'")
