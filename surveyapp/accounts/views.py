@@ -56,7 +56,13 @@ def login() -> str | BaseResponse | tuple[str, int] | tuple[str, int, dict[str, 
 
 @bp.post("/logout")
 def logout() -> BaseResponse:
-    """Sign out (a POST, so another site cannot sign a user out)."""
+    """Sign out (a POST, so another site cannot sign a user out), ending every copy of the session.
+
+    A copied cookie (a shared phone, a backup) stays signed in with a cookie-only session, so the
+    account's session epoch is raised: every session made before this moment ends.
+    """
+    if current_user.is_authenticated:
+        current_user.end_sessions()
     logout_user()
     return redirect(url_for("accounts.login"), code=303)
 
@@ -94,4 +100,7 @@ def init_app(app: Flask) -> None:
     cookies.init_app(app)
     login_manager.login_view = "accounts.login"
     login_manager.login_message = None  # the sign-in page explains itself
-    login_manager.session_protection = "strong"
+    # No session protection by address: field staff's phones change network (and address) all the
+    # time, and "strong" protection would sign them out mid-interview. Sessions end server-side
+    # instead: the stamp in the cookie changes on sign-out, disabling and password change.
+    login_manager.session_protection = None

@@ -8,9 +8,9 @@ from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response as BaseResponse
 
-from surveyapp.accounts.permissions import ADMIN, reaches_area, role_required
+from surveyapp.accounts.permissions import ADMIN, OutOfReach, reaches_area, role_required
 from surveyapp.accounts.services import AccountError, create_user, find_user, set_password, update_user
-from surveyapp.areas.choices import area_choices, chosen_area_id
+from surveyapp.areas.choices import bind_area_field, chosen_area_id
 from surveyapp.audit import record
 from surveyapp.extensions import db
 from surveyapp.models import Area, User
@@ -30,7 +30,7 @@ def _user_or_404(user_id: int) -> User:
 
 def _with_choices(form: NewUserForm | EditUserForm) -> NewUserForm | EditUserForm:
     form.role.choices = role_choices()
-    form.area.choices = area_choices(current_user)
+    bind_area_field(form.area, current_user)
     return form
 
 
@@ -76,6 +76,8 @@ def new() -> Page:
                     area=_area(form),
                     display_name=form.display_name.data or None,
                 )
+            except OutOfReach as error:
+                form.area.errors = [str(error)]
             except AccountError as error:
                 form.username.errors = [str(error)]
             else:
@@ -99,17 +101,21 @@ def edit(user_id: int) -> Page:
     form = _with_choices(EditUserForm(data=_account_data(user)))
     assert isinstance(form, EditUserForm)
     if form.validate_on_submit() and not _refuses_self_lockout(user, form):
-        changes = update_user(
-            user,
-            role=form.role.data or "",
-            area=_area(form),
-            display_name=form.display_name.data,
-            active=bool(form.active.data),
-        )
-        if changes:
-            record("account.update", user, username=user.username, changes=changes)
-        flash(_("The account %(name)s has been saved.", name=user.username), "success")
-        return redirect(url_for(".index"), code=303)
+        try:
+            changes = update_user(
+                user,
+                role=form.role.data or "",
+                area=_area(form),
+                display_name=form.display_name.data,
+                active=bool(form.active.data),
+            )
+        except OutOfReach as error:
+            form.area.errors = [str(error)]
+        else:
+            if changes:
+                record("account.update", user, username=user.username, changes=changes)
+            flash(_("The account %(name)s has been saved.", name=user.username), "success")
+            return redirect(url_for(".index"), code=303)
     return render_template(
         "users/edit.html", form=form, user=user, reset=ResetPasswordForm(prefix="reset")
     ), (422 if form.is_submitted() else 200)
