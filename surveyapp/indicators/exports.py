@@ -1,6 +1,7 @@
 """The indicator table as XLSX (full table and the summary as the report prints it) and as JSON.
 
-Every text cell goes through :func:`surveyapp.exports.cells.safe_cell`, as the survey exports do.
+Every text cell is written as a string cell (:func:`surveyapp.exports.cells.written_cell`), which
+no spreadsheet evaluates: a target such as ``= 100 %`` reads as printed, with no apostrophe.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from typing import IO, Any
 from openpyxl.cell import WriteOnlyCell
 
 from analysis import indicators as ai
-from surveyapp.exports.cells import safe_cell
+from surveyapp.exports.cells import written_cell, xlsx_cell
 from surveyapp.exports.streams import XlsxBook
 from surveyapp.indicators.links import LinkedValue
 
@@ -28,7 +29,7 @@ def _cell(sheet: Any, value: Any, column: str) -> WriteOnlyCell:
         return cell
     if isinstance(value, bool):
         return WriteOnlyCell(sheet, value="是" if value else "")
-    return WriteOnlyCell(sheet, value=safe_cell(value))
+    return written_cell(sheet, value)
 
 
 def _write_frame(book: XlsxBook, title: str, frame: Any, headings: dict[str, str]) -> None:
@@ -70,7 +71,7 @@ def write_xlsx(
     _write_frame(book, SUMMARY_SHEET, ai.summary_table(table), ai.SUMMARY_HEADINGS)
     about = book.sheet(ABOUT_SHEET, [18, 80])
     for row in _about_rows(table, links or {}):
-        about.append([safe_cell(v) for v in row])
+        about.append([xlsx_cell(about, v) for v in row])
     book.save(target)
 
 
