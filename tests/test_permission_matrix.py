@@ -166,6 +166,7 @@ TABLE: dict[tuple[str, str], Row] = {
     ("users.edit", "GET"): Row(lambda w: f"/admin/users/{w.ids['field_a']}", staff(200)),
     ("users.edit", "POST"): Row(lambda w: f"/admin/users/{w.ids['field_a']}", staff(422)),
     ("users.reset_password", "POST"): Row(lambda w: f"/admin/users/{w.ids['field_a']}/password", staff(422)),
+    ("users.unlock", "POST"): Row(lambda w: f"/admin/users/{w.ids['field_a']}/unlock", staff(303)),
     ("areas.index", "GET"): Row(lambda w: "/admin/areas/", staff(200)),
     ("areas.add", "POST"): Row(lambda w: "/admin/areas/", staff(422)),
     ("audit.index", "GET"): Row(lambda w: "/admin/audit/", staff(200)),

@@ -125,21 +125,30 @@ class SignInResult:
     retry_after: int = 0
 
 
-def attempt_sign_in(username: str, password: str, address: str | None) -> SignInResult:
-    """Check throttling, then the credentials; count and log the outcome."""
-    from surveyapp.accounts.throttle import clear_account, count_failure, seconds_blocked
+def attempt_sign_in(
+    username: str, password: str, address: str | None, *, trusted: bool = False
+) -> SignInResult:
+    """Check throttling, then the credentials; count and log the outcome.
+
+    ``trusted``: the browser signed in to this account before (see ``accounts.devices``). Refused
+    attempts are logged at most once a minute per account and address, and a lockout once, so a
+    guesser cannot flood the audit log.
+    """
+    from surveyapp.accounts import throttle
     from surveyapp.audit.services import record, record_detached
 
     name = username.strip()[:64]
-    wait = seconds_blocked(name, address)
+    wait = throttle.seconds_blocked(name, address, trusted=trusted)
     if wait:
-        record_detached("sign_in.throttled", actor_name=name, retry_after=wait)
+        if throttle.first_in_a_while("throttled", name, address, seconds=wait):
+            record_detached("sign_in.throttled", actor_name=name, retry_after=wait)
         return SignInResult(retry_after=wait)
     user = authenticate(name, password)
     if user is None:
-        count_failure(name, address)
-        record_detached("sign_in.failed", actor_name=name)
+        throttle.count_failure(name, address)
+        if throttle.first_in_a_while("failed", name, address):
+            record_detached("sign_in.failed", actor_name=name)
         return SignInResult()
-    clear_account(name)
+    throttle.clear_account(name, address)
     record("sign_in", user, actor=user)
     return SignInResult(user=user)
