@@ -53,4 +53,5 @@ def test_staff_pages_and_downloads_are_not_stored(
 def test_the_public_form_and_static_files_may_be_cached(app: Flask, campaign: Campaign) -> None:
     public = app.test_client()
     assert "no-store" not in public.get(f"/s/{campaign.slug}").headers.get("Cache-Control", "")
-    assert "no-store" not in public.get("/static/survey.css").headers.get("Cache-Control", "")
+    with public.get("/static/survey.css") as static:
+        assert "no-store" not in static.headers.get("Cache-Control", "")
