@@ -120,7 +120,8 @@ def serve_command(host: str, port: int, workers: int) -> None:
     """Prepare the database, make a demo campaign if there is none, and serve the application."""
     app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
     if not app.config.get("BASE_URL"):
-        shown = _lan_address() if host in ("0.0.0.0", "::") else host
+        # Not a bind: when told to listen everywhere, print the address phones on the LAN can use.
+        shown = _lan_address() if host in ("0.0.0.0", "::") else host  # nosec
         app.config["BASE_URL"] = f"http://{shown}:{port}"
     try:
         _upgrade_and_load()

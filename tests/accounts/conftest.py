@@ -11,7 +11,7 @@ from flask.testing import FlaskClient
 
 from surveyapp.accounts.services import create_user
 from surveyapp.extensions import db
-from tests.conftest import csrf_token
+from tests.conftest import csrf_token, service_missing
 
 PASSWORD = "correct horse battery"
 
@@ -49,12 +49,15 @@ def backend(request: pytest.FixtureRequest, app: Flask) -> Iterator[str]:
     if request.param == "database":
         yield "database"
         return
-    redis = pytest.importorskip("redis")
+    try:
+        import redis
+    except ImportError:
+        service_missing("the redis package is not installed")
     client = redis.Redis.from_url("redis://127.0.0.1:6379/15")
     try:
         client.ping()
     except redis.exceptions.ConnectionError:
-        pytest.skip("no Redis on 127.0.0.1:6379")
+        service_missing("no Redis on 127.0.0.1:6379")
     prefix = f"surveyapp-test:{uuid.uuid4().hex}:"
     app.config.update(REDIS_URL="redis://127.0.0.1:6379/15", SIGN_IN_REDIS_PREFIX=prefix)
     yield "redis"
