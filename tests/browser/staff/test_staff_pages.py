@@ -69,7 +69,7 @@ def test_sign_in_and_throttling(desk: Page, live_server: str, areas: None, make_
     for _ in range(4):
         _sign_in(desk, live_server, "ev1", "a wrong password")
     _sign_in(desk, live_server, "ev1")  # the right password, too late
-    expect(desk.get_by_text("尝试次数过多，请稍等片刻再试。")).to_be_visible()
+    expect(desk.get_by_text("尝试次数过多，请等待 15 分钟后再试。")).to_be_visible()
     _shot(desk, "sign-in-throttled")
     assert (found := axe_violations(desk)) == [], describe(found)
 
