@@ -98,7 +98,7 @@ def test_county_staff_cannot_open_another_countys_campaign(
 
 def test_management_pages_pass_axe(desk: Page, live_server: str, app: Flask, areas: None, make_user) -> None:  # type: ignore[no-untyped-def]
     slug = _county_campaign(app, "530129")
-    make_user("admin1", "admin")
+    admin_id = make_user("admin1", "admin")
     _sign_in(desk, live_server, "admin1")
     pages = {
         "dashboard": "/",
@@ -110,6 +110,7 @@ def test_management_pages_pass_axe(desk: Page, live_server: str, app: Flask, are
         "upload": "/questionnaires/upload",
         "users": "/admin/users/",
         "user-new": "/admin/users/new",
+        "user-edit": f"/admin/users/{admin_id}",  # with the sign-in lockout section
         "areas": "/admin/areas/",
         "audit": "/admin/audit/",
         "password": "/account/password",
