@@ -11,7 +11,7 @@ drops its triggers: the guard that refuses UPDATE and DELETE is dropped first an
 afterwards on both databases, so the audit log is never left unguarded.
 
 Revision ID: 0005
-Revises: 0004
+Revises: 0009
 Create Date: 2026-12-02 04:40:00.000000
 
 """
@@ -20,7 +20,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0005'
-down_revision = '0004'
+down_revision = '0009'
 branch_labels = None
 depends_on = None
 
