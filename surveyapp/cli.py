@@ -59,8 +59,17 @@ def transactional(command: F) -> F:
 
 
 def _upgrade_and_load() -> None:
+    """Upgrade the schema and load the bundled data, one process at a time (then commit)."""
     from flask_migrate import upgrade
 
+    from surveyapp.migration_lock import migration_lock
+
+    with migration_lock(current_app._get_current_object()):  # type: ignore[attr-defined]
+        _upgrade_and_load_unlocked(upgrade)
+        db.session.commit()
+
+
+def _upgrade_and_load_unlocked(upgrade: Callable[[], None]) -> None:
     upgrade()
     added = load_areas()
     click.echo(f"areas: {added} added" if added else "areas: already loaded")
@@ -112,8 +121,11 @@ def serve_command(host: str, port: int, workers: int) -> None:
         app.config["BASE_URL"] = address or f"http://127.0.0.1:{port}"
     try:
         _upgrade_and_load()
-        campaign = _ensure_demo_campaign()
-        db.session.commit()
+        from surveyapp.migration_lock import migration_lock
+
+        with migration_lock(app):  # two servers starting together make one demo campaign
+            campaign = _ensure_demo_campaign()
+            db.session.commit()
     except BaseException:
         db.session.rollback()
         raise
@@ -140,15 +152,20 @@ def questionnaire_group() -> None:
 
 @questionnaire_group.command("load")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--draft", is_flag=True, help="Store it unpublished: no campaign can use it until published.")
 @with_appcontext
 @transactional
-def questionnaire_load(path: Path) -> None:
-    """Check and store a questionnaire file (YAML)."""
+def questionnaire_load(path: Path, draft: bool) -> None:
+    """Check and store a questionnaire file (YAML), published for campaigns unless --draft."""
     try:
         version, created = load_questionnaire_file(path)
     except QuestionnaireFileError as error:
         raise click.ClickException(str(error)) from error
     state = "loaded" if created else "already loaded, nothing changed"
+    if not draft and publish_version(version):
+        state = "loaded and published" if created else "already loaded, now published"
+    elif draft and created:
+        state = "loaded as a draft (publish it with: surveyapp questionnaire publish " + version.key + ")"
     click.echo(f"{version.key} version {version.version}: {state}")
 
 
@@ -193,7 +210,9 @@ def _campaign_or_fail(slug: str) -> Campaign:
 
 @campaign_group.command("create")
 @click.option("--questionnaire", "key", required=True, help="Questionnaire id.")
-@click.option("--version", type=click.IntRange(min=1), help="Questionnaire version (default: latest).")
+@click.option(
+    "--version", type=click.IntRange(min=1), help="Questionnaire version (default: the latest published)."
+)
 @click.option("--name", required=True)
 @click.option("--target", type=click.IntRange(min=1), help="Target number of responses.")
 @click.option("--population", type=click.IntRange(min=1), help="Number of people the sample is drawn from.")
@@ -202,8 +221,13 @@ def _campaign_or_fail(slug: str) -> Campaign:
 def campaign_create(
     key: str, version: int | None, name: str, target: int | None, population: int | None
 ) -> None:
-    """Start a campaign; the last line printed is its public address."""
-    found = find_version(key, version)
+    """Start a campaign (on the latest published version by default); the last line printed is its address."""
+    found = find_version(key, version, published=version is None)
+    if found is None and version is None and find_version(key) is not None:
+        raise click.ClickException(
+            f"questionnaire '{key}' has no published version yet: "
+            f"publish one with 'surveyapp questionnaire publish {key}'"
+        )
     if found is None:
         raise click.ClickException(f"no questionnaire '{key}'" + (f" version {version}" if version else ""))
     try:

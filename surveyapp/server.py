@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import Flask
 from gunicorn.app.base import BaseApplication
+from gunicorn.http import wsgi as gunicorn_wsgi
 
 
 class _Gunicorn(BaseApplication):
@@ -24,8 +25,22 @@ class _Gunicorn(BaseApplication):
         return self.application
 
 
+def hide_server_banner() -> None:
+    """Make gunicorn send no ``Server`` header: its name and version only help an attacker."""
+    default_headers = gunicorn_wsgi.Response.default_headers
+    if getattr(default_headers, "banner_hidden", False):
+        return
+
+    def without_server(self: Any) -> list[str]:
+        return [line for line in default_headers(self) if not line.startswith("Server:")]
+
+    without_server.banner_hidden = True  # type: ignore[attr-defined]
+    gunicorn_wsgi.Response.default_headers = without_server
+
+
 def run(app: Flask, host: str, port: int, workers: int) -> None:
     """Serve until interrupted. Threads keep slow phones from holding a whole worker."""
+    hide_server_banner()
     _Gunicorn(
         app,
         {
@@ -51,7 +66,8 @@ def _outward_address() -> str | None:
             address = str(probe.getsockname()[0])
     except OSError:
         return None
-    return None if ipaddress.ip_address(address).is_loopback or address == "0.0.0.0" else address
+    # Compared, not bound: the wildcard address is no address a phone can use.
+    return None if ipaddress.ip_address(address).is_loopback or address == "0.0.0.0" else address  # nosec B104
 
 
 def served_address(host: str, port: int) -> tuple[str | None, str | None]:
@@ -60,7 +76,7 @@ def served_address(host: str, port: int) -> tuple[str | None, str | None]:
     Listening on every interface (``0.0.0.0``), it is this machine's network address, if one can
     be found; on a loopback address it is that address, which only this machine reaches.
     """
-    if host in ("0.0.0.0", "::", ""):
+    if host in ("0.0.0.0", "::", ""):  # nosec B104 - compared, not bound
         found = _outward_address()
         if found is None:
             return None, "set SURVEYAPP_BASE_URL to the address phones use to reach this server"

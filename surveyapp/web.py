@@ -22,11 +22,32 @@ CONTENT_SECURITY_POLICY = (
 )
 
 
+#: Two years, the preload list's minimum; sent only on HTTPS answers, as the standard requires.
+STRICT_TRANSPORT_SECURITY = "max-age=63072000; includeSubDomains"
+#: Respondents' pages (the public form) and static files may be cached; nothing else may.
+CACHEABLE_BLUEPRINTS = frozenset({"survey"})
+
+
+def _is_staff_answer() -> bool:
+    """Whether this answer is a staff page or download (everything but public pages and files)."""
+    from flask_login import current_user
+
+    if request.endpoint == "static":
+        return False
+    return request.blueprint not in CACHEABLE_BLUEPRINTS or bool(current_user.is_authenticated)
+
+
 def _security_headers(response: Response) -> Response:
     response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "same-origin")
     response.headers.setdefault("X-Frame-Options", "DENY")
+    if request.is_secure:
+        response.headers.setdefault("Strict-Transport-Security", STRICT_TRANSPORT_SECURITY)
+    if _is_staff_answer():
+        # Staff pages and downloads hold respondents' data: no browser or proxy may keep a copy.
+        response.headers["Cache-Control"] = "no-store"
+    response.headers.pop("Server", None)
     return response
 
 

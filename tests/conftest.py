@@ -10,7 +10,7 @@ import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import pytest
 from flask import Flask
@@ -36,6 +36,16 @@ def _cheap_password_hashing() -> Iterator[None]:
     passwords._DUMMY_HASH = passwords._hasher.hash("surveyapp-no-such-user")
     yield
     passwords._hasher, passwords._DUMMY_HASH = saved
+
+
+def service_missing(reason: str) -> NoReturn:
+    """Skip a test whose service (Redis, PostgreSQL, Chromium) is not there; in CI, fail it.
+
+    CI starts every service the suite needs, so a test skipped there would hide a broken setup.
+    """
+    if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
+        pytest.fail(f"CI must provide this service: {reason}", pytrace=False)
+    pytest.skip(reason)
 
 
 def _worker() -> str:
@@ -134,3 +144,20 @@ def csrf_token(html: str) -> str:
     match = CSRF_INPUT.search(html)
     assert match, "no CSRF token in the page"
     return match.group(1) or match.group(2)
+
+
+SERVICE_WORDS = re.compile(r"redis|postgres|chromium|playwright", re.IGNORECASE)
+_service_skips: list[str] = []
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    """Note every test skipped for want of a service (whatever way it was skipped)."""
+    if report.skipped and SERVICE_WORDS.search(str(report.longrepr)):
+        _service_skips.append(report.nodeid)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """In CI a service skip fails the run: CI starts Redis, PostgreSQL and has Chromium."""
+    if _service_skips and os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
+        print(f"\nCI: {len(_service_skips)} tests skipped for a missing service, e.g. {_service_skips[0]}")
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED

@@ -5,6 +5,11 @@ be forgotten. To declare a new page, add one row: the URL to request (a function
 ``World``, which may make the objects it needs) and the expected status for each visitor.
 Respondent pages stay public; everything else needs sign-in (anonymous visitors are sent to
 the sign-in page: 302); the wrong role gets 403; another county's object answers 404.
+
+Every role has a county-bound visitor (``field_a``, ``evaluator_a``, ``admin_a``, all bound to
+county A): they get what their city-wide counterpart gets for county A's objects, and 404 for
+city-wide ones such as the city's indicator table. The tests after the table post what an
+attacker would to widen a county user's reach, and check it is refused.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
+from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from surveyapp.areas.services import load_areas
@@ -25,7 +31,9 @@ from surveyapp.questionnaires.services import find_version, load_bundled
 from tests.accounts.conftest import PASSWORD
 from tests.conftest import make_app
 
-VISITORS = ("anonymous", "field_a", "field_b", "evaluator", "admin")
+VISITORS = ("anonymous", "field_a", "field_b", "evaluator", "evaluator_a", "admin", "admin_a")
+#: The county-bound visitor of each role and the city-wide visitor it mirrors.
+COUNTY_BOUND = {"evaluator_a": "evaluator", "admin_a": "admin"}
 COUNTY_A, COUNTY_B = "530129", "530128"  # 寻甸县, 禄劝县
 
 
@@ -78,16 +86,20 @@ def everyone(status: int) -> dict[str, int]:
     return dict.fromkeys(VISITORS, status)
 
 
-def staff(ok: int, *roles: str, other_county: int | None = None) -> dict[str, int]:
-    """Sign-in needed: ``roles`` (and the administrator) get ``ok``, other staff 403.
+def staff(ok: int, *roles: str, other_county: int | None = None, city_wide: bool = False) -> dict[str, int]:
+    """Sign-in needed: ``roles`` (and the administrators) get ``ok``, other staff 403.
 
     ``other_county`` is what field staff of county B get for county A's object (404).
+    ``city_wide`` marks a city-wide object: county-bound visitors allowed in get 404 for it.
     """
     allowed = {*roles, "admin"}
+    allowed |= {bound for bound, mirrored in COUNTY_BOUND.items() if mirrored in allowed}
     expected = {v: (ok if v in allowed else 403) for v in VISITORS}
     expected["anonymous"] = 302
     if other_county is not None:
         expected["field_b"] = other_county
+    if city_wide:
+        expected.update({v: 404 for v in COUNTY_BOUND if expected[v] != 403})
     return expected
 
 
@@ -175,6 +187,7 @@ TABLE: dict[tuple[str, str], Row] = {
     ("users.edit", "GET"): Row(lambda w: f"/admin/users/{w.ids['field_a']}", staff(200)),
     ("users.edit", "POST"): Row(lambda w: f"/admin/users/{w.ids['field_a']}", staff(422)),
     ("users.reset_password", "POST"): Row(lambda w: f"/admin/users/{w.ids['field_a']}/password", staff(422)),
+    ("users.unlock", "POST"): Row(lambda w: f"/admin/users/{w.ids['field_a']}/unlock", staff(303)),
     ("areas.index", "GET"): Row(lambda w: "/admin/areas/", staff(200)),
     ("areas.add", "POST"): Row(lambda w: "/admin/areas/", staff(422)),
     ("audit.index", "GET"): Row(lambda w: "/admin/audit/", staff(200)),
@@ -198,35 +211,50 @@ TABLE: dict[tuple[str, str], Row] = {
     # indicator tables: evaluators (and administrators); empty POSTs fail their forms' checks
     ("indicators.index", "GET"): Row(lambda w: "/indicators/", staff(200, "evaluator")),
     ("indicators.index", "POST"): Row(lambda w: "/indicators/", staff(422, "evaluator")),
-    ("indicators.show", "GET"): Row(lambda w: f"/indicators/{T}", staff(200, "evaluator")),
-    ("indicators.edit_leaf", "GET"): Row(lambda w: f"/indicators/{T}/leaves/{LEAF}", staff(200, "evaluator")),
+    ("indicators.show", "GET"): Row(lambda w: f"/indicators/{T}", staff(200, "evaluator", city_wide=True)),
+    ("indicators.edit_leaf", "GET"): Row(
+        lambda w: f"/indicators/{T}/leaves/{LEAF}", staff(200, "evaluator", city_wide=True)
+    ),
     # Routes that change a table get a fresh one, so the order of the rows does not matter.
     ("indicators.edit_leaf", "POST"): Row(
-        lambda w: f"/indicators/{w.indicator_table()}/leaves/{LEAF}", staff(303, "evaluator")
+        lambda w: f"/indicators/{w.indicator_table()}/leaves/{LEAF}", staff(303, "evaluator", city_wide=True)
     ),
     ("indicators.link", "POST"): Row(
-        lambda w: f"/indicators/{w.indicator_table()}/leaves/{LEAF}/link", staff(422, "evaluator")
+        lambda w: f"/indicators/{w.indicator_table()}/leaves/{LEAF}/link",
+        staff(422, "evaluator", city_wide=True),
     ),
-    ("indicators.grades", "GET"): Row(lambda w: f"/indicators/{T}/grades", staff(200, "evaluator")),
+    ("indicators.grades", "GET"): Row(
+        lambda w: f"/indicators/{T}/grades", staff(200, "evaluator", city_wide=True)
+    ),
     ("indicators.grades", "POST"): Row(
-        lambda w: f"/indicators/{w.indicator_table()}/grades", staff(422, "evaluator")
+        lambda w: f"/indicators/{w.indicator_table()}/grades", staff(422, "evaluator", city_wide=True)
     ),
-    ("indicators.changes", "GET"): Row(lambda w: f"/indicators/{T}/history", staff(200, "evaluator")),
-    ("indicators.export_json", "GET"): Row(lambda w: f"/indicators/{T}/export.json", staff(200, "evaluator")),
-    ("indicators.export_xlsx", "GET"): Row(lambda w: f"/indicators/{T}/export.xlsx", staff(200, "evaluator")),
-    ("indicators.export_docx", "GET"): Row(lambda w: f"/indicators/{T}/export.docx", staff(200, "evaluator")),
-    ("indicators.funds", "GET"): Row(lambda w: f"/indicators/{T}/funds", staff(200, "evaluator")),
+    ("indicators.changes", "GET"): Row(
+        lambda w: f"/indicators/{T}/history", staff(200, "evaluator", city_wide=True)
+    ),
+    ("indicators.export_json", "GET"): Row(
+        lambda w: f"/indicators/{T}/export.json", staff(200, "evaluator", city_wide=True)
+    ),
+    ("indicators.export_xlsx", "GET"): Row(
+        lambda w: f"/indicators/{T}/export.xlsx", staff(200, "evaluator", city_wide=True)
+    ),
+    ("indicators.funds", "GET"): Row(
+        lambda w: f"/indicators/{T}/funds", staff(200, "evaluator", city_wide=True)
+    ),
+    ("indicators.export_docx", "GET"): Row(
+        lambda w: f"/indicators/{T}/export.docx", staff(200, "evaluator", city_wide=True)
+    ),
     ("indicators.funds_add_row", "POST"): Row(
-        lambda w: f"/indicators/{w.indicator_table()}/funds/rows", staff(422, "evaluator")
+        lambda w: f"/indicators/{w.indicator_table()}/funds/rows", staff(422, "evaluator", city_wide=True)
     ),
     ("indicators.funds_delete_row", "POST"): Row(
-        lambda w: f"/indicators/{T}/funds/rows/999999/delete", staff(404, "evaluator")
+        lambda w: f"/indicators/{T}/funds/rows/999999/delete", staff(404, "evaluator", city_wide=True)
     ),
     ("indicators.funds_settings", "POST"): Row(
-        lambda w: f"/indicators/{w.indicator_table()}/funds/settings", staff(422, "evaluator")
+        lambda w: f"/indicators/{w.indicator_table()}/funds/settings", staff(422, "evaluator", city_wide=True)
     ),
     ("indicators.funds_import", "POST"): Row(
-        lambda w: f"/indicators/{w.indicator_table()}/funds/import", staff(422, "evaluator")
+        lambda w: f"/indicators/{w.indicator_table()}/funds/import", staff(422, "evaluator", city_wide=True)
     ),
     # distribution: evaluators (and administrators); tracking also for field staff of the county
     ("distribution.campaign", "GET"): Row(
@@ -282,7 +310,9 @@ def _make_users(world: World) -> None:
             "field_a": create_user("field_a", PASSWORD, "field_staff", area=area[COUNTY_A]),
             "field_b": create_user("field_b", PASSWORD, "field_staff", area=area[COUNTY_B]),
             "evaluator": create_user("evaluator", PASSWORD, "evaluator"),
+            "evaluator_a": create_user("evaluator_a", PASSWORD, "evaluator", area=area[COUNTY_A]),
             "admin": create_user("admin", PASSWORD, "admin"),
+            "admin_a": create_user("admin_a", PASSWORD, "admin", area=area[COUNTY_A]),
         }
         db.session.commit()
         world.ids = {name: user.id for name, user in users.items()}
@@ -312,26 +342,35 @@ def world(tmp_path_factory: pytest.TempPathFactory, database_url: str) -> Iterat
     _make_users(made)
     made.slugs = {"a": made.campaign(COUNTY_A), "b": made.campaign(COUNTY_B), "city": made.campaign(None)}
     for visitor in VISITORS[1:]:
-        client = app.test_client()
-        signed_in = client.post("/login", data={"username": visitor, "password": PASSWORD})
-        assert signed_in.status_code == 303
-        cookie = client.get_cookie("session")
-        assert cookie is not None
-        made.cookies[visitor] = cookie.value
+        made.cookies[visitor] = _sign_in(app, visitor)
     yield made
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
 
 
+def _sign_in(app: Flask, username: str) -> str:
+    """Sign in as ``username``; the session cookie's value."""
+    client = app.test_client()
+    signed_in = client.post("/login", data={"username": username, "password": PASSWORD})
+    assert signed_in.status_code == 303
+    cookie = client.get_cookie("session")
+    assert cookie is not None
+    return cookie.value
+
+
 def _status(world: World, visitor: str, method: str, url: str) -> int:
-    client = world.app.test_client()  # a fresh client per request: signing out cannot leak
+    client = world.app.test_client()  # a fresh client per request
     if visitor != "anonymous":
         client.set_cookie("session", world.cookies[visitor])
     with client.open(url, method=method) as response:
         if response.status_code == 400:
             print(url, response.get_data(as_text=True)[-1500:])
-        return response.status_code
+        status = response.status_code
+    if url == "/logout" and visitor != "anonymous":
+        # Signing out ends every copy of the session, the world's own included: sign in again.
+        world.cookies[visitor] = _sign_in(world.app, visitor)
+    return status
 
 
 def test_every_route_is_in_the_table(world: World) -> None:
@@ -393,3 +432,148 @@ def test_campaign_fixture_kinds(world: World) -> None:
     area_a = areas[world.slugs["a"]]
     assert area_a is not None and area_a.name == "寻甸县"
     assert areas[world.slugs["city"]] is None
+
+
+# What a county-bound user might post to widen its reach: each is refused, and nothing changes.
+
+
+def _client(world: World, visitor: str) -> FlaskClient:
+    client = world.app.test_client()
+    client.set_cookie("session", world.cookies[visitor])
+    return client
+
+
+def _area_id(world: World, code: str) -> int:
+    with world.app.app_context():
+        return db.session.scalars(select(Area.id).where(Area.code == code)).one()
+
+
+def _user_area(world: World, name: str) -> int | None:
+    with world.app.app_context():
+        return db.session.scalars(select(User.area_id).where(User.username == name)).one()
+
+
+@pytest.mark.parametrize("area", ["", COUNTY_B])
+def test_county_administrator_cannot_unbind_or_move_itself(world: World, area: str) -> None:
+    own = world.ids["admin_a"]
+    sent = {"role": "admin", "area": str(_area_id(world, area)) if area else "", "active": "y"}
+    response = _client(world, "admin_a").post(f"/admin/users/{own}", data=sent)
+    assert response.status_code == 422
+    assert _user_area(world, "admin_a") == _area_id(world, COUNTY_A)
+
+
+@pytest.mark.parametrize("area", ["", COUNTY_B])
+def test_county_administrator_cannot_make_an_account_beyond_its_county(world: World, area: str) -> None:
+    sent = {
+        "username": f"widened{area or 'city'}",
+        "role": "admin",
+        "area": str(_area_id(world, area)) if area else "",
+        "new_password": PASSWORD,
+        "confirm_password": PASSWORD,
+    }
+    response = _client(world, "admin_a").post("/admin/users/new", data=sent)
+    assert response.status_code == 422
+    with world.app.app_context():
+        assert db.session.scalars(select(User).where(User.username == sent["username"])).first() is None
+
+
+def test_county_administrator_cannot_edit_another_countys_account(world: World) -> None:
+    client = _client(world, "admin_a")
+    target = world.ids["field_b"]
+    sent = {"role": "field_staff", "area": str(_area_id(world, COUNTY_A)), "active": "y"}
+    assert client.post(f"/admin/users/{target}", data=sent).status_code == 404
+    assert client.post(f"/admin/users/{world.ids['evaluator']}", data=sent).status_code == 404
+    assert _user_area(world, "field_b") == _area_id(world, COUNTY_B)
+
+
+def test_county_user_cannot_widen_reach_through_the_services(world: World) -> None:
+    """The services refuse on their own, whatever view or form calls them."""
+    from flask_login import login_user
+
+    from surveyapp.accounts.permissions import OutOfReach
+    from surveyapp.accounts.services import create_user, update_user
+    from surveyapp.indicators.services import create_table
+
+    with world.app.test_request_context():
+        admin = db.session.get(User, world.ids["admin_a"])
+        assert admin is not None
+        login_user(admin)
+        with pytest.raises(OutOfReach):
+            update_user(admin, role="admin", area=None, display_name=None, active=True)
+        with pytest.raises(OutOfReach):
+            create_user("citywide", PASSWORD, "admin", area=None)
+        version = find_version("kunming-2022-pension-satisfaction")
+        assert version is not None
+        with pytest.raises(OutOfReach):
+            create_campaign(version, "city-wide by a county", area_id=None)
+        with pytest.raises(OutOfReach):
+            create_table("kunming-2022-pension-subsidy", user=admin)
+        db.session.rollback()
+        assert admin.area_id == _area_id(world, COUNTY_A)
+
+
+@pytest.mark.parametrize("area", ["", COUNTY_B])
+def test_county_administrator_cannot_start_a_campaign_beyond_its_county(world: World, area: str) -> None:
+    with world.app.app_context():
+        version = find_version("kunming-2022-pension-satisfaction")
+        assert version is not None
+        sent = {"name": f"widened {area}", "version": str(version.id)}
+    sent["area"] = str(_area_id(world, area)) if area else ""
+    response = _client(world, "admin_a").post("/campaigns/new", data=sent)
+    assert response.status_code == 422
+    with world.app.app_context():
+        assert db.session.scalars(select(Campaign).where(Campaign.name == sent["name"])).first() is None
+
+
+def test_county_administrator_cannot_close_another_countys_or_the_citys_campaign(world: World) -> None:
+    client = _client(world, "admin_a")
+    assert client.post(f"/campaigns/{world.slugs['b']}/close").status_code == 404
+    assert client.post(f"/campaigns/{world.slugs['city']}/close").status_code == 404
+    with world.app.app_context():
+        assert all(
+            c.status == "open"
+            for c in db.session.scalars(
+                select(Campaign).where(Campaign.slug.in_([world.slugs["b"], world.slugs["city"]]))
+            )
+        )
+
+
+def test_county_evaluator_makes_tables_of_its_county_only_and_sees_only_those(world: World) -> None:
+    client = _client(world, "evaluator_a")
+    base = {"template": "kunming-2022-pension-subsidy"}
+    assert client.post("/indicators/", data={**base, "key": "a-city", "area": ""}).status_code == 422
+    other = str(_area_id(world, COUNTY_B))
+    assert client.post("/indicators/", data={**base, "key": "a-other", "area": other}).status_code == 422
+    own = str(_area_id(world, COUNTY_A))
+    assert client.post("/indicators/", data={**base, "key": "a-own", "area": own}).status_code == 303
+    listed = client.get("/indicators/").get_data(as_text=True)
+    assert "/indicators/a-own" in listed
+    assert f"/indicators/{T}" not in listed  # the city's table
+    city_list = _client(world, "evaluator").get("/indicators/").get_data(as_text=True)
+    assert "/indicators/a-own" in city_list and f"/indicators/{T}" in city_list
+
+
+def test_county_table_follows_no_campaign_beyond_its_area(world: World) -> None:
+    client = _client(world, "evaluator_a")
+    own = str(_area_id(world, COUNTY_A))
+    data = {"template": "kunming-2022-pension-subsidy", "key": "a-links", "area": own}
+    assert client.post("/indicators/", data=data).status_code == 303
+    satisfaction = "C.3.1.1"  # the leaf that follows the survey's score
+    page = client.get(f"/indicators/a-links/leaves/{satisfaction}").get_data(as_text=True)
+    assert world.slugs["a"] in page
+    assert world.slugs["b"] not in page and world.slugs["city"] not in page
+    assert "campaign 530128" not in page and "campaign None" not in page  # no other names either
+    url = f"/indicators/a-links/leaves/{satisfaction}/link"
+    for slug in (world.slugs["b"], world.slugs["city"]):
+        sent = {"link-kind": "campaign_score", "link-campaign": slug}
+        assert client.post(url, data=sent).status_code == 422
+    sent = {"link-kind": "campaign_score", "link-campaign": world.slugs["a"]}
+    assert client.post(url, data=sent).status_code == 303
+
+
+def test_county_administrator_sees_only_its_reachs_audit_events(world: World) -> None:
+    page = _client(world, "admin_a").get("/admin/audit/?action=campaign.create").get_data(as_text=True)
+    assert "campaign 530129" in page  # county A's campaign, made on the command line
+    assert "campaign 530128" not in page and "campaign None" not in page
+    city_page = _client(world, "admin").get("/admin/audit/?action=campaign.create").get_data(as_text=True)
+    assert "campaign 530128" in city_page and "campaign None" in city_page

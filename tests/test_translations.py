@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from babel.messages.catalog import Message
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 
@@ -20,9 +21,15 @@ def test_every_message_has_a_chinese_translation() -> None:
     assert not [m.id for m in catalog if m.id and m.fuzzy]
 
 
+def _entry(message: Message) -> tuple[object, object]:
+    """A message as a comparable pair (plural forms read back as lists, which cannot be keys)."""
+    ident, text = message.id, message.string
+    return (ident if isinstance(ident, str) else tuple(ident), text if isinstance(text, str) else tuple(text))
+
+
 def test_compiled_catalog_matches_the_source() -> None:
     with (CATALOG / "messages.po").open("rb") as handle:
-        source = {m.id: m.string for m in read_po(handle) if m.id}
+        source = dict(_entry(m) for m in read_po(handle) if m.id)
     with (CATALOG / "messages.mo").open("rb") as handle:
-        compiled = {m.id: m.string for m in read_mo(handle) if m.id}
+        compiled = dict(_entry(m) for m in read_mo(handle) if m.id)
     assert compiled == source, "run: pybabel compile -d surveyapp/translations"

@@ -6,7 +6,8 @@ import functools
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from flask import abort
+from flask import abort, has_request_context
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from surveyapp.extensions import login_manager
@@ -53,14 +54,47 @@ def reaches_area(user: Any, area_id: int | None) -> bool:
     A user bound to no area (or to the city at the root) reaches everything; a user bound to an
     area reaches it and the areas below it, and nothing city-wide.
     """
+    return reaches_everything(user) or area_within(area_id, user.area_id)
+
+
+class OutOfReach(ValueError):
+    """The acting user asked to make or change something beyond the areas it reaches."""
+
+    def __init__(self) -> None:
+        super().__init__(str(_l("This area is beyond the areas you are responsible for.")))
+
+
+def acting_user() -> Any | None:
+    """The signed-in user of this web request; None on the command line, which reaches everything."""
+    if has_request_context() and current_user.is_authenticated:
+        return current_user._get_current_object()
+    return None
+
+
+def check_reach(*area_ids: int | None, user: Any | None = None) -> None:
+    """Raise :class:`OutOfReach` unless the acting user reaches every one of ``area_ids``.
+
+    The one check every service that makes, changes or unbinds something with an area calls
+    (None means the whole city, which only city-wide users reach). Outside a request (the command
+    line, run by whoever runs the server) nothing is refused.
+    """
+    user = user if user is not None else acting_user()
+    if user is None:
+        return
+    if any(not reaches_area(user, area_id) for area_id in area_ids):
+        raise OutOfReach()
+
+
+def area_within(area_id: int | None, within_id: int | None) -> bool:
+    """Whether area ``area_id`` (None: the whole city) lies in area ``within_id`` (None: the city)."""
     from surveyapp.extensions import db
     from surveyapp.models import Area
 
-    if reaches_everything(user):
+    if within_id is None:
         return True
     current = db.session.get(Area, area_id) if area_id is not None else None
     while current is not None:
-        if current.id == user.area_id:
+        if current.id == within_id:
             return True
         current = current.parent
     return False

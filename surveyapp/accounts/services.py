@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 
 from surveyapp.accounts.passwords import hash_password, needs_rehash, password_problem, verify_password
+from surveyapp.accounts.permissions import check_reach
 from surveyapp.extensions import db
 from surveyapp.models import ROLES, Area, User, utcnow
 
@@ -28,7 +29,8 @@ def find_user(username: str) -> User | None:
 def create_user(
     username: str, password: str, role: str, *, area: Area | None = None, display_name: str | None = None
 ) -> User:
-    """Make an account."""
+    """Make an account (within the acting user's reach: a county user cannot make a city-wide one)."""
+    check_reach(area.id if area is not None else None)
     if not USERNAME.match(username):
         raise AccountError("user names use 2 to 64 letters, digits and . _ @ -")
     if role not in ROLES:
@@ -69,6 +71,7 @@ def authenticate(username: str, password: str) -> User | None:
 
 def set_password(user: User, password: str) -> None:
     """Give ``user`` a new password; every other session of the account ends (flushes)."""
+    check_reach(user.area_id)
     problem = password_problem(password)
     if problem:
         raise AccountError(f"the password needs {problem}")
@@ -87,7 +90,13 @@ def change_password(user: User, current: str, new: str) -> bool:
 def update_user(
     user: User, *, role: str, area: Area | None, display_name: str | None, active: bool
 ) -> dict[str, tuple[object, object]]:
-    """Change an account's role, area, name or state; return what changed as ``{field: (old, new)}``."""
+    """Change an account's role, area, name or state; return what changed as ``{field: (old, new)}``.
+
+    Both the account as it is and as it would be must lie within the acting user's reach, so a
+    county administrator can neither reach into another county nor unbind an account (its own
+    included) to the whole city. Disabling an account ends every session it has.
+    """
+    check_reach(user.area_id, area.id if area is not None else None)
     if role not in ROLES:
         raise AccountError(f"unknown role '{role}' (known: {', '.join(ROLES)})")
     wanted: dict[str, object] = {
@@ -101,6 +110,9 @@ def update_user(
     }
     for name, (_old, value) in changes.items():
         setattr(user, name, value)
+    if "active" in changes:
+        # Disabled: every copy of its sessions ends; enabled again: the old ones stay ended.
+        user.end_sessions()
     db.session.flush()
     return changes
 
@@ -113,21 +125,30 @@ class SignInResult:
     retry_after: int = 0
 
 
-def attempt_sign_in(username: str, password: str, address: str | None) -> SignInResult:
-    """Check throttling, then the credentials; count and log the outcome."""
-    from surveyapp.accounts.throttle import clear_account, count_failure, seconds_blocked
+def attempt_sign_in(
+    username: str, password: str, address: str | None, *, trusted: bool = False
+) -> SignInResult:
+    """Check throttling, then the credentials; count and log the outcome.
+
+    ``trusted``: the browser signed in to this account before (see ``accounts.devices``). Refused
+    attempts are logged at most once a minute per account and address, and a lockout once, so a
+    guesser cannot flood the audit log.
+    """
+    from surveyapp.accounts import throttle
     from surveyapp.audit.services import record, record_detached
 
     name = username.strip()[:64]
-    wait = seconds_blocked(name, address)
+    wait = throttle.seconds_blocked(name, address, trusted=trusted)
     if wait:
-        record_detached("sign_in.throttled", actor_name=name, retry_after=wait)
+        if throttle.first_in_a_while("throttled", name, address, seconds=wait):
+            record_detached("sign_in.throttled", actor_name=name, retry_after=wait)
         return SignInResult(retry_after=wait)
     user = authenticate(name, password)
     if user is None:
-        count_failure(name, address)
-        record_detached("sign_in.failed", actor_name=name)
+        throttle.count_failure(name, address)
+        if throttle.first_in_a_while("failed", name, address):
+            record_detached("sign_in.failed", actor_name=name)
         return SignInResult()
-    clear_account(name)
+    throttle.clear_account(name, address)
     record("sign_in", user, actor=user)
     return SignInResult(user=user)

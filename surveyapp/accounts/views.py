@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from flask import Blueprint, Flask, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response as BaseResponse
 
-from surveyapp.accounts import throttle
+from surveyapp.accounts import devices, throttle
 from surveyapp.accounts.forms import PasswordChangeForm, SignInForm
 from surveyapp.accounts.services import attempt_sign_in, change_password
 from surveyapp.extensions import db, login_manager
@@ -27,11 +28,19 @@ def load_user(session_id: str) -> User | None:
     return user
 
 
-def _too_many(form: SignInForm, retry_after: int) -> tuple[str, int, dict[str, str]]:
-    form.password.errors = [_("Too many attempts. Please wait a moment and try again.")]
-    page = render_template(
-        "accounts/login.html", form=form, throttled=True, retry_minutes=-(-retry_after // 60)
+def wait_message(retry_after: int) -> str:
+    """Too many attempts, and how many minutes (rounded up) to wait."""
+    minutes = max(1, -(-retry_after // 60))
+    return ngettext(
+        "Too many attempts. Please wait %(num)d minute and try again.",
+        "Too many attempts. Please wait %(num)d minutes and try again.",
+        minutes,
     )
+
+
+def _too_many(form: SignInForm, retry_after: int) -> tuple[str, int, dict[str, str]]:
+    form.password.errors = [wait_message(retry_after)]
+    page = render_template("accounts/login.html", form=form)
     return page, 429, {"Retry-After": str(retry_after)}
 
 
@@ -42,12 +51,15 @@ def login() -> str | BaseResponse | tuple[str, int] | tuple[str, int, dict[str, 
         return redirect(_safe_next(request.args.get("next")))
     form = SignInForm()
     if form.validate_on_submit():
-        result = attempt_sign_in(form.username.data or "", form.password.data or "", request.remote_addr)
+        username = form.username.data or ""
+        result = attempt_sign_in(
+            username, form.password.data or "", request.remote_addr, trusted=devices.is_known(username)
+        )
         if result.retry_after:
             return _too_many(form, result.retry_after)
         if result.user is not None:
             login_user(result.user)
-            return redirect(_safe_next(request.args.get("next")), code=303)
+            return devices.remember(redirect(_safe_next(request.args.get("next")), code=303), username)
         # One message for an unknown user and a wrong password: nothing to learn from it.
         form.password.errors = [_("The user name or password is not correct.")]
         return render_template("accounts/login.html", form=form), 401
@@ -56,7 +68,13 @@ def login() -> str | BaseResponse | tuple[str, int] | tuple[str, int, dict[str, 
 
 @bp.post("/logout")
 def logout() -> BaseResponse:
-    """Sign out (a POST, so another site cannot sign a user out)."""
+    """Sign out (a POST, so another site cannot sign a user out), ending every copy of the session.
+
+    A copied cookie (a shared phone, a backup) stays signed in with a cookie-only session, so the
+    account's session epoch is raised: every session made before this moment ends.
+    """
+    if current_user.is_authenticated:
+        current_user.end_sessions()
     logout_user()
     return redirect(url_for("accounts.login"), code=303)
 
@@ -71,9 +89,9 @@ def password() -> str | BaseResponse | tuple[str, int] | tuple[str, int, dict[st
     if form.validate_on_submit():
         # Guessing the current password here is guessing a sign-in: the same throttle applies.
         username, address = current_user.username, request.remote_addr
-        wait = throttle.seconds_blocked(username, address)
+        wait = throttle.seconds_blocked(username, address, trusted=devices.is_known(username))
         if wait:
-            form.current_password.errors = [_("Too many attempts. Please wait a moment and try again.")]
+            form.current_password.errors = [wait_message(wait)]
             page = render_template("accounts/password.html", form=form)
             return page, 429, {"Retry-After": str(wait)}
         if change_password(current_user, form.current_password.data or "", form.new_password.data or ""):
@@ -94,4 +112,7 @@ def init_app(app: Flask) -> None:
     cookies.init_app(app)
     login_manager.login_view = "accounts.login"
     login_manager.login_message = None  # the sign-in page explains itself
-    login_manager.session_protection = "strong"
+    # No session protection by address: field staff's phones change network (and address) all the
+    # time, and "strong" protection would sign them out mid-interview. Sessions end server-side
+    # instead: the stamp in the cookie changes on sign-out, disabling and password change.
+    login_manager.session_protection = None

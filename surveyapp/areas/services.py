@@ -82,7 +82,13 @@ def _next_code(parent: Area) -> str:
 
 
 def add_area(parent: Area, name: str, code: str | None = None) -> Area:
-    """Add a township below a county, or a village below a township (flushes)."""
+    """Add a township below a county, or a village below a township (flushes).
+
+    The parent must lie within the acting user's reach.
+    """
+    from surveyapp.accounts.permissions import check_reach
+
+    check_reach(parent.id)
     level = child_level(parent)
     if level is None or parent.level == "city":
         raise AreaError("areas can be added below a county or a township")

@@ -12,7 +12,7 @@ from flask_login import current_user
 from sqlalchemy import Select, insert, select
 
 from surveyapp.extensions import db
-from surveyapp.models import AuditEvent, User, utcnow
+from surveyapp.models import Area, AuditEvent, Base, User, utcnow
 
 COMMAND_LINE = "command line"
 
@@ -26,6 +26,31 @@ def _target(target: object | None) -> tuple[str | None, str | None]:
         return str(kind), str(ident)
     kind = getattr(target, "__tablename__", type(target).__name__.lower())
     return str(kind), str(getattr(target, "id", ""))
+
+
+def _lookup(kind: str, ident: object) -> object | None:
+    """The model instance a ``(kind, id)`` target names, if its table is a model's."""
+    for mapper in Base.registry.mappers:
+        if getattr(mapper.class_, "__tablename__", None) == kind:
+            return db.session.get(mapper.class_, ident)
+    return None
+
+
+def _area_of(target: object | None, actor: User | None) -> int | None:
+    """The area an event belongs to: its target's, else (for city-wide targets) the actor's.
+
+    County administrators see the events of their reach, so a county user's work on a city-wide
+    object (a questionnaire, say) still shows to that county's administrator.
+    """
+    if isinstance(target, tuple):
+        target = _lookup(*target)
+    area_id = target.id if isinstance(target, Area) else getattr(target, "area_id", None)
+    if area_id is None and getattr(target, "campaign", None) is not None:
+        area_id = getattr(target, "campaign").area_id  # noqa: B009 - any model with a campaign
+    if area_id is None:
+        acting = actor or (current_user if has_request_context() and current_user.is_authenticated else None)
+        area_id = getattr(acting, "area_id", None)
+    return area_id
 
 
 def _actor(actor: User | None) -> tuple[int | None, str | None]:
@@ -56,6 +81,7 @@ def _event_values(
         "target_id": ident,
         "details": _jsonable(details),
         "remote_addr": request.remote_addr if has_request_context() else None,
+        "area_id": _area_of(target, actor),
     }
 
 
@@ -97,6 +123,8 @@ class AuditFilter:
     target_type: str | None = None
     since: datetime | None = None
     until: datetime | None = None
+    #: the areas whose events are shown; None shows every event (city-wide administrators)
+    areas: set[int] | None = None
 
 
 def audit_query(where: AuditFilter) -> Select[Any]:
@@ -112,9 +140,14 @@ def audit_query(where: AuditFilter) -> Select[Any]:
         query = query.where(AuditEvent.occurred_at >= where.since)
     if where.until:
         query = query.where(AuditEvent.occurred_at < where.until)
+    if where.areas is not None:
+        query = query.where(AuditEvent.area_id.in_(where.areas))
     return query
 
 
-def known_actions() -> list[str]:
-    """Every action recorded so far, for the filter's choices."""
-    return list(db.session.scalars(select(AuditEvent.action).distinct().order_by(AuditEvent.action)))
+def known_actions(areas: set[int] | None = None) -> list[str]:
+    """Every action recorded so far (within ``areas`` when given), for the filter's choices."""
+    query = select(AuditEvent.action).distinct().order_by(AuditEvent.action)
+    if areas is not None:
+        query = query.where(AuditEvent.area_id.in_(areas))
+    return list(db.session.scalars(query))

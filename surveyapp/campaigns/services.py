@@ -38,7 +38,13 @@ def create_campaign(
     closes_at: datetime | None = None,
     weight_scheme: WeightScheme | None = None,
 ) -> Campaign:
-    """Start a campaign on one published questionnaire version; it is open (from ``opens_at``)."""
+    """Start a campaign on one published questionnaire version; it is open (from ``opens_at``).
+
+    The area must lie within the acting user's reach (a county user cannot start a city-wide one).
+    """
+    from surveyapp.accounts.permissions import check_reach
+
+    check_reach(area_id)
     if not name.strip():
         raise ValueError("a campaign needs a name")
     if not version.is_published:
@@ -78,6 +84,9 @@ def create_campaign(
 
 def close_campaign(campaign: Campaign) -> None:
     """Stop accepting responses (raises ``CampaignStateError`` if already closed)."""
+    from surveyapp.accounts.permissions import check_reach
+
+    check_reach(campaign.area_id)
     campaign.close()
     db.session.flush()
     record("campaign.close", campaign, slug=campaign.slug)
@@ -85,6 +94,9 @@ def close_campaign(campaign: Campaign) -> None:
 
 def open_campaign(campaign: Campaign) -> None:
     """Accept responses again (raises ``CampaignStateError`` if already open)."""
+    from surveyapp.accounts.permissions import check_reach
+
+    check_reach(campaign.area_id)
     campaign.reopen()
     db.session.flush()
     record("campaign.open", campaign, slug=campaign.slug)

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from surveyapp.accounts.permissions import OutOfReach
 from surveyapp.extensions import db
 
 bp = Blueprint("errors", __name__, template_folder="templates")
@@ -52,6 +53,13 @@ def error_response(code: int, detail: str | None = None) -> tuple[Response | str
 def csrf_error(error: CSRFError) -> tuple[Response | str, int]:
     """A form was sent without a valid security token (often: the session expired)."""
     return error_response(400, _("This form has expired. Please go back, reload the page and send it again."))
+
+
+@bp.app_errorhandler(OutOfReach)
+def out_of_reach(error: OutOfReach) -> tuple[Response | str, int]:
+    """Something beyond the user's areas: answered like an object that does not exist."""
+    db.session.rollback()
+    return error_response(404)
 
 
 @bp.app_errorhandler(HTTPException)

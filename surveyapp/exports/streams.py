@@ -9,10 +9,9 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import IO, Any
 
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
-from surveyapp.exports.cells import safe_cell
+from surveyapp.exports.cells import safe_cell, written_cell, xlsx_cell
 
 UTF8_BOM = "\ufeff"
 BOLD = Font(bold=True)
@@ -51,7 +50,7 @@ class XlsxBook:
         """A bold heading row."""
         cells = []
         for value in values:
-            cell = WriteOnlyCell(sheet, value=safe_cell(value))
+            cell = written_cell(sheet, value)
             cell.font = BOLD
             cells.append(cell)
         sheet.append(cells)
@@ -60,11 +59,11 @@ class XlsxBook:
     def row(sheet: Any, values: Sequence[Any], number_format: str | None = None) -> None:
         """A row of safe cells; ``number_format`` (e.g. ``0.00``) applies to numbers."""
         if number_format is None:
-            sheet.append([safe_cell(v) for v in values])
+            sheet.append([xlsx_cell(sheet, v) for v in values])
             return
         cells = []
         for value in values:
-            cell = WriteOnlyCell(sheet, value=safe_cell(value))
+            cell = written_cell(sheet, value)
             if isinstance(value, int | float) and not isinstance(value, bool):
                 cell.number_format = number_format
             cells.append(cell)

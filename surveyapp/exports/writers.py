@@ -1,6 +1,6 @@
 """A campaign's report as CSV and XLSX, through the shared streaming helpers.
 
-Every cell passes through :func:`surveyapp.exports.cells.safe_cell` (in ``csv_chunks`` and
+Every cell passes through :mod:`surveyapp.exports.cells` (in ``csv_chunks`` and
 ``XlsxBook``), so text that a spreadsheet would run as a formula is made inert.
 """
 

@@ -1,6 +1,7 @@
 """The indicator table as XLSX (laid out by :mod:`surveyapp.indicators.sheets`) and as JSON.
 
-Every text cell goes through :func:`surveyapp.exports.cells.safe_cell`, as the survey exports do.
+Every text cell is written as a string cell (:func:`surveyapp.exports.cells.written_cell`), which
+no spreadsheet evaluates: a target such as ``= 100 %`` reads as printed, with no apostrophe.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from decimal import Decimal
 from typing import IO, Any
 
 from analysis import indicators as ai
-from surveyapp.exports.cells import safe_cell
+from surveyapp.exports.cells import xlsx_cell
 from surveyapp.exports.streams import XlsxBook
 from surveyapp.indicators.links import LinkedValue
 from surveyapp.indicators.sheets import FundsPrint, write_full_sheet, write_funds_sheet, write_summary_sheet
@@ -49,7 +50,7 @@ def write_xlsx(
         write_funds_sheet(book, table.title, funds)
     about = book.sheet(ABOUT_SHEET, [18, 80])
     for row in _about_rows(table, links or {}):
-        about.append([safe_cell(v) for v in row])
+        about.append([xlsx_cell(about, v) for v in row])
     book.save(target)
 
 

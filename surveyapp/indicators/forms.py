@@ -43,6 +43,7 @@ class CreateTableForm(FlaskForm):
     """Make a table from a shipped template."""
 
     template = SelectField(_l("Template"), validators=[InputRequired()])
+    area = SelectField(_l("Area the evaluation covers"), validators=[Optional()])
     title = StringField(_l("Title (optional)"), validators=[Optional(), Length(max=300)])
     key = StringField(
         _l("Key in addresses (optional)"),

@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from analysis import indicators as ai
 from surveyapp import audit
+from surveyapp.accounts.permissions import area_within, check_reach
 from surveyapp.extensions import db
 from surveyapp.indicators.links import LinkedValue, link_fits, linked_values
 from surveyapp.indicators.store import (
@@ -70,9 +71,15 @@ def find_table(key: str) -> IndicatorTable | None:
     return db.session.scalars(select(IndicatorTable).where(IndicatorTable.key == key)).first()
 
 
-def all_tables() -> list[IndicatorTable]:
-    """Every stored table, newest first."""
-    return list(db.session.scalars(select(IndicatorTable).order_by(IndicatorTable.id.desc())))
+def all_tables(user: Any | None = None) -> list[IndicatorTable]:
+    """The stored tables ``user`` reaches (every table when None), newest first."""
+    from surveyapp.accounts.permissions import reachable_area_ids
+
+    query = select(IndicatorTable).order_by(IndicatorTable.id.desc())
+    areas = reachable_area_ids(user) if user is not None else None
+    if areas is not None:
+        query = query.where(IndicatorTable.area_id.in_(areas))
+    return list(db.session.scalars(query))
 
 
 def _free_key(template_id: str) -> str:
@@ -101,8 +108,15 @@ def create_table(
     key: str | None = None,
     title: str | None = None,
     campaign: Campaign | None = None,
+    area_id: int | None = None,
 ) -> IndicatorTable:
-    """Make a stored table from a shipped template."""
+    """Make a stored table from a shipped template, for ``area_id`` (None: the whole city).
+
+    The area must lie within the acting user's reach, and the campaign (if any) within the area.
+    """
+    check_reach(area_id)
+    if campaign is not None and not area_within(campaign.area_id, area_id):
+        raise IndicatorServiceError(_("This campaign lies outside the table's area."))
     try:
         template = ai.load_indicator_table(ai.bundled_template(template_id))
     except ValueError as error:
@@ -115,6 +129,7 @@ def create_table(
         grades=grades_to_json(template.grades),
         campaign=campaign,
         created_by=user,
+        area_id=area_id,
     )
     store_nodes(record, template)
     db.session.add(record)
@@ -174,7 +189,11 @@ def node_or_none(record: IndicatorTable, node_key: str) -> IndicatorNode | None:
 def record_change(
     record: IndicatorTable, node_key: str | None, name: str, old: Any, new: Any, user: User | None
 ) -> IndicatorChange | None:
-    """Write one change to the history; nothing when the value did not change."""
+    """Write one change to the history; nothing when the value did not change.
+
+    Every change of a stored table passes here, so here the acting user's reach is checked.
+    """
+    check_reach(record.area_id)
     old_text, new_text = _as_text(old), _as_text(new)
     if old_text == new_text:
         return None
@@ -221,6 +240,10 @@ def link_leaf(
         raise IndicatorServiceError(_("This kind of link does not fit this indicator's type."))
     if kind != "none" and campaign is None:
         raise IndicatorServiceError(_("Choose the campaign to follow."))
+    if kind != "none" and campaign is not None:
+        check_reach(campaign.area_id)
+        if not area_within(campaign.area_id, record.area_id):
+            raise IndicatorServiceError(_("This campaign lies outside the table's area."))
     old = _link_text(row.link, row.link_campaign)
     row.link = kind
     row.link_campaign = None if kind == "none" else campaign

@@ -17,7 +17,8 @@ from wtforms import SelectChoice
 from analysis import indicators as ai
 from analysis.rounding import round_half_up
 from surveyapp import audit, labels
-from surveyapp.accounts.permissions import EVALUATOR, reaches_area, role_required
+from surveyapp.accounts.permissions import EVALUATOR, OutOfReach, area_within, reaches_area, role_required
+from surveyapp.areas.choices import bind_area_field, chosen_area_id
 from surveyapp.exports.word import DOCX_TYPE
 from surveyapp.extensions import db
 from surveyapp.indicators.editing import LeafErrors, LeafInput, update_leaf
@@ -65,9 +66,9 @@ def link_names() -> dict[str, str]:
 
 
 def table_or_404(key: str) -> IndicatorTable:
-    """The stored table with this key, or 404."""
+    """The stored table with this key, or 404 (also when it lies beyond the user's areas)."""
     record = find_table(key)
-    if record is None:
+    if record is None or not reaches_area(current_user, record.area_id):
         abort(404)
     return record
 
@@ -79,16 +80,23 @@ def index() -> Page:
     form = CreateTableForm()
     templates = bundled_templates()
     form.template.choices = [SelectChoice(t.id, f"{t.title} ({t.id})") for t in templates]
+    bind_area_field(form.area, current_user)
     if form.validate_on_submit():
         try:
             record = create_table(
-                form.template.data or "", user=current_user, key=form.key.data or None, title=form.title.data
+                form.template.data or "",
+                user=current_user,
+                key=form.key.data or None,
+                title=form.title.data,
+                area_id=chosen_area_id(form.area.data),
             )
+        except OutOfReach as error:
+            form.area.errors = [str(error)]
         except IndicatorServiceError as error:
             form.key.errors = [str(error)]
         else:
             return redirect(url_for(".show", key=record.key), code=303)
-    tables = [score_record(record) for record in all_tables()]
+    tables = [score_record(record) for record in all_tables(current_user)]
     status = 422 if form.is_submitted() else 200
     return render_template("indicators/index.html", form=form, tables=tables), status
 
@@ -145,16 +153,21 @@ def _leaf_input(form: LeafForm) -> LeafInput:
     )
 
 
-def _campaigns() -> list[Campaign]:
+def _campaigns(record: IndicatorTable) -> list[Campaign]:
+    """The campaigns a leaf of ``record`` may follow: in the user's reach and the table's area."""
     campaigns = db.session.scalars(select(Campaign).order_by(Campaign.id.desc()))
-    return [c for c in campaigns if reaches_area(current_user, c.area_id)]
+    return [
+        c
+        for c in campaigns
+        if reaches_area(current_user, c.area_id) and area_within(c.area_id, record.area_id)
+    ]
 
 
 def _link_form(row: IndicatorNode, record: IndicatorTable) -> LinkForm:
     form = LinkForm(prefix="link")
     names = link_names()
     form.kind.choices = [SelectChoice(k, names[k]) for k in ("none", *LINKS_BY_TYPE.get(row.type or "", ()))]
-    form.campaign.choices = [SelectChoice(c.slug, f"{c.name} ({c.slug})") for c in _campaigns()]
+    form.campaign.choices = [SelectChoice(c.slug, f"{c.name} ({c.slug})") for c in _campaigns(record)]
     if not form.is_submitted():
         form.kind.data = row.link
         chosen = row.link_campaign or record.campaign
@@ -229,7 +242,7 @@ def link(key: str, node_key: str) -> Page:
     row = _leaf_or_404(record, node_key)
     link_form = _link_form(row, record)
     if link_form.validate_on_submit():
-        campaigns = {c.slug: c for c in _campaigns()}
+        campaigns = {c.slug: c for c in _campaigns(record)}
         try:
             link_leaf(
                 record,

@@ -6,7 +6,7 @@ import hashlib
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from surveyapp.models.areas import Area
@@ -38,6 +38,8 @@ class User(UserMixin, Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
     #: the last successful sign-in
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    #: raised on sign-out and when the account is disabled: every session made before ends
+    session_epoch: Mapped[int] = mapped_column(Integer, nullable=False, default=0, server_default="0")
 
     area: Mapped[Area | None] = relationship()
 
@@ -48,8 +50,17 @@ class User(UserMixin, Base):
 
     @property
     def session_stamp(self) -> str:
-        """Changes whenever the password does (argon2 salts every hash), ending older sessions."""
-        return hashlib.sha256(self.password_hash.encode("ascii")).hexdigest()[:16]
+        """Changes with the password (argon2 salts every hash) and the session epoch.
+
+        Sessions carry the stamp they were made with; once either changes, every older session
+        ends, wherever its cookie was copied to.
+        """
+        material = f"{self.password_hash}:{self.session_epoch or 0}"
+        return hashlib.sha256(material.encode("ascii")).hexdigest()[:16]
+
+    def end_sessions(self) -> None:
+        """End every session of this account (sign-out everywhere, disabling)."""
+        self.session_epoch = (self.session_epoch or 0) + 1
 
     def get_id(self) -> str:
         """The id kept in the session cookie: the account and its password's stamp."""

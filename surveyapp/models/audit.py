@@ -39,6 +39,10 @@ class AuditEvent(Base):
     details: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False, default=dict)
     #: the client's network address
     remote_addr: Mapped[str | None] = mapped_column(String(45), nullable=True)
+    #: the area of what was acted on (None: city-wide); county administrators see their reach's only
+    area_id: Mapped[int | None] = mapped_column(
+        ForeignKey("area.id", ondelete="RESTRICT"), nullable=True, index=True
+    )
 
 
 #: Database-level guard: an UPDATE or DELETE of an audit event fails, whoever sends it.

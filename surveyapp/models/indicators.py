@@ -63,6 +63,10 @@ class IndicatorTable(Base):
     )
     #: when it was made
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    #: the area the evaluation covers; None is the whole city (county users never see it)
+    area_id: Mapped[int | None] = mapped_column(
+        ForeignKey("area.id", ondelete="RESTRICT"), nullable=True, index=True
+    )
 
     campaign: Mapped[Campaign | None] = relationship()
     created_by: Mapped[User | None] = relationship()

@@ -18,14 +18,18 @@ from surveyapp.questionnaires.spec import (
 BUNDLED_DIR = Path(__file__).resolve().parents[2] / "questionnaires"
 
 
-def find_version(key: str, version: int | None = None) -> QuestionnaireVersion | None:
-    """The given version of a questionnaire, or its latest when ``version`` is None."""
+def find_version(
+    key: str, version: int | None = None, *, published: bool = False
+) -> QuestionnaireVersion | None:
+    """The given version of a questionnaire, or its latest (latest published if ``published``)."""
     query = (
         select(QuestionnaireVersion)
         .join(Questionnaire)
         .where(Questionnaire.key == key)
         .order_by(QuestionnaireVersion.version.desc())
     )
+    if published:
+        query = query.where(QuestionnaireVersion.published_at.is_not(None))
     if version is not None:
         query = query.where(QuestionnaireVersion.version == version)
     return db.session.scalars(query.limit(1)).first()

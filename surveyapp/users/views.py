@@ -5,12 +5,13 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from flask_wtf import FlaskForm
 from sqlalchemy import select
 from werkzeug.wrappers import Response as BaseResponse
 
-from surveyapp.accounts.permissions import ADMIN, reaches_area, role_required
+from surveyapp.accounts.permissions import ADMIN, OutOfReach, check_reach, reaches_area, role_required
 from surveyapp.accounts.services import AccountError, create_user, find_user, set_password, update_user
-from surveyapp.areas.choices import area_choices, chosen_area_id
+from surveyapp.areas.choices import bind_area_field, chosen_area_id
 from surveyapp.audit import record
 from surveyapp.extensions import db
 from surveyapp.models import Area, User
@@ -30,7 +31,7 @@ def _user_or_404(user_id: int) -> User:
 
 def _with_choices(form: NewUserForm | EditUserForm) -> NewUserForm | EditUserForm:
     form.role.choices = role_choices()
-    form.area.choices = area_choices(current_user)
+    bind_area_field(form.area, current_user)
     return form
 
 
@@ -76,6 +77,8 @@ def new() -> Page:
                     area=_area(form),
                     display_name=form.display_name.data or None,
                 )
+            except OutOfReach as error:
+                form.area.errors = [str(error)]
             except AccountError as error:
                 form.username.errors = [str(error)]
             else:
@@ -99,20 +102,37 @@ def edit(user_id: int) -> Page:
     form = _with_choices(EditUserForm(data=_account_data(user)))
     assert isinstance(form, EditUserForm)
     if form.validate_on_submit() and not _refuses_self_lockout(user, form):
-        changes = update_user(
-            user,
-            role=form.role.data or "",
-            area=_area(form),
-            display_name=form.display_name.data,
-            active=bool(form.active.data),
-        )
-        if changes:
-            record("account.update", user, username=user.username, changes=changes)
-        flash(_("The account %(name)s has been saved.", name=user.username), "success")
-        return redirect(url_for(".index"), code=303)
-    return render_template(
-        "users/edit.html", form=form, user=user, reset=ResetPasswordForm(prefix="reset")
-    ), (422 if form.is_submitted() else 200)
+        try:
+            changes = update_user(
+                user,
+                role=form.role.data or "",
+                area=_area(form),
+                display_name=form.display_name.data,
+                active=bool(form.active.data),
+            )
+        except OutOfReach as error:
+            form.area.errors = [str(error)]
+        else:
+            if changes:
+                record("account.update", user, username=user.username, changes=changes)
+            flash(_("The account %(name)s has been saved.", name=user.username), "success")
+            return redirect(url_for(".index"), code=303)
+    return _edit_page(user, form, ResetPasswordForm(prefix="reset"), 422 if form.is_submitted() else 200)
+
+
+def _edit_page(user: User, form: EditUserForm, reset: ResetPasswordForm, status: int) -> tuple[str, int]:
+    from surveyapp.accounts.throttle import lockout_seconds
+
+    locked = lockout_seconds(user.username)
+    page = render_template(
+        "users/edit.html",
+        form=form,
+        user=user,
+        reset=reset,
+        locked_minutes=-(-locked // 60) if locked else 0,
+        unlock=FlaskForm(prefix="unlock"),
+    )
+    return page, status
 
 
 @bp.post("/<int:user_id>/password")
@@ -123,8 +143,25 @@ def reset_password(user_id: int) -> Page:
     reset = ResetPasswordForm(prefix="reset")
     if not reset.validate_on_submit():
         form = _with_choices(EditUserForm(data=_account_data(user)))
-        return render_template("users/edit.html", form=form, user=user, reset=reset), 422
+        assert isinstance(form, EditUserForm)
+        return _edit_page(user, form, reset, 422)
     set_password(user, reset.new_password.data or "")
     record("account.password_reset", user, username=user.username)
     flash(_("The password of %(name)s has been changed.", name=user.username), "success")
     return redirect(url_for(".index"), code=303)
+
+
+@bp.post("/<int:user_id>/unlock")
+@role_required(ADMIN)
+def unlock(user_id: int) -> Page:
+    """Lift the account's sign-in lockout (after the owner mistyped their password too often)."""
+    from surveyapp.accounts.throttle import lift
+
+    user = _user_or_404(user_id)
+    if not FlaskForm(prefix="unlock").validate_on_submit():
+        abort(400)
+    check_reach(user.area_id)
+    lift(user.username)
+    record("account.unlock", user, username=user.username)
+    flash(_("%(name)s can sign in again.", name=user.username), "success")
+    return redirect(url_for(".edit", user_id=user.id), code=303)

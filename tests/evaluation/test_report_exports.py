@@ -143,5 +143,8 @@ def test_exports_neutralise_formulas(
     target = tmp_path / "x.xlsx"
     runner.invoke(args=["report", campaign.slug, "--format", "xlsx", "-o", str(target)])
     book = load_workbook(target)
-    assert book["说明"]["B1"].value == '\'=HYPERLINK("http://evil.example","x")'
-    assert book["答卷"]["E2"].value == "'-1+1" and book["答卷"]["F2"].value == "'@SUM(1)"
+    # In XLSX, formula-like text is a string cell: never evaluated, read exactly as written.
+    assert book["说明"]["B1"].value == '=HYPERLINK("http://evil.example","x")'
+    assert book["说明"]["B1"].data_type == "s"
+    assert book["答卷"]["E2"].value == "-1+1" and book["答卷"]["F2"].value == "@SUM(1)"
+    assert book["答卷"]["E2"].data_type == book["答卷"]["F2"].data_type == "s"

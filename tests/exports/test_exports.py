@@ -18,10 +18,18 @@ from surveyapp.exports.streams import XlsxBook, csv_chunks
     [
         ("=1+1", "'=1+1"),
         ("+86 871", "'+86 871"),
-        ("-2", "'-2"),
+        ("-2", "-2"),  # read as the number -2 by a spreadsheet: nothing is evaluated
+        ("-3.5%", "-3.5%"),
+        ("-2+3", "'-2+3"),
         ("@SUM(A1)", "'@SUM(A1)"),
         ("\t=cmd", "'\t=cmd"),
         ("\r=cmd", "'\r=cmd"),
+        ("\n=cmd", "'\n=cmd"),
+        ("＝1+1", "'＝1+1"),  # full-width signs, which spreadsheets in Chinese locales evaluate too
+        ("＋1", "'＋1"),
+        ("－1", "'－1"),
+        ("＠SUM(A1)", "'＠SUM(A1)"),
+        ("= 100%", "'= 100%"),
         ("非常满意", "非常满意"),
         ("a=b", "a=b"),
         (-2, -2),
@@ -45,7 +53,16 @@ def test_xlsx_cells_are_inert(tmp_path: Path) -> None:
     sheet = book.sheet("表")
     book.header(sheet, ["题号", "=danger"])
     book.row(sheet, [1, "@evil"], number_format="0.00")
+    book.row(sheet, [2, "＝1+1", "\n=cmd", "= 100%", 98.0])
     path = tmp_path / "x.xlsx"
     book.save(str(path))
-    values = list(load_workbook(path).active.iter_rows(values_only=True))
-    assert values == [("题号", "'=danger"), (1, "'@evil")]
+    rows = list(load_workbook(path).active.iter_rows(max_col=5))
+    # Formula-like text is a string cell: never evaluated, shown exactly as written.
+    assert [[cell.value for cell in row] for row in rows] == [
+        ["题号", "=danger", None, None, None],
+        [1, "@evil", None, None, None],
+        [2, "＝1+1", "\n=cmd", "= 100%", 98.0],
+    ]
+    assert all(cell.data_type != "f" for row in rows for cell in row)
+    assert rows[2][4].value == 98
+    assert [cell.data_type for cell in rows[2]] == ["n", "s", "s", "s", "n"]

@@ -56,3 +56,18 @@ def test_exports_neutralise_formulas_typed_as_reasons(evaluator: FlaskClient, re
     data = json.loads(evaluator.get(f"/indicators/{report_table}/export.json").get_data(as_text=True))
     assert data["key"] == report_table and data["total"] == 95.4  # 95.20 + (1 - 0.8)
     assert [row["item"] for row in data["summary"]] == ["A项目决策", "B项目管理", "C项目绩效", "合计"]
+
+
+def test_published_targets_read_as_printed_without_an_apostrophe(
+    evaluator: FlaskClient, report_table: str
+) -> None:
+    """The report prints targets such as "= 100%" and "≥ 80%": the workbook shows them so."""
+    book = load_workbook(io.BytesIO(evaluator.get(f"/indicators/{report_table}/export.xlsx").data))
+    sheet = book["指标体系"]
+    headings = [cell.value for cell in next(sheet.iter_rows(max_row=1))]
+    column = headings.index("指标值")
+    targets = [row[column] for row in sheet.iter_rows(min_row=2) if row[column].value is not None]
+    shown = {cell.value for cell in targets}
+    assert {"= 100 %", "≥ 80 %"} <= shown  # as the analysis formats the report's targets
+    assert not any(str(value).startswith("'") for value in shown)
+    assert all(cell.data_type == "s" for cell in targets)

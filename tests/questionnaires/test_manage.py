@@ -158,9 +158,9 @@ def test_command_line_loads_a_draft_and_publishes_it(app: Flask, runner: Any, tm
     path.write_bytes(
         bundled_files()[0].read_bytes().replace(b"id: kunming-2022-pension-satisfaction", b"id: by-cli")
     )
-    assert runner.invoke(args=["questionnaire", "load", str(path)]).exit_code == 0
+    assert runner.invoke(args=["questionnaire", "load", "--draft", str(path)]).exit_code == 0
     refused = runner.invoke(args=["campaign", "create", "--questionnaire", "by-cli", "--name", "x"])
-    assert refused.exit_code != 0 and "not published" in refused.output
+    assert refused.exit_code != 0 and "no published version" in refused.output
     published = runner.invoke(args=["questionnaire", "publish", "by-cli"])
     assert published.exit_code == 0 and "by-cli version 1: published" in published.output
     assert (

@@ -69,7 +69,7 @@ def test_sign_in_and_throttling(desk: Page, live_server: str, areas: None, make_
     for _ in range(4):
         _sign_in(desk, live_server, "ev1", "a wrong password")
     _sign_in(desk, live_server, "ev1")  # the right password, too late
-    expect(desk.get_by_text("尝试次数过多，请稍等片刻再试。")).to_be_visible()
+    expect(desk.get_by_text("尝试次数过多，请等待 15 分钟后再试。")).to_be_visible()
     _shot(desk, "sign-in-throttled")
     assert (found := axe_violations(desk)) == [], describe(found)
 
@@ -98,7 +98,7 @@ def test_county_staff_cannot_open_another_countys_campaign(
 
 def test_management_pages_pass_axe(desk: Page, live_server: str, app: Flask, areas: None, make_user) -> None:  # type: ignore[no-untyped-def]
     slug = _county_campaign(app, "530129")
-    make_user("admin1", "admin")
+    admin_id = make_user("admin1", "admin")
     _sign_in(desk, live_server, "admin1")
     pages = {
         "dashboard": "/",
@@ -110,6 +110,7 @@ def test_management_pages_pass_axe(desk: Page, live_server: str, app: Flask, are
         "upload": "/questionnaires/upload",
         "users": "/admin/users/",
         "user-new": "/admin/users/new",
+        "user-edit": f"/admin/users/{admin_id}",  # with the sign-in lockout section
         "areas": "/admin/areas/",
         "audit": "/admin/audit/",
         "password": "/account/password",
