@@ -347,8 +347,10 @@ COMMANDS: list[click.Command] = [
 
 def init_app(app: Flask) -> None:
     """Register the commands on the app, so ``flask --app surveyapp`` has them too."""
+    from surveyapp.campaigns.limits import limits_command
     from surveyapp.evaluation.commands import EVALUATION_COMMANDS  # imports this module: import late
 
+    campaign_group.add_command(limits_command)
     for command in [*COMMANDS, *EVALUATION_COMMANDS]:
         app.cli.add_command(command)
 

@@ -80,9 +80,14 @@ def responses_import(slug: str, file: Path) -> None:
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="json", show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True, path_type=Path))
 @click.option("--responses", is_flag=True, help="CSV of the individual responses instead of the table.")
+@click.option(
+    "--include-excluded",
+    is_flag=True,
+    help="Count the responses an evaluator excluded too (default: left out).",
+)
 @with_appcontext
 @transactional
-def report_command(fmt: str, slug: str, output: Path | None, responses: bool) -> None:
+def report_command(fmt: str, slug: str, output: Path | None, responses: bool, include_excluded: bool) -> None:
     """Export campaign SLUG's statistics table as JSON, CSV or XLSX (to standard output without -o)."""
     campaign = _campaign_or_fail(slug)
     audit.record(
@@ -91,13 +96,14 @@ def report_command(fmt: str, slug: str, output: Path | None, responses: bool) ->
         campaign_slug=slug,
         format="responses.csv" if responses else fmt,
         output=str(output) if output else "stdout",
+        include_excluded=include_excluded,
     )
     if responses:
         if fmt != "csv":
             raise click.ClickException("--responses is written as CSV: add --format csv")
-        _write_text(responses_csv(campaign), output)
+        _write_text(responses_csv(campaign, include_excluded), output)
         return
-    report = campaign_report(campaign, breakdowns=fmt == "json")
+    report = campaign_report(campaign, breakdowns=fmt == "json", include_excluded=include_excluded)
     if fmt == "xlsx":
         if output is None:
             raise click.ClickException("an XLSX workbook needs a file: add -o FILE.xlsx")

@@ -10,6 +10,7 @@ from flask import (
     abort,
     redirect,
     render_template,
+    request,
     send_file,
     stream_with_context,
     url_for,
@@ -28,6 +29,7 @@ from surveyapp.evaluation.forms import SchemeForm
 from surveyapp.exports.writers import report_csv, report_json, report_xlsx, responses_csv
 from surveyapp.extensions import db
 from surveyapp.models import Campaign
+from surveyapp.quality.services import campaign_quality
 from surveyapp.scoring.report import CampaignReport, campaign_report
 from surveyapp.scoring.schemes import SchemeError, set_campaign_scheme
 
@@ -52,8 +54,13 @@ def _channel_names() -> dict[str, str]:
     return {"qr": _("QR code"), "interview": _("Interview"), "paper": _("Paper"), "import": _("Import")}
 
 
+def _include_excluded() -> bool:
+    """Whether the evaluator asked to count the excluded responses too (``?excluded=include``)."""
+    return request.args.get("excluded") == "include"
+
+
 def _page(campaign: Campaign, form: SchemeForm, status: int = 200) -> tuple[str, int]:
-    report = campaign_report(campaign)
+    report = campaign_report(campaign, include_excluded=_include_excluded())
     data = report.as_dict()
     return render_template(
         "evaluation/campaign.html",
@@ -64,6 +71,7 @@ def _page(campaign: Campaign, form: SchemeForm, status: int = 200) -> tuple[str,
         charts=charts,
         min_respondents=MIN_RESPONDENTS,
         channel_names=_channel_names(),
+        quality=campaign_quality(campaign),
     ), status
 
 
@@ -113,8 +121,10 @@ def download(slug: str, fmt: str) -> Response:
     found = campaign_or_404(slug)
     if fmt not in ("json", "csv", "xlsx"):
         abort(404)
-    report = campaign_report(found, breakdowns=fmt == "json")
-    audit.record("report.export", found, campaign_slug=found.slug, format=fmt)
+    report = campaign_report(found, breakdowns=fmt == "json", include_excluded=_include_excluded())
+    audit.record(
+        "report.export", found, campaign_slug=found.slug, format=fmt, include_excluded=_include_excluded()
+    )
     if fmt == "json":
         return Response(
             report_json(report),
@@ -136,5 +146,8 @@ def download(slug: str, fmt: str) -> Response:
 def responses(slug: str) -> Response:
     """The individual responses, without personal data, streamed from the database."""
     found = campaign_or_404(slug)
-    audit.record("report.export", found, campaign_slug=found.slug, format="responses.csv")
-    return _streamed_text(responses_csv(found), "text/csv", f"{found.slug}-responses.csv")
+    every = _include_excluded()
+    audit.record(
+        "report.export", found, campaign_slug=found.slug, format="responses.csv", include_excluded=every
+    )
+    return _streamed_text(responses_csv(found, every), "text/csv", f"{found.slug}-responses.csv")

@@ -20,6 +20,7 @@ from analysis.rounding import half_up_float
 from surveyapp.extensions import db
 from surveyapp.models import Answer, Area, Campaign, Response
 from surveyapp.scoring.report import CampaignReport
+from surveyapp.scoring.services import counted_responses
 
 #: Rows read from the database at a time when streaming responses.
 BATCH = 5000
@@ -50,6 +51,7 @@ def provenance_rows(report: CampaignReport) -> list[list[Any]]:
         ["问卷", version.title, f"{version.key} 第{version.version}版"],
         ["权重方案", report.scheme.name, f"{report.scheme.key}：{weights}"],
         ["有效问卷", report.table.respondents, ""],
+        ["剔除答卷", report.excluded, "已计入" if report.include_excluded else "未计入"],
         ["导出时间", local_time(report.generated_at), str(local_zone())],
     ]
 
@@ -93,7 +95,7 @@ def response_header(campaign: Campaign) -> list[str]:
     return ["序号", "提交时间", "渠道", "方式", "地区代码", "地区", *numbers]
 
 
-def _response_query(campaign: Campaign) -> Any:
+def _response_query(campaign: Campaign, include_excluded: bool = False) -> Any:
     """One row per response, its answers pivoted into one column per question (option ids)."""
     questions = campaign.questionnaire_version.questions
     head = (Response.id, Response.submitted_at, Response.channel, Response.mode, Response.area_id)
@@ -101,14 +103,14 @@ def _response_query(campaign: Campaign) -> Any:
     return (
         select(*head, *pivot)
         .join(Answer, Answer.response_id == Response.id)
-        .where(Response.campaign_id == campaign.id)
+        .where(*counted_responses(campaign, include_excluded))
         .group_by(*head)
         .order_by(Response.id)
         .execution_options(yield_per=BATCH)
     )
 
 
-def response_rows(campaign: Campaign) -> Iterator[list[Any]]:
+def response_rows(campaign: Campaign, include_excluded: bool = False) -> Iterator[list[Any]]:
     """One row per response (header first), streamed from the database, never all in memory.
 
     Everything taken from the campaign is read before the first row is produced, so the rows can
@@ -116,7 +118,8 @@ def response_rows(campaign: Campaign) -> Iterator[list[Any]]:
     """
     codes = {o.id: o.code for o in campaign.questionnaire_version.scale}
     areas = {a.id: (a.code, a.name) for a in db.session.scalars(select(Area))}
-    return _stream_rows(response_header(campaign), _response_query(campaign), codes, areas)
+    query = _response_query(campaign, include_excluded)
+    return _stream_rows(response_header(campaign), query, codes, areas)
 
 
 def _stream_rows(

@@ -97,10 +97,9 @@ def _form_page(campaign: Campaign, form: ResponseFormBase, status: int) -> tuple
         read_submission_id(campaign, form.submission_id.data or "")
     except BadSubmissionToken:
         form.submission_id.data, _issued_id = _issued(campaign)
-        if not form.submission_id.errors:
-            form.submission_id.errors = [
-                _("This form could not be checked. Your answers are kept: please send it again.")
-            ]
+        form.submission_id.errors = [
+            _("This form could not be checked. Your answers are kept: please send it again.")
+        ]
     return render_template("survey/form.html", campaign=campaign, form=form), status
 
 
