@@ -9,7 +9,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response as BaseResponse
 from wtforms import StringField
-from wtforms.validators import InputRequired, Length
+from wtforms.validators import DataRequired, Length
 
 from surveyapp.accounts.permissions import EVALUATOR, campaign_or_404, role_required
 from surveyapp.quality.services import ExclusionError, exclude_response, restore_response
@@ -23,7 +23,7 @@ class ExcludeForm(FlaskForm):
     reason = StringField(
         _l("Reason"),
         validators=[
-            InputRequired(message=_l("Please give the reason for excluding this response.")),
+            DataRequired(message=_l("Please give the reason for excluding this response.")),
             Length(max=500, message=_l("Please keep the reason under 500 characters.")),
         ],
         filters=[lambda value: " ".join(value.split()) if isinstance(value, str) else value],
