@@ -14,14 +14,14 @@ from tests.conftest import make_app
 from tests.private_postgres import PrivatePostgres, private_postgres
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def private_pg() -> Iterator[PrivatePostgres]:
-    """A PostgreSQL server of this module's own."""
+    """A PostgreSQL server of this test session's (or xdist worker's) own."""
     with private_postgres() as server:
         yield server
 
 
-def _app(tmp_path: Path, url: str) -> Iterator[Flask]:
+def app_on(tmp_path: Path, url: str) -> Iterator[Flask]:
     # Production answers: an exception after the view (the commit) goes to the error pages too.
     application = make_app(tmp_path, url, PROPAGATE_EXCEPTIONS=False)
     with application.app_context():
@@ -38,6 +38,6 @@ def _app(tmp_path: Path, url: str) -> Iterator[Flask]:
 def away_app(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Flask]:
     """The app on SQLite, then on the private PostgreSQL server."""
     if request.param == "sqlite":
-        yield from _app(tmp_path, "")
+        yield from app_on(tmp_path, "")
     else:
-        yield from _app(tmp_path, request.getfixturevalue("private_pg").url)
+        yield from app_on(tmp_path, request.getfixturevalue("private_pg").url)

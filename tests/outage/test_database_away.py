@@ -131,9 +131,9 @@ def test_sign_in_and_staff_pages_answer_503_never_500(away_app: Flask, away: Cal
 def test_a_read_only_postgresql_answers_503_and_keeps_the_answers(
     tmp_path: object, private_pg: PrivatePostgres
 ) -> None:
-    from tests.outage.conftest import _app
+    from tests.outage.conftest import app_on
 
-    for app in _app(tmp_path, private_pg.url):  # type: ignore[arg-type]
+    for app in app_on(tmp_path, private_pg.url):  # type: ignore[arg-type]
         slug = _campaign(app)
         phone = app.test_client()
         data = {**_open_form(phone, slug), **ANSWERS}
