@@ -11,7 +11,7 @@ from surveyapp.accounts.passwords import hash_password, needs_rehash, password_p
 from surveyapp.extensions import db
 from surveyapp.models import ROLES, Area, User, utcnow
 
-USERNAME = re.compile(r"^[A-Za-z0-9_.@-]{2,64}$")
+USERNAME = re.compile(r"^[A-Za-z0-9_.@-]{2,64}\Z")
 
 
 class AccountError(ValueError):

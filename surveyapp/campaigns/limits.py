@@ -16,6 +16,7 @@ from wtforms.validators import NumberRange, Optional
 
 from surveyapp import audit
 from surveyapp.models import Campaign
+from surveyapp.validation import WithinColumn
 
 #: Above this a limit means nothing: turn it off instead.
 MAX_LIMIT = 1_000_000
@@ -27,11 +28,11 @@ class LimitsForm(FlaskForm):
 
     device_limit = IntegerField(
         _l("Most responses from one phone"),
-        validators=[Optional(), NumberRange(min=1, max=MAX_LIMIT, message=_RANGE)],
+        validators=[Optional(), WithinColumn(_RANGE), NumberRange(min=1, max=MAX_LIMIT, message=_RANGE)],
     )
     address_daily_limit = IntegerField(
         _l("Most responses from one network address in 24 hours"),
-        validators=[Optional(), NumberRange(min=1, max=MAX_LIMIT, message=_RANGE)],
+        validators=[Optional(), WithinColumn(_RANGE), NumberRange(min=1, max=MAX_LIMIT, message=_RANGE)],
     )
 
 

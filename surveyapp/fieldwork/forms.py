@@ -12,6 +12,7 @@ from wtforms.validators import InputRequired, Optional, ValidationError
 from surveyapp.campaigns.forms import start_of_day
 from surveyapp.models import QuestionnaireVersion, utcnow
 from surveyapp.survey.forms import ResponseFormBase, response_form_class
+from surveyapp.validation import SaneDate
 
 ENTRY_FIELDS = ("channel", "mode", "respondent_area", "answered_on")
 
@@ -60,7 +61,7 @@ def entry_form_class(version: QuestionnaireVersion) -> type[ResponseFormBase]:
         ),
         "respondent_area": SelectField(_l("Where the respondent lives"), validators=[Optional()]),
         "answered_on": DateField(
-            _l("Date of the interview or on the paper"), validators=[Optional(), _check_date]
+            _l("Date of the interview or on the paper"), validators=[Optional(), SaneDate(), _check_date]
         ),
     }
     return type("EntryForm", (EntryChecks, response_form_class(version)), fields)

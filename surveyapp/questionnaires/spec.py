@@ -27,7 +27,7 @@ import yaml
 
 from surveyapp.questionnaires.question_types import QUESTION_TYPES
 
-ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 MIN_OPTIONS, MAX_OPTIONS = 2, 7
 TOP_KEYS = {"id", "version", "title", "language", "introduction", "scale", "questions"}
 OPTION_KEYS = {"code", "label", "weight", "counted", "satisfied"}

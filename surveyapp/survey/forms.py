@@ -12,9 +12,9 @@ from wtforms.validators import InputRequired, Regexp
 from surveyapp.models import QuestionnaireVersion
 from surveyapp.questionnaires.question_types import QUESTION_TYPES
 
-SUBMISSION_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
+SUBMISSION_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}\Z")
 #: The public form's id is signed by the server: nonce, issue time and signature, dot-separated.
-SIGNED_SUBMISSION_ID = re.compile(r"^[A-Za-z0-9_-]{8,32}\.[A-Za-z0-9_-]{4,12}\.[A-Za-z0-9_-]{16,64}$")
+SIGNED_SUBMISSION_ID = re.compile(r"^[A-Za-z0-9_-]{8,32}\.[A-Za-z0-9_-]{4,12}\.[A-Za-z0-9_-]{16,64}\Z")
 INCOMPLETE = _l("This form is incomplete. Please reload the page.")
 
 
