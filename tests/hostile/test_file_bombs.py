@@ -25,7 +25,8 @@ def test_an_xml_entity_bomb_in_a_workbook_is_refused() -> None:
     entities = '<!DOCTYPE x [<!ENTITY a "aaaaaaaaaa">' + "".join(
         f'<!ENTITY {chr(98 + i)} "{("&" + chr(97 + i) + ";") * 10}">' for i in range(8)
     )
-    sheet = f'<?xml version="1.0"?>{entities}]><worksheet><sheetData><row><c t="inlineStr"><is><t>&i;</t></is></c></row></sheetData></worksheet>'
+    cell = '<row><c t="inlineStr"><is><t>&i;</t></is></c></row>'
+    sheet = f'<?xml version="1.0"?>{entities}]><worksheet><sheetData>{cell}</sheetData></worksheet>'
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as book:
         book.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types/>')
