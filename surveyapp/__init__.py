@@ -57,6 +57,7 @@ def _register_blueprints(app: Flask) -> None:
     from surveyapp.evaluation.views import bp as evaluation_bp
     from surveyapp.fieldwork.views import bp as fieldwork_bp
     from surveyapp.indicators.views import bp as indicators_bp
+    from surveyapp.quality.views import bp as quality_bp
     from surveyapp.questionnaires.views import bp as questionnaires_bp
     from surveyapp.survey.views import bp as survey_bp
     from surveyapp.users.views import bp as users_bp
@@ -75,5 +76,6 @@ def _register_blueprints(app: Flask) -> None:
         indicators_bp,
         evaluation_bp,
         distribution_bp,
+        quality_bp,
     ):
         app.register_blueprint(staff_bp)

@@ -369,11 +369,13 @@ COMMANDS: list[click.Command] = [
 
 def init_app(app: Flask) -> None:
     """Register the commands on the app, so ``flask --app surveyapp`` has them too."""
+    from surveyapp.campaigns.limits import limits_command
     from surveyapp.distribution.commands import DISTRIBUTION_COMMANDS, campaign_access
     from surveyapp.evaluation.commands import EVALUATION_COMMANDS  # imports this module: import late
     from surveyapp.fieldwork.commands import FIELDWORK_COMMANDS
 
     campaign_group.add_command(campaign_access)
+    campaign_group.add_command(limits_command)
     for command in [*COMMANDS, *EVALUATION_COMMANDS, *DISTRIBUTION_COMMANDS, *FIELDWORK_COMMANDS]:
         app.cli.add_command(command)
 

@@ -8,8 +8,12 @@ from typing import Any
 from flask import Flask, Response
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
 
 from surveyapp.extensions import db
+
+#: How long a SQLite write waits for another writer before the request answers 503.
+SQLITE_BUSY_TIMEOUT_MS = 5000
 
 
 @event.listens_for(Engine, "connect")
@@ -18,7 +22,7 @@ def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
     if isinstance(dbapi_connection, sqlite3.Connection):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
 
@@ -31,5 +35,8 @@ def init_app(app: Flask) -> None:
         if response.status_code < 400:
             db.session.commit()
         else:
-            db.session.rollback()
+            try:
+                db.session.rollback()
+            except SQLAlchemyError:
+                db.session().invalidate()  # the database is gone: drop the connection, keep the answer
         return response

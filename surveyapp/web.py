@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gzip
 
-from flask import Flask, Response, request
+from flask import Flask, Response, abort, request
 
 COMPRESSIBLE = (
     "text/html",
@@ -71,7 +71,15 @@ def _compress(response: Response) -> Response:
     return response
 
 
+def _refuse_nul() -> None:
+    """NUL never belongs in an address or a form, and PostgreSQL refuses it in text: answer 400."""
+    values = [request.path, *request.args.values(), *request.form.values()]
+    if any("\x00" in value for value in values):
+        abort(400)
+
+
 def init_app(app: Flask) -> None:
-    """Install the response hooks."""
+    """Install the request and response hooks."""
+    app.before_request(_refuse_nul)
     app.after_request(_compress)
     app.after_request(_security_headers)

@@ -144,6 +144,16 @@ TABLE: dict[tuple[str, str], Row] = {
     ("campaigns.reopen", "POST"): Row(
         lambda w: f"/campaigns/{w.campaign(COUNTY_A, 'closed')}/open", staff(303)
     ),
+    ("campaigns.limits", "POST"): Row(lambda w: f"/campaigns/{w.campaign(COUNTY_A)}/limits", staff(303)),
+    # the data-quality panel: an unknown response is refused with a message on the page
+    ("quality.exclude", "POST"): Row(
+        lambda w: f"/evaluation/campaigns/{w.campaign(COUNTY_A)}/responses/999999/exclude",
+        staff(303, "evaluator"),
+    ),
+    ("quality.restore", "POST"): Row(
+        lambda w: f"/evaluation/campaigns/{w.campaign(COUNTY_A)}/responses/999999/restore",
+        staff(303, "evaluator"),
+    ),
     # questionnaires
     ("questionnaires.index", "GET"): Row(lambda w: "/questionnaires/", staff(200, "evaluator")),
     ("questionnaires.upload", "GET"): Row(lambda w: "/questionnaires/upload", staff(200)),

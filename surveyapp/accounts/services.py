@@ -12,7 +12,7 @@ from surveyapp.accounts.permissions import check_reach
 from surveyapp.extensions import db
 from surveyapp.models import ROLES, Area, User, utcnow
 
-USERNAME = re.compile(r"^[A-Za-z0-9_.@-]{2,64}$")
+USERNAME = re.compile(r"^[A-Za-z0-9_.@-]{2,64}\Z")
 
 
 class AccountError(ValueError):

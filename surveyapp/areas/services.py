@@ -28,7 +28,7 @@ from surveyapp.extensions import db
 from surveyapp.models import AREA_LEVELS, Area
 
 AREAS_FILE = Path(__file__).with_name("kunming.csv")
-CODE = re.compile(r"^[A-Za-z0-9-]{2,32}$")
+CODE = re.compile(r"^[A-Za-z0-9-]{2,32}\Z")
 
 
 class AreaError(ValueError):

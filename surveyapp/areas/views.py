@@ -17,6 +17,7 @@ from surveyapp.areas.services import AreaError, add_area, ordered_areas
 from surveyapp.audit import record
 from surveyapp.extensions import db
 from surveyapp.models import Area
+from surveyapp.validation import CleanText, NotBlank, strip
 
 bp = Blueprint("areas", __name__, url_prefix="/admin/areas", template_folder="templates")
 
@@ -28,11 +29,13 @@ class AreaForm(FlaskForm):
         _l("Lies in"), validators=[InputRequired(message=_l("Please choose where it lies."))]
     )
     name = StringField(
-        _l("Name"), validators=[InputRequired(message=_l("Please enter the name.")), Length(max=100)]
+        _l("Name"),
+        validators=[NotBlank(_l("Please enter the name.")), Length(max=100), CleanText()],
+        filters=[strip],
     )
     code = StringField(
         _l("Code (optional)"),
-        validators=[Optional(), Length(max=32)],
+        validators=[Optional(), Length(max=32), CleanText()],
         description=_l("The administrative division code if there is one; left empty, one is made up."),
     )
 

@@ -11,13 +11,18 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectField, StringField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
+from surveyapp.validation import CleanText, NotBlank, SaneDate, WithinColumn, strip
+
+FROM_ONE = _l("Please enter a whole number from 1.")
+
 
 class CampaignForm(FlaskForm):
     """Name, questionnaire version, area, target, population, dates and weight scheme."""
 
     name = StringField(
         _l("Name"),
-        validators=[InputRequired(message=_l("Please give the campaign a name.")), Length(max=200)],
+        validators=[NotBlank(_l("Please give the campaign a name.")), Length(max=200), CleanText()],
+        filters=[strip],
     )
     version = SelectField(
         _l("Questionnaire version"), validators=[InputRequired(message=_l("Please choose a questionnaire."))]
@@ -25,14 +30,22 @@ class CampaignForm(FlaskForm):
     area = SelectField(_l("Area"), validators=[Optional()])
     target_responses = IntegerField(
         _l("Target number of responses"),
-        validators=[Optional(), NumberRange(min=1, message=_l("Please enter a whole number from 1."))],
+        validators=[
+            Optional(),
+            WithinColumn(),
+            NumberRange(min=1, message=_l("Please enter a whole number from 1.")),
+        ],
     )
     population_size = IntegerField(
         _l("Number of people the sample is drawn from"),
-        validators=[Optional(), NumberRange(min=1, message=_l("Please enter a whole number from 1."))],
+        validators=[
+            Optional(),
+            WithinColumn(),
+            NumberRange(min=1, message=_l("Please enter a whole number from 1.")),
+        ],
     )
-    opens_on = DateField(_l("Opening date"), validators=[Optional()])
-    closes_on = DateField(_l("Closing date (last day)"), validators=[Optional()])
+    opens_on = DateField(_l("Opening date"), validators=[Optional(), SaneDate()])
+    closes_on = DateField(_l("Closing date (last day)"), validators=[Optional(), SaneDate()])
     weight_scheme = SelectField(_l("Weight scheme"), validators=[Optional()])
 
     def validate_closes_on(self, field: DateField) -> None:

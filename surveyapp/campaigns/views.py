@@ -21,6 +21,7 @@ from surveyapp.accounts.permissions import (
 )
 from surveyapp.areas.choices import bind_area_field, chosen_area_id
 from surveyapp.campaigns.forms import CampaignForm, start_of_day
+from surveyapp.campaigns.limits import LimitsForm, set_limits
 from surveyapp.campaigns.qr import QR_FORMATS, qr_svg
 from surveyapp.campaigns.services import (
     campaigns_with_counts,
@@ -108,15 +109,32 @@ def new() -> str | tuple[str, int] | BaseResponse:
 
 @bp.get("/<slug>")
 @role_required(*STAFF)
-def detail(slug: str) -> str:
+def detail(slug: str) -> tuple[str, int]:
     """A campaign: its questionnaire, area, dates, responses against target, QR code."""
-    campaign = campaign_or_404(slug)
+    return _detail_page(campaign_or_404(slug))
+
+
+def _detail_page(campaign: Campaign, limits: LimitsForm | None = None, status: int = 200) -> tuple[str, int]:
     return render_template(
         "campaigns/detail.html",
         campaign=campaign,
         url=public_url(campaign),
         responses=response_count(campaign),
-    )
+        limits=limits or LimitsForm(obj=campaign),
+    ), status
+
+
+@bp.post("/<slug>/limits")
+@role_required(ADMIN)
+def limits(slug: str) -> BaseResponse | tuple[str, int]:
+    """Change how many responses the public form takes from one phone or one address."""
+    campaign = campaign_or_404(slug)
+    form = LimitsForm()
+    if not form.validate_on_submit():
+        return _detail_page(campaign, form, 422)
+    set_limits(campaign, form.device_limit.data, form.address_daily_limit.data)
+    flash(_("The response limits are saved."), "success")
+    return redirect(url_for(".detail", slug=slug), code=303)
 
 
 def _change_state(slug: str, opening: bool) -> BaseResponse:

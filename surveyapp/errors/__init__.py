@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, Response, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from surveyapp.accounts.permissions import OutOfReach
+from surveyapp.errors.unavailable import is_unavailable, unavailable_response
 from surveyapp.extensions import db
 
 bp = Blueprint("errors", __name__, template_folder="templates")
@@ -63,16 +66,20 @@ def out_of_reach(error: OutOfReach) -> tuple[Response | str, int]:
 
 
 @bp.app_errorhandler(HTTPException)
-def http_error(error: HTTPException) -> tuple[Response | str, int]:
-    """Any HTTP error raised by a view."""
+def http_error(error: HTTPException) -> Any:
+    """Any HTTP error raised by a view (or a failure after it, such as the commit)."""
+    if is_unavailable(getattr(error, "original_exception", None)):
+        return unavailable_response(_wants_json())
     return error_response(error.code or 500)
 
 
 @bp.app_errorhandler(Exception)
-def unexpected_error(error: Exception) -> tuple[Response | str, int]:
+def unexpected_error(error: Exception) -> Any:
     """Roll back and answer politely; the traceback goes to the log, never to the user."""
     if isinstance(error, HTTPException):
         return http_error(error)
+    if is_unavailable(error):
+        return unavailable_response(_wants_json())
     db.session.rollback()
     from flask import current_app
 

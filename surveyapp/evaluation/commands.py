@@ -90,9 +90,14 @@ def responses_import(slug: str, file: Path) -> None:
     is_flag=True,
     help="The individual responses instead of the table: CSV, SPSS (sav) or Stata (dta).",
 )
+@click.option(
+    "--include-excluded",
+    is_flag=True,
+    help="Count the responses an evaluator excluded too (default: left out).",
+)
 @with_appcontext
 @transactional
-def report_command(fmt: str, slug: str, output: Path | None, responses: bool) -> None:
+def report_command(fmt: str, slug: str, output: Path | None, responses: bool, include_excluded: bool) -> None:
     """Export campaign SLUG's statistics table as JSON, CSV, XLSX or Word (docx).
 
     With --responses, the individual responses as CSV, SPSS (sav) or Stata (dta). Text formats go
@@ -105,13 +110,14 @@ def report_command(fmt: str, slug: str, output: Path | None, responses: bool) ->
         campaign_slug=slug,
         format=f"responses.{fmt}" if responses else fmt,
         output=str(output) if output else "stdout",
+        include_excluded=include_excluded,
     )
     if responses:
-        _write_responses(campaign, fmt, output)
+        _write_responses(campaign, fmt, output, include_excluded)
         return
     if fmt in STATISTICAL_FORMATS:
         raise click.ClickException(f"a {fmt} file holds the individual responses: add --responses")
-    report = campaign_report(campaign, breakdowns=fmt == "json")
+    report = campaign_report(campaign, breakdowns=fmt == "json", include_excluded=include_excluded)
     if fmt in ("xlsx", "docx") and output is None:
         raise click.ClickException(f"a {fmt} file needs a file name: add -o FILE.{fmt}")
     if fmt == "xlsx":
@@ -126,15 +132,15 @@ def report_command(fmt: str, slug: str, output: Path | None, responses: bool) ->
         click.echo(f"{output}: {fmt} report of {slug} ({report.scheme.key}, version {report.version})")
 
 
-def _write_responses(campaign: Campaign, fmt: str, output: Path | None) -> None:
+def _write_responses(campaign: Campaign, fmt: str, output: Path | None, include_excluded: bool) -> None:
     if fmt not in RESPONSE_FORMATS:
         raise click.ClickException("--responses is written as CSV, sav or dta: add --format csv, sav or dta")
     if fmt == "csv":
-        _write_text(responses_csv(campaign), output)
+        _write_text(responses_csv(campaign, include_excluded), output)
         return
     if output is None:
         raise click.ClickException(f"a {fmt} file needs a file name: add -o FILE.{fmt}")
-    write_responses(campaign, output, fmt)
+    write_responses(campaign, output, fmt, include_excluded)
     click.echo(f"{output}: responses of {campaign.slug} as {fmt}")
 
 

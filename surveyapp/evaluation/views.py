@@ -10,6 +10,7 @@ from flask import (
     abort,
     redirect,
     render_template,
+    request,
     send_file,
     stream_with_context,
     url_for,
@@ -31,6 +32,7 @@ from surveyapp.exports.word import DOCX_TYPE, report_docx
 from surveyapp.exports.writers import report_csv, report_json, report_xlsx, responses_csv
 from surveyapp.extensions import db
 from surveyapp.models import Campaign
+from surveyapp.quality.services import campaign_quality
 from surveyapp.scoring.report import CampaignReport, campaign_report
 from surveyapp.scoring.schemes import SchemeError, set_campaign_scheme
 
@@ -51,8 +53,13 @@ def index() -> str:
     return render_template("evaluation/index.html", campaigns=campaigns)
 
 
+def _include_excluded() -> bool:
+    """Whether the evaluator asked to count the excluded responses too (``?excluded=include``)."""
+    return request.args.get("excluded") == "include"
+
+
 def _page(campaign: Campaign, form: SchemeForm, status: int = 200) -> tuple[str, int]:
-    report = campaign_report(campaign)
+    report = campaign_report(campaign, include_excluded=_include_excluded())
     data = report.as_dict()
     return render_template(
         "evaluation/campaign.html",
@@ -63,6 +70,7 @@ def _page(campaign: Campaign, form: SchemeForm, status: int = 200) -> tuple[str,
         charts=charts,
         min_respondents=MIN_RESPONDENTS,
         channel_names=labels.CHANNELS,
+        quality=campaign_quality(campaign),
     ), status
 
 
@@ -112,8 +120,10 @@ def download(slug: str, fmt: str) -> Response:
     found = campaign_or_404(slug)
     if fmt not in ("json", "csv", "xlsx", "docx"):
         abort(404)
-    report = campaign_report(found, breakdowns=fmt == "json")
-    audit.record("report.export", found, campaign_slug=found.slug, format=fmt)
+    report = campaign_report(found, breakdowns=fmt == "json", include_excluded=_include_excluded())
+    audit.record(
+        "report.export", found, campaign_slug=found.slug, format=fmt, include_excluded=_include_excluded()
+    )
     if fmt == "json":
         return Response(
             report_json(report),
@@ -142,8 +152,11 @@ def download(slug: str, fmt: str) -> Response:
 def responses(slug: str) -> Response:
     """The individual responses, without personal data, streamed from the database."""
     found = campaign_or_404(slug)
-    audit.record("report.export", found, campaign_slug=found.slug, format="responses.csv")
-    return _streamed_text(responses_csv(found), "text/csv", f"{found.slug}-responses.csv")
+    every = _include_excluded()
+    audit.record(
+        "report.export", found, campaign_slug=found.slug, format="responses.csv", include_excluded=every
+    )
+    return _streamed_text(responses_csv(found, every), "text/csv", f"{found.slug}-responses.csv")
 
 
 @bp.get("/campaigns/<slug>/responses.<fmt>")
@@ -153,9 +166,12 @@ def responses_statistical(slug: str, fmt: str) -> Response:
     found = campaign_or_404(slug)
     if fmt not in STATISTICAL_FORMATS:
         abort(404)
-    audit.record("report.export", found, campaign_slug=found.slug, format=f"responses.{fmt}")
+    every = _include_excluded()
+    audit.record(
+        "report.export", found, campaign_slug=found.slug, format=f"responses.{fmt}", include_excluded=every
+    )
     return send_file(
-        responses_file(found, fmt),
+        responses_file(found, fmt, every),
         mimetype=MIMETYPES[fmt],
         as_attachment=True,
         download_name=f"{found.slug}-responses.{fmt}",

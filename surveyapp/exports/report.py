@@ -23,6 +23,7 @@ from surveyapp import labels
 from surveyapp.extensions import db
 from surveyapp.models import Answer, Area, Campaign, Response
 from surveyapp.scoring.report import CampaignReport
+from surveyapp.scoring.services import counted_responses
 
 #: Rows read from the database at a time when streaming responses.
 BATCH = 5000
@@ -53,6 +54,7 @@ def provenance_rows(report: CampaignReport) -> list[list[Any]]:
         ["问卷", version.title, f"{version.key} 第{version.version}版"],
         ["权重方案", report.scheme.name, f"{report.scheme.key}：{weights}"],
         ["有效问卷", report.table.respondents, ""],
+        ["剔除答卷", report.excluded, "已计入" if report.include_excluded else "未计入"],
         ["导出时间", local_time(report.generated_at), str(local_zone())],
     ]
 
@@ -129,7 +131,7 @@ def response_header(campaign: Campaign) -> list[str]:
     return [column.heading for column in response_columns(campaign)]
 
 
-def _response_query(campaign: Campaign) -> Any:
+def _response_query(campaign: Campaign, include_excluded: bool = False) -> Any:
     """One row per response, its answers pivoted into one column per question (option ids)."""
     questions = campaign.questionnaire_version.questions
     head = (Response.id, Response.submitted_at, Response.channel, Response.mode, Response.area_id)
@@ -137,14 +139,14 @@ def _response_query(campaign: Campaign) -> Any:
     return (
         select(*head, *pivot)
         .join(Answer, Answer.response_id == Response.id)
-        .where(Response.campaign_id == campaign.id)
+        .where(*counted_responses(campaign, include_excluded))
         .group_by(*head)
         .order_by(Response.id)
         .execution_options(yield_per=BATCH)
     )
 
 
-def response_records(campaign: Campaign) -> Iterator[list[Any]]:
+def response_records(campaign: Campaign, include_excluded: bool = False) -> Iterator[list[Any]]:
     """One row of stored values per response (codes, not names), streamed from the database.
 
     Everything taken from the campaign is read before the first row is produced, so the rows can
@@ -152,13 +154,13 @@ def response_records(campaign: Campaign) -> Iterator[list[Any]]:
     """
     codes = {o.id: o.code for o in campaign.questionnaire_version.scale}
     areas = {a.id: (a.code, a.name) for a in db.session.scalars(select(Area))}
-    return _stream_records(_response_query(campaign), codes, areas)
+    return _stream_records(_response_query(campaign, include_excluded), codes, areas)
 
 
-def response_rows(campaign: Campaign) -> Iterator[list[Any]]:
+def response_rows(campaign: Campaign, include_excluded: bool = False) -> Iterator[list[Any]]:
     """One row per response (header first) as CSV and XLSX show it: channels and modes named."""
     columns = response_columns(campaign)
-    return _shown_rows(columns, response_records(campaign))
+    return _shown_rows(columns, response_records(campaign, include_excluded))
 
 
 def _shown_rows(columns: list[ResponseColumn], records: Iterator[list[Any]]) -> Iterator[list[Any]]:

@@ -70,11 +70,11 @@ def _values(records: Iterator[list[Any]], columns: list[ResponseColumn]) -> Iter
         ]
 
 
-def labelled_responses(campaign: Campaign) -> LabelledFrame:
+def labelled_responses(campaign: Campaign, include_excluded: bool = False) -> LabelledFrame:
     """The campaign's responses as a frame, with labels, ready for pyreadstat."""
     columns = response_columns(campaign)
     names = variable_names(columns)
-    frame = pd.DataFrame(list(_values(response_records(campaign), columns)), columns=names)
+    frame = pd.DataFrame(list(_values(response_records(campaign, include_excluded), columns)), columns=names)
     value_labels: dict[str, dict[int | float, str]] = {}
     for name, column in zip(names, columns, strict=True):
         if column.values:
@@ -83,9 +83,9 @@ def labelled_responses(campaign: Campaign) -> LabelledFrame:
     return LabelledFrame(frame, [c.label for c in columns], value_labels)
 
 
-def write_responses(campaign: Campaign, target: str | Path, fmt: str) -> None:
+def write_responses(campaign: Campaign, target: str | Path, fmt: str, include_excluded: bool = False) -> None:
     """Write the responses to ``target`` as ``sav`` (SPSS) or ``dta`` (Stata 15)."""
-    data = labelled_responses(campaign)
+    data = labelled_responses(campaign, include_excluded)
     if fmt == "sav":
         pyreadstat.write_sav(
             data.frame, str(target), column_labels=data.labels, variable_value_labels=data.value_labels
@@ -99,11 +99,11 @@ def write_responses(campaign: Campaign, target: str | Path, fmt: str) -> None:
         raise ValueError(f"unknown format {fmt!r}: use one of {', '.join(FORMATS)}")
 
 
-def responses_file(campaign: Campaign, fmt: str) -> IO[bytes]:
+def responses_file(campaign: Campaign, fmt: str, include_excluded: bool = False) -> IO[bytes]:
     """The responses file in a temporary file, rewound, for a download."""
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / f"responses.{fmt}"
-        write_responses(campaign, path, fmt)
+        write_responses(campaign, path, fmt, include_excluded)
         spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 - handed to the caller
         spool.write(path.read_bytes())
     spool.seek(0)

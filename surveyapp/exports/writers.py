@@ -48,13 +48,13 @@ def report_csv(report: CampaignReport) -> Iterator[str]:
     return csv_chunks(list(_csv_table(report)))
 
 
-def responses_csv(campaign: Campaign) -> Iterator[str]:
+def responses_csv(campaign: Campaign, include_excluded: bool = False) -> Iterator[str]:
     """The individual responses as CSV chunks, streamed from the database."""
-    return csv_chunks(response_rows(campaign))
+    return csv_chunks(response_rows(campaign, include_excluded))
 
 
-def _responses_sheet(book: XlsxBook, campaign: Campaign) -> None:
-    rows = response_rows(campaign)
+def _responses_sheet(book: XlsxBook, campaign: Campaign, include_excluded: bool) -> None:
+    rows = response_rows(campaign, include_excluded)
     header = next(rows)
     sheet = book.sheet("答卷", widths=[8, 20, 10, 10, 12, 12, *([5] * (len(header) - 6))])
     book.header(sheet, header)
@@ -72,6 +72,6 @@ def report_xlsx(report: CampaignReport) -> XlsxBook:
     """The workbook: the table as the report lays it out, the responses, and where it came from."""
     book = XlsxBook()
     write_statistics_sheet(book, report)
-    _responses_sheet(book, report.campaign)
+    _responses_sheet(book, report.campaign, report.include_excluded)
     _provenance_sheet(book, report)
     return book

@@ -21,6 +21,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional, Reg
 from surveyapp.campaigns.forms import start_of_day
 from surveyapp.models import QuestionnaireVersion, utcnow
 from surveyapp.survey.forms import ResponseFormBase, response_form_class
+from surveyapp.validation import SaneDate
 
 ENTRY_FIELDS = ("channel", "mode", "respondent_area", "answered_on", "note", "personal_code")
 PAPER_FIELDS = ("batch_size", "respondent_area", "sheet_serial", "batch", "answered_on")
@@ -71,7 +72,7 @@ def entry_form_class(version: QuestionnaireVersion) -> type[ResponseFormBase]:
         ),
         "respondent_area": SelectField(_l("Township and village of the respondent"), validators=[Optional()]),
         "answered_on": DateField(
-            _l("Date of the interview or on the paper"), validators=[Optional(), _check_date]
+            _l("Date of the interview or on the paper"), validators=[Optional(), SaneDate(), _check_date]
         ),
         "note": TextAreaField(
             _l("Interview note (optional)"),

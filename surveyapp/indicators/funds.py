@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 import pandas as pd
@@ -20,6 +20,7 @@ from analysis import funds as af
 from surveyapp.extensions import db
 from surveyapp.indicators.services import record_change
 from surveyapp.models import FundsRow, FundsSheet, IndicatorTable, User
+from surveyapp.validation import INT_MAX, parse_bounded
 
 #: Column headings an import may use for each field (compared without spaces, case-insensitively).
 COLUMN_NAMES = {
@@ -247,10 +248,9 @@ def read_table(filename: str, data: bytes) -> list[list[str]]:
 
 def _number(text: str, row: int, column: str, problems: list[str], whole: bool = False) -> Decimal:
     try:
-        value = Decimal(text.replace(",", ""))
-        if not value.is_finite() or (whole and value != value.to_integral_value()):
-            raise InvalidOperation
-    except InvalidOperation:
+        # Bounded before conversion: a cell such as 1e1000000 never reaches Decimal arithmetic.
+        value = parse_bounded(text, maximum=Decimal(INT_MAX) if whole else Decimal(10) ** 9, whole=whole)
+    except ValueError:
         kind = _("a whole number") if whole else _("a number")
         problems.append(
             _(

@@ -29,7 +29,7 @@ from surveyapp.indicators.store import (
 )
 from surveyapp.models import Campaign, IndicatorChange, IndicatorNode, IndicatorTable, User
 
-KEY_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+KEY_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 
 
 class IndicatorServiceError(ValueError):

@@ -21,6 +21,11 @@ from surveyapp.models.areas import Area
 from surveyapp.models.base import Base, UTCDateTime, utcnow
 from surveyapp.models.questionnaires import QuestionnaireVersion
 
+#: A family may answer for several members on one phone ("answer again for another person").
+DEFAULT_DEVICE_LIMIT = 10
+#: A whole village, or a township, may reach the server through one carrier (CGNAT) address.
+DEFAULT_ADDRESS_DAILY_LIMIT = 500
+
 
 class CampaignStateError(Exception):
     """A campaign was asked to change into a state it cannot reach from its current one."""
@@ -83,6 +88,10 @@ class Campaign(Base):
         CheckConstraint("target_responses IS NULL OR target_responses > 0", name="target_positive"),
         CheckConstraint("population_size IS NULL OR population_size > 0", name="population_positive"),
         CheckConstraint("access IN ('anyone', 'code', 'both')", name="access_known"),
+        CheckConstraint("device_limit IS NULL OR device_limit > 0", name="device_limit_positive"),
+        CheckConstraint(
+            "address_daily_limit IS NULL OR address_daily_limit > 0", name="address_daily_limit_positive"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -116,6 +125,12 @@ class Campaign(Base):
     access: Mapped[str] = mapped_column(String(8), nullable=False, default="anyone", server_default="anyone")
     #: when the campaign was made
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    #: most responses the public form takes from one phone (its signed cookie); None for no limit
+    device_limit: Mapped[int | None] = mapped_column(Integer, nullable=True, default=DEFAULT_DEVICE_LIMIT)
+    #: most responses the public form takes from one address in 24 hours; None for no limit
+    address_daily_limit: Mapped[int | None] = mapped_column(
+        Integer, nullable=True, default=DEFAULT_ADDRESS_DAILY_LIMIT
+    )
 
     questionnaire_version: Mapped[QuestionnaireVersion] = relationship()
     area: Mapped[Area | None] = relationship()

@@ -33,6 +33,11 @@ class Response(Base):
         CheckConstraint("channel IN ('qr', 'interview', 'paper', 'import')", name="channel_known"),
         CheckConstraint("mode IS NULL OR mode IN ('self', 'read_aloud', 'proxy')", name="mode_known"),
         Index("ix_response_campaign_submitted", "campaign_id", "submitted_at"),
+        # The per-address and burst checks count a campaign's recent responses from one address.
+        Index("ix_response_campaign_address", "campaign_id", "address_hash", "received_at"),
+        Index("ix_response_campaign_device", "campaign_id", "device_id"),
+        CheckConstraint("form_seconds IS NULL OR form_seconds >= 0", name="form_seconds_positive"),
+        CheckConstraint("(excluded_at IS NULL) = (excluded_reason IS NULL)", name="excluded_with_reason"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
@@ -59,6 +64,22 @@ class Response(Base):
     #: the staff member who entered it; None for respondents answering themselves
     entered_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("user_account.id", ondelete="RESTRICT"), nullable=True, index=True
+    )
+
+    #: seconds from the server issuing the public form's signed id to receiving it; None for staff
+    form_seconds: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    #: keyed hash (HMAC with the secret key) of the sender's address, never the address itself;
+    #: only for the public form's per-address limit and burst check
+    address_hash: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    #: the random id in the answering phone's long-lived signed cookie, for the per-device limit
+    device_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    #: when an evaluator left this response out of the figures; None while it counts
+    excluded_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    #: why it was left out (shown on the data-quality panel and in the audit log)
+    excluded_reason: Mapped[str | None] = mapped_column(String(500), nullable=True)
+    #: the evaluator who left it out
+    excluded_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="RESTRICT"), nullable=True
     )
 
     answers: Mapped[list[Answer]] = relationship(back_populates="response", cascade="all, delete-orphan")

@@ -8,6 +8,8 @@ from flask_wtf.file import FileField
 from wtforms import HiddenField, IntegerField
 from wtforms.validators import NumberRange, Optional
 
+from surveyapp.validation import WithinColumn
+
 MAX_FILE_BYTES = 2 * 1024 * 1024
 
 
@@ -20,5 +22,9 @@ class UploadForm(FlaskForm):
     filename = HiddenField()
     as_version = IntegerField(
         _l("Version number"),
-        validators=[Optional(), NumberRange(min=1, message=_l("The version must be a whole number from 1."))],
+        validators=[
+            Optional(),
+            WithinColumn(),
+            NumberRange(min=1, message=_l("The version must be a whole number from 1.")),
+        ],
     )

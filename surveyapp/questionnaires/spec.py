@@ -27,7 +27,7 @@ import yaml
 
 from surveyapp.questionnaires.question_types import QUESTION_TYPES
 
-ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 MIN_OPTIONS, MAX_OPTIONS = 2, 7
 TOP_KEYS = {"id", "version", "title", "language", "introduction", "scale", "questions"}
 OPTION_KEYS = {"code", "label", "weight", "counted", "satisfied"}
@@ -268,10 +268,22 @@ def read_questionnaire_file(path: Path) -> QuestionnaireSpec:
     return parse_questionnaire_text(text, source)
 
 
+class _NoAliasLoader(yaml.SafeLoader):
+    """YAML without anchors and aliases: a questionnaire needs none, and nested aliases make a
+    small file expand into billions of values ("billion laughs") when anything walks it."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        """Refuse an alias before it is resolved."""
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(None, None, "aliases (*name) are not allowed", event.start_mark)
+        return super().compose_node(parent, index)
+
+
 def parse_questionnaire_text(text: str, source: str) -> QuestionnaireSpec:
     """Check a questionnaire given as YAML text (an uploaded file, for instance)."""
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_NoAliasLoader)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         place = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""

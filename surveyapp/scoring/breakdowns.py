@@ -20,7 +20,13 @@ from analysis.breakdown import statistics_by
 from surveyapp.areas.services import ordered_areas
 from surveyapp.extensions import db
 from surveyapp.models import Answer, Area, Campaign, Response, User
-from surveyapp.scoring.services import campaign_weights, questions_frame, scale_frame
+from surveyapp.scoring.services import (
+    campaign_weights,
+    counted_answers,
+    counted_responses,
+    questions_frame,
+    scale_frame,
+)
 
 BREAKDOWNS = ("area", "channel", "week", "interviewer", "mode", "township", "village")
 #: The group of responses without a known area.
@@ -110,13 +116,13 @@ def _labeller(by: str) -> Any:
     return str
 
 
-def grouped_counts(campaign: Campaign, by: str) -> pd.DataFrame:
+def grouped_counts(campaign: Campaign, by: str, include_excluded: bool = False) -> pd.DataFrame:
     """Answers per group, question number and option code: ``by``, ``question``, ``code``, ``count``."""
     group = _group_column(by)
     rows = db.session.execute(
         select(group, Answer.question_id, Answer.option_id, func.count())
         .join(Response, Response.id == Answer.response_id)
-        .where(Answer.campaign_id == campaign.id)
+        .where(*counted_answers(campaign, include_excluded))
         .group_by(group, Answer.question_id, Answer.option_id)
     ).all()
     version = campaign.questionnaire_version
@@ -129,25 +135,25 @@ def grouped_counts(campaign: Campaign, by: str) -> pd.DataFrame:
     )
 
 
-def grouped_respondents(campaign: Campaign, by: str) -> pd.Series:
+def grouped_respondents(campaign: Campaign, by: str, include_excluded: bool = False) -> pd.Series:
     """Responses per group, indexed by group label."""
     group = _group_column(by)
     rows = db.session.execute(
-        select(group, func.count()).where(Response.campaign_id == campaign.id).group_by(group)
+        select(group, func.count()).where(*counted_responses(campaign, include_excluded)).group_by(group)
     ).all()
     label = _labeller(by)
     frame = pd.DataFrame([(label(g), int(n)) for g, n in rows], columns=[by, "respondents"])
     return frame.groupby(by)["respondents"].sum().astype("int64")
 
 
-def campaign_breakdown(campaign: Campaign, by: str) -> pd.DataFrame:
+def campaign_breakdown(campaign: Campaign, by: str, include_excluded: bool = False) -> pd.DataFrame:
     """Score and satisfaction rate per group: ``by``, ``respondents``, ``score``, ``satisfaction_rate``."""
     version = campaign.questionnaire_version
-    respondents = grouped_respondents(campaign, by)
+    respondents = grouped_respondents(campaign, by, include_excluded)
     if respondents.empty:
         return pd.DataFrame(columns=[by, "respondents", "score", "satisfaction_rate"])
     frame = statistics_by(
-        grouped_counts(campaign, by),
+        grouped_counts(campaign, by, include_excluded),
         scale_frame(version, campaign_weights(campaign)),
         questions_frame(version),
         by=by,

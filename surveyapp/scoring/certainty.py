@@ -18,7 +18,7 @@ from analysis.certainty import Interval, proportion_interval, score_interval
 from analysis.survey_inputs import checked_scale
 from surveyapp.extensions import db
 from surveyapp.models import Answer, Campaign
-from surveyapp.scoring.services import campaign_weights, scale_frame
+from surveyapp.scoring.services import campaign_weights, counted_answers, scale_frame
 
 
 @dataclass(frozen=True)
@@ -57,7 +57,7 @@ def _case(mapping: dict[int, Any], column: Any, default: Any) -> Any:
     return case({key: literal(value) for key, value in mapping.items()}, value=column, else_=literal(default))
 
 
-def respondent_sums(campaign: Campaign) -> RespondentSums:
+def respondent_sums(campaign: Campaign, include_excluded: bool = False) -> RespondentSums:
     """Per-respondent scores summed in SQL: count, sum, sum of squares, satisfied respondents.
 
     A respondent's score is 100 x (sum of weight x points over their counted answers) / (sum of
@@ -76,7 +76,7 @@ def respondent_sums(campaign: Campaign) -> RespondentSums:
             func.sum(_case(satisfied, Answer.option_id, 0)).label("satisfied"),
             func.sum(is_counted).label("counted"),
         )
-        .where(Answer.campaign_id == campaign.id)
+        .where(*counted_answers(campaign, include_excluded))
         .group_by(Answer.response_id)
         .subquery()
     )
@@ -93,9 +93,11 @@ def respondent_sums(campaign: Campaign) -> RespondentSums:
     return RespondentSums(int(n or 0), float(total or 0.0), float(total_sq or 0.0), int(happy or 0))
 
 
-def campaign_certainty(campaign: Campaign, confidence: float = 0.95) -> Certainty:
+def campaign_certainty(
+    campaign: Campaign, confidence: float = 0.95, include_excluded: bool = False
+) -> Certainty:
     """Confidence intervals with the finite population correction when the population is known."""
-    sums = respondent_sums(campaign)
+    sums = respondent_sums(campaign, include_excluded)
     population = campaign.population_size
     if population is not None and population < sums.respondents:
         population = None  # more answers than people: the stated population is wrong, ignore it

@@ -21,7 +21,7 @@ from surveyapp.models import Campaign, utcnow
 from surveyapp.scoring.breakdowns import BREAKDOWNS, campaign_breakdown
 from surveyapp.scoring.certainty import Certainty, campaign_certainty
 from surveyapp.scoring.schemes import SchemeInfo, scheme_info
-from surveyapp.scoring.services import campaign_statistics
+from surveyapp.scoring.services import campaign_statistics, excluded_count
 
 
 @dataclass(frozen=True)
@@ -34,6 +34,9 @@ class CampaignReport:
     certainty: Certainty
     generated_at: datetime
     breakdowns: dict[str, pd.DataFrame] = field(default_factory=dict)
+    #: how many responses an evaluator excluded, and whether this report counts them anyway
+    excluded: int = 0
+    include_excluded: bool = False
 
     @property
     def questionnaire(self) -> str:
@@ -61,6 +64,7 @@ class CampaignReport:
                 "satisfaction_rate": interval_dict(self.certainty.satisfaction_rate),
             },
             breakdowns={by: breakdown_records(frame, by) for by, frame in self.breakdowns.items()},
+            excluded={"responses": self.excluded, "counted": self.include_excluded},
         )
         return data
 
@@ -93,15 +97,24 @@ def breakdown_records(frame: pd.DataFrame, by: str) -> list[dict[str, Any]]:
     ]
 
 
-def campaign_report(campaign: Campaign, *, breakdowns: bool = True) -> CampaignReport:
-    """Score the campaign and gather its provenance, certainty and (optionally) breakdowns."""
+def campaign_report(
+    campaign: Campaign, *, breakdowns: bool = True, include_excluded: bool = False
+) -> CampaignReport:
+    """Score the campaign and gather its provenance, certainty and (optionally) breakdowns.
+
+    Responses an evaluator excluded are left out unless ``include_excluded``; either way the
+    report says how many there are.
+    """
+    every = include_excluded
     return CampaignReport(
         campaign=campaign,
-        table=campaign_statistics(campaign),
+        table=campaign_statistics(campaign, include_excluded=every),
         scheme=scheme_info(campaign),
-        certainty=campaign_certainty(campaign),
+        certainty=campaign_certainty(campaign, include_excluded=every),
         generated_at=utcnow(),
-        breakdowns={by: campaign_breakdown(campaign, by) for by in BREAKDOWNS} if breakdowns else {},
+        breakdowns={by: campaign_breakdown(campaign, by, every) for by in BREAKDOWNS} if breakdowns else {},
+        excluded=excluded_count(campaign),
+        include_excluded=every,
     )
 
 

@@ -9,20 +9,48 @@ scored without loading its rows. The web page, the command line and every export
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 import pandas as pd
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
+from sqlalchemy.sql.elements import ColumnElement
 
 from analysis.scoring import StatisticsTable, statistics_table
 from surveyapp.extensions import db
 from surveyapp.models import Answer, Campaign, QuestionnaireVersion, Response
 
 
-def answer_counts(campaign: Campaign) -> pd.DataFrame:
+def excluded_ids(campaign: Campaign) -> Select[Any]:
+    """The ids of the campaign's responses an evaluator left out (few: an anti-join stays cheap)."""
+    return select(Response.id).where(Response.campaign_id == campaign.id, Response.excluded_at.is_not(None))
+
+
+def counted_answers(campaign: Campaign, include_excluded: bool = False) -> list[ColumnElement[bool]]:
+    """Conditions on :class:`Answer` that pick the answers a statistics table counts."""
+    conditions = [Answer.campaign_id == campaign.id]
+    if not include_excluded:
+        conditions.append(Answer.response_id.not_in(excluded_ids(campaign)))
+    return conditions
+
+
+def counted_responses(campaign: Campaign, include_excluded: bool = False) -> list[ColumnElement[bool]]:
+    """Conditions on :class:`Response` that pick the responses a statistics table counts."""
+    conditions = [Response.campaign_id == campaign.id]
+    if not include_excluded:
+        conditions.append(Response.excluded_at.is_(None))
+    return conditions
+
+
+def excluded_count(campaign: Campaign) -> int:
+    """How many of the campaign's responses an evaluator left out."""
+    return db.session.scalar(select(func.count()).select_from(excluded_ids(campaign).subquery())) or 0
+
+
+def answer_counts(campaign: Campaign, include_excluded: bool = False) -> pd.DataFrame:
     """Answers per question number and option code: columns ``question``, ``code``, ``count``."""
     rows = db.session.execute(
         select(Answer.question_id, Answer.option_id, func.count())
-        .where(Answer.campaign_id == campaign.id)
+        .where(*counted_answers(campaign, include_excluded))
         .group_by(Answer.question_id, Answer.option_id)
     ).all()
     version = campaign.questionnaire_version
@@ -33,14 +61,10 @@ def answer_counts(campaign: Campaign) -> pd.DataFrame:
     )
 
 
-def respondent_count(campaign: Campaign) -> int:
-    """How many responses the campaign has."""
-    return (
-        db.session.scalar(
-            select(func.count()).select_from(Response).where(Response.campaign_id == campaign.id)
-        )
-        or 0
-    )
+def respondent_count(campaign: Campaign, include_excluded: bool = False) -> int:
+    """How many responses the campaign counts (those left out by an evaluator only on request)."""
+    query = select(func.count()).select_from(Response).where(*counted_responses(campaign, include_excluded))
+    return db.session.scalar(query) or 0
 
 
 def scale_frame(version: QuestionnaireVersion, weights: dict[str, Decimal] | None = None) -> pd.DataFrame:
@@ -76,12 +100,15 @@ def campaign_weights(campaign: Campaign) -> dict[str, Decimal] | None:
     return campaign.weight_scheme.weights()
 
 
-def campaign_statistics(campaign: Campaign) -> StatisticsTable:
-    """The campaign's statistics table, scored with its weight scheme."""
+def campaign_statistics(campaign: Campaign, *, include_excluded: bool = False) -> StatisticsTable:
+    """The campaign's statistics table, scored with its weight scheme.
+
+    Responses an evaluator excluded are left out unless ``include_excluded``.
+    """
     version = campaign.questionnaire_version
     return statistics_table(
-        answer_counts(campaign),
+        answer_counts(campaign, include_excluded),
         scale_frame(version, campaign_weights(campaign)),
         questions_frame(version),
-        respondents=respondent_count(campaign),
+        respondents=respondent_count(campaign, include_excluded),
     )

@@ -12,7 +12,10 @@ from wtforms.validators import InputRequired, Regexp
 from surveyapp.models import QuestionnaireVersion
 from surveyapp.questionnaires.question_types import QUESTION_TYPES
 
-SUBMISSION_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
+SUBMISSION_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}\Z")
+#: The public form's id is signed by the server: nonce, issue time and signature, dot-separated.
+SIGNED_SUBMISSION_ID = re.compile(r"^[A-Za-z0-9_-]{8,32}\.[A-Za-z0-9_-]{4,12}\.[A-Za-z0-9_-]{16,64}\Z")
+INCOMPLETE = _l("This form is incomplete. Please reload the page.")
 
 
 class ResponseFormBase(FlaskForm):
@@ -20,8 +23,8 @@ class ResponseFormBase(FlaskForm):
 
     submission_id = HiddenField(
         validators=[
-            InputRequired(message=_l("This form is incomplete. Please reload the page.")),
-            Regexp(SUBMISSION_ID, message=_l("This form is incomplete. Please reload the page.")),
+            InputRequired(message=INCOMPLETE),
+            Regexp(SUBMISSION_ID, message=INCOMPLETE),
         ]
     )
 
@@ -45,3 +48,10 @@ def response_form_class(version: QuestionnaireVersion) -> type[ResponseFormBase]
     for question in version.questions:
         attrs[field_name(question.number)] = QUESTION_TYPES[question.type].make_field(question, version.scale)
     return type("ResponseForm", (ResponseFormBase,), attrs)
+
+
+def public_form_class(version: QuestionnaireVersion) -> type[ResponseFormBase]:
+    """The respondent's form: the questions, and a submission id in the server's signed format."""
+    checks = [InputRequired(message=INCOMPLETE), Regexp(SIGNED_SUBMISSION_ID, message=INCOMPLETE)]
+    field = HiddenField(validators=checks)
+    return type("PublicResponseForm", (response_form_class(version),), {"submission_id": field})

@@ -31,6 +31,10 @@ class Submission:
     area_id: int | None = None
     submitted_at: datetime | None = None
     entered_by_id: int | None = None
+    #: public form only: seconds the form was open, keyed hash of the address, the phone's id
+    form_seconds: int | None = None
+    address_hash: str | None = None
+    device_id: str | None = None
 
 
 def find_response(campaign: Campaign, submission_id: str) -> Response | None:
@@ -95,6 +99,9 @@ def submit_response(campaign: Campaign, submission: Submission) -> tuple[Respons
         submitted_at=submission.submitted_at or now,
         received_at=now,
         entered_by_id=submission.entered_by_id,
+        form_seconds=submission.form_seconds,
+        address_hash=submission.address_hash,
+        device_id=submission.device_id,
         answers=_answers(campaign, submission),
     )
     try:

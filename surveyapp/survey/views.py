@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-import secrets
 from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
     Response,
     abort,
+    after_this_request,
     redirect,
     render_template,
     request,
     session,
     url_for,
 )
+from flask_babel import gettext as _
 from werkzeug.wrappers import Response as BaseResponse
 
 from surveyapp.campaigns.services import find_campaign
@@ -22,7 +23,20 @@ from surveyapp.distribution import access
 from surveyapp.extensions import csrf
 from surveyapp.i18n import LANGUAGE_COOKIE
 from surveyapp.models import Campaign
-from surveyapp.survey.forms import response_form_class
+from surveyapp.survey import snapshot
+from surveyapp.survey.ballots import (
+    BadSubmissionToken,
+    IssuedId,
+    LimitReached,
+    address_hash,
+    check_limits,
+    device_id,
+    issue_submission_id,
+    new_device_id,
+    read_submission_id,
+    set_device_cookie,
+)
+from surveyapp.survey.forms import ResponseFormBase, public_form_class
 from surveyapp.survey.services import (
     CampaignClosedError,
     Submission,
@@ -43,16 +57,50 @@ def _session_key(campaign: Campaign) -> str:
     return f"submission:{campaign.slug}"
 
 
-def _submission_id(campaign: Campaign) -> str:
-    """The id of the response this browser is filling in.
+def _issued(campaign: Campaign) -> tuple[str, IssuedId]:
+    """The signed id of the response this browser is filling in, and what it carries.
 
     It is kept in the signed session until the respondent asks to answer again for someone
-    else, so the back button followed by a second submit repeats the same id.
+    else, so the back button followed by a second submit repeats the same id. An id that is
+    missing, forged or too old is replaced by a new one.
     """
     key = _session_key(campaign)
-    if key not in session:
-        session[key] = secrets.token_urlsafe(16)
-    return str(session[key])
+    token = session.get(key)
+    if isinstance(token, str):
+        try:
+            return token, read_submission_id(campaign, token)
+        except BadSubmissionToken:
+            pass
+    token = issue_submission_id(campaign)
+    session[key] = token
+    return token, read_submission_id(campaign, token)
+
+
+def _give_device_cookie() -> str:
+    """This phone's id; a phone without one gets a new cookie with this answer."""
+    known = device_id(request)
+    if known is not None:
+        return known
+    made = new_device_id()
+
+    @after_this_request
+    def _set(response: BaseResponse) -> BaseResponse:
+        set_device_cookie(request, response, made)
+        return response
+
+    return made
+
+
+def _form_page(campaign: Campaign, form: ResponseFormBase, status: int) -> tuple[str, int]:
+    """The form again, answers kept; an id the server did not issue is replaced by a fresh one."""
+    try:
+        read_submission_id(campaign, form.submission_id.data or "")
+    except BadSubmissionToken:
+        form.submission_id.data, _issued_id = _issued(campaign)
+        form.submission_id.errors = [
+            _("This form could not be checked. Your answers are kept: please send it again.")
+        ]
+    return render_template("survey/form.html", campaign=campaign, form=form), status
 
 
 @bp.get("/")
@@ -76,10 +124,12 @@ def form(slug: str) -> str | tuple[str, int]:
     refused = access.refusal(campaign)  # personal codes
     if refused is not None:
         return refused
-    submission_id = _submission_id(campaign)
-    if find_response(campaign, submission_id) is not None:
+    token, issued = _issued(campaign)
+    if find_response(campaign, issued.nonce) is not None:
         return render_template("survey/answered.html", campaign=campaign)
-    form = response_form_class(campaign.questionnaire_version)(submission_id=submission_id)
+    snapshot.remember(campaign)
+    _give_device_cookie()
+    form = public_form_class(campaign.questionnaire_version)(submission_id=token)
     return render_template("survey/form.html", campaign=campaign, form=form)
 
 
@@ -91,18 +141,44 @@ def submit(slug: str) -> BaseResponse | tuple[str, int]:
     refused = access.refusal(campaign)  # personal codes
     if refused is not None:
         return refused
-    form = response_form_class(campaign.questionnaire_version)()
+    snapshot.remember(campaign)
+    form = public_form_class(campaign.questionnaire_version)()
     if not form.validate():
-        return render_template("survey/form.html", campaign=campaign, form=form), 422
-    submission = Submission(submission_id=form.submission_id.data, answers=form.answers(), channel="qr")
+        return _form_page(campaign, form, 422)
+    try:
+        issued = read_submission_id(campaign, form.submission_id.data)
+    except BadSubmissionToken:
+        return _form_page(campaign, form, 422)
+    if find_response(campaign, issued.nonce) is None:
+        stored = _store(campaign, form, issued)
+        if stored is not None:
+            return stored
+    session[_session_key(campaign)] = form.submission_id.data
+    return redirect(url_for("survey.thanks", slug=slug), code=303)
+
+
+def _store(campaign: Campaign, form: ResponseFormBase, issued: IssuedId) -> tuple[str, int] | None:
+    """Store a new response, or return the page that explains why it was not stored."""
+    phone, address = _give_device_cookie(), address_hash(request.remote_addr)
+    try:
+        check_limits(campaign, phone, address)
+    except LimitReached as reached:
+        return render_template("survey/limit.html", campaign=campaign, kind=reached.kind), 429
+    submission = Submission(
+        submission_id=issued.nonce,
+        answers=form.answers(),
+        channel="qr",
+        form_seconds=issued.seconds_open(),
+        address_hash=address,
+        device_id=phone,
+    )
     try:
         access.submit_with_code(campaign, submission)
     except CampaignClosedError:
         return render_template("survey/closed.html", campaign=campaign), 200
     except access.CodeUsedError:
         return access.used_page(campaign)
-    session[_session_key(campaign)] = submission.submission_id
-    return redirect(url_for("survey.thanks", slug=slug), code=303)
+    return None
 
 
 @bp.get("/s/<slug>/thanks")

@@ -9,6 +9,7 @@ from wtforms.validators import InputRequired, Length, Optional, Regexp
 
 from surveyapp.accounts.forms import NewPasswordMixin
 from surveyapp.accounts.services import USERNAME
+from surveyapp.validation import CleanText, strip
 
 
 def role_choices() -> list[SelectChoice]:
@@ -25,7 +26,9 @@ def role_choices() -> list[SelectChoice]:
 class AccountFieldsMixin:
     """What an administrator decides about an account."""
 
-    display_name = StringField(_l("Name shown in pages"), validators=[Optional(), Length(max=100)])
+    display_name = StringField(
+        _l("Name shown in pages"), validators=[Optional(), Length(max=100), CleanText()], filters=[strip]
+    )
     role = SelectField(_l("Role"), validators=[InputRequired()])
     area = SelectField(_l("Area"), validators=[Optional()])
 

@@ -1,0 +1,1 @@
+"""Data quality: flags on suspicious responses, and excluding a response with a reason."""

@@ -1,0 +1,168 @@
+"""Flag responses that may not be genuine, and let an evaluator exclude or restore one.
+
+Three flags, each a hint for the evaluator (never an automatic exclusion):
+
+* **too fast**: the public form was sent less than ``SECONDS_PER_QUESTION`` seconds per question
+  after it was opened (a 10-question form: under 20 seconds). Reading a question and tapping an
+  answer takes longer than that even for a practised reader.
+* **burst**: ``BURST_SIZE`` or more responses from the same address within ``BURST_WINDOW``.
+  Addresses are compared through their keyed hash; a village on one carrier address answering
+  together can cause this too, so it is a prompt to look, not proof.
+* **same answer**: the same option chosen for every question of a questionnaire of at least
+  ``STRAIGHT_MIN_QUESTIONS`` questions. Satisfied beneficiaries often do answer "very satisfied"
+  throughout, so this flag is the weakest of the three.
+
+Excluding and restoring are recorded in the audit log; scoring leaves excluded responses out
+by default (see :mod:`surveyapp.scoring.services`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+
+from surveyapp import audit
+from surveyapp.extensions import db
+from surveyapp.models import Answer, Campaign, Response, utcnow
+
+SECONDS_PER_QUESTION = 2
+BURST_SIZE = 5
+BURST_WINDOW = timedelta(minutes=10)
+STRAIGHT_MIN_QUESTIONS = 5
+#: The panel lists at most this many responses (newest first); the counts cover all.
+LISTED = 200
+FLAGS = ("too_fast", "burst", "same_answer")
+
+
+class ExclusionError(ValueError):
+    """The response cannot be excluded or restored as asked."""
+
+
+@dataclass
+class QualityRow:
+    """One flagged or excluded response as the panel lists it."""
+
+    response: Response
+    flags: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Quality:
+    """The data-quality panel of one campaign."""
+
+    rows: list[QualityRow]
+    counts: dict[str, int]
+    excluded: int
+    flagged: int
+    fast_seconds: int
+
+
+def too_fast_seconds(campaign: Campaign) -> int:
+    """The form-open time under which a response of this campaign counts as too fast."""
+    return SECONDS_PER_QUESTION * len(campaign.questionnaire_version.questions)
+
+
+def _too_fast(campaign: Campaign) -> set[int]:
+    query = select(Response.id).where(
+        Response.campaign_id == campaign.id, Response.form_seconds < too_fast_seconds(campaign)
+    )
+    return set(db.session.scalars(query))
+
+
+def _same_answer(campaign: Campaign) -> set[int]:
+    questions = len(campaign.questionnaire_version.questions)
+    if questions < STRAIGHT_MIN_QUESTIONS:
+        return set()
+    query = (
+        select(Answer.response_id)
+        .where(Answer.campaign_id == campaign.id)
+        .group_by(Answer.response_id)
+        .having(func.count(func.distinct(Answer.option_id)) == 1, func.count() == questions)
+    )
+    return set(db.session.scalars(query))
+
+
+def _bursts(campaign: Campaign) -> set[int]:
+    busy = (
+        select(Response.address_hash)
+        .where(Response.campaign_id == campaign.id, Response.address_hash.is_not(None))
+        .group_by(Response.address_hash)
+        .having(func.count() >= BURST_SIZE)
+    )
+    rows = db.session.execute(
+        select(Response.id, Response.address_hash, Response.received_at)
+        .where(Response.campaign_id == campaign.id, Response.address_hash.in_(busy))
+        .order_by(Response.address_hash, Response.received_at)
+    ).all()
+    return _in_bursts([(r.id, r.address_hash, r.received_at) for r in rows])
+
+
+def _in_bursts(rows: list[tuple[int, str, datetime]]) -> set[int]:
+    """Ids of rows (sorted by address, then time) with ``BURST_SIZE`` from one address in the window."""
+    flagged: set[int] = set()
+    start = 0
+    for end in range(len(rows)):
+        while rows[start][1] != rows[end][1] or rows[end][2] - rows[start][2] > BURST_WINDOW:
+            start += 1
+        if end - start + 1 >= BURST_SIZE:
+            flagged.update(row[0] for row in rows[start : end + 1])
+    return flagged
+
+
+def campaign_quality(campaign: Campaign) -> Quality:
+    """The flags of a campaign's responses, and the responses an evaluator excluded."""
+    found = {
+        "too_fast": _too_fast(campaign),
+        "burst": _bursts(campaign),
+        "same_answer": _same_answer(campaign),
+    }
+    excluded = set(
+        db.session.scalars(
+            select(Response.id).where(Response.campaign_id == campaign.id, Response.excluded_at.is_not(None))
+        )
+    )
+    every = set().union(*found.values())
+    listed = sorted(every | excluded, reverse=True)[:LISTED]
+    responses = {r.id: r for r in db.session.scalars(select(Response).where(Response.id.in_(listed)))}
+    rows = [QualityRow(responses[i], [flag for flag in FLAGS if i in found[flag]]) for i in listed]
+    return Quality(
+        rows=rows,
+        counts={flag: len(ids) for flag, ids in found.items()},
+        excluded=len(excluded),
+        flagged=len(every),
+        fast_seconds=too_fast_seconds(campaign),
+    )
+
+
+def _response(campaign: Campaign, response_id: int) -> Response:
+    found = db.session.get(Response, response_id)
+    if found is None or found.campaign_id != campaign.id:
+        raise ExclusionError("no such response in this campaign")
+    return found
+
+
+def exclude_response(campaign: Campaign, response_id: int, reason: str, by: Any) -> Response:
+    """Leave a response out of the figures, with the evaluator's reason (audited); flushes."""
+    reason = " ".join(reason.split())
+    if not reason:
+        raise ExclusionError("a reason is needed")
+    response = _response(campaign, response_id)
+    if response.excluded_at is not None:
+        raise ExclusionError("the response is already excluded")
+    response.excluded_at, response.excluded_reason, response.excluded_by_id = utcnow(), reason[:500], by.id
+    audit.record("response.exclude", response, campaign_slug=campaign.slug, reason=response.excluded_reason)
+    return response
+
+
+def restore_response(campaign: Campaign, response_id: int) -> Response:
+    """Count an excluded response again (audited, with the reason it had); flushes."""
+    response = _response(campaign, response_id)
+    if response.excluded_at is None:
+        raise ExclusionError("the response is not excluded")
+    reason = response.excluded_reason
+    response.excluded_at = response.excluded_reason = response.excluded_by_id = None
+    audit.record("response.restore", response, campaign_slug=campaign.slug, reason_was=reason)
+    return response
