@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app, has_request_context, request
 from flask_babel import get_locale
 
 from surveyapp.extensions import babel
@@ -14,6 +14,8 @@ LANGUAGE_NAMES = {"zh_Hans_CN": "中文", "en": "English"}
 def select_locale() -> str:
     """An explicit choice (cookie) wins, then the browser's preference, then Chinese."""
     languages: tuple[str, ...] = current_app.config["LANGUAGES"]
+    if not has_request_context():
+        return "en"  # the command line speaks English, as its documentation does
     chosen = request.cookies.get(LANGUAGE_COOKIE)
     if chosen in languages:
         return chosen

@@ -15,11 +15,12 @@ from surveyapp.models.indicators import (
 )
 from surveyapp.models.questionnaires import (
     Question,
+    QuestionGroup,
     Questionnaire,
     QuestionnaireVersion,
     ScaleOption,
 )
-from surveyapp.models.responses import CHANNELS, MODES, Answer, Response
+from surveyapp.models.responses import CHANNELS, MODES, Answer, AnswerChoice, Response
 from surveyapp.models.throttle import SignInFailure
 
 __all__ = [
@@ -29,6 +30,7 @@ __all__ = [
     "MODES",
     "ROLES",
     "Answer",
+    "AnswerChoice",
     "Area",
     "AuditEvent",
     "Base",
@@ -40,6 +42,7 @@ __all__ = [
     "IndicatorNode",
     "IndicatorTable",
     "Question",
+    "QuestionGroup",
     "Questionnaire",
     "QuestionnaireVersion",
     "Response",

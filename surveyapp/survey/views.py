@@ -32,6 +32,17 @@ from surveyapp.survey.services import (
 bp = Blueprint("survey", __name__, template_folder="templates")
 
 
+@bp.app_template_filter("relevant_tree")
+def relevant_tree(expression: str | None) -> str:
+    """A ``relevant`` expression as the JSON tree the page's script evaluates ("" if unreadable)."""
+    import json
+
+    from surveyapp.questionnaires.relevance import compiled
+
+    tree = compiled(expression)
+    return json.dumps(tree, ensure_ascii=False, separators=(",", ":")) if tree is not None else ""
+
+
 def _campaign_or_404(slug: str) -> Campaign:
     campaign = find_campaign(slug)
     if campaign is None:
@@ -88,7 +99,12 @@ def submit(slug: str) -> BaseResponse | tuple[str, int]:
     form = response_form_class(campaign.questionnaire_version)()
     if not form.validate():
         return render_template("survey/form.html", campaign=campaign, form=form), 422
-    submission = Submission(submission_id=form.submission_id.data, answers=form.answers(), channel="qr")
+    submission = Submission(
+        submission_id=form.submission_id.data,
+        answers=form.answers(),
+        channel="qr",
+        other_texts=form.other_texts(),
+    )
     try:
         submit_response(campaign, submission)
     except CampaignClosedError:
