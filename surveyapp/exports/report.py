@@ -8,7 +8,7 @@ figure is rounded once, half up, from the unrounded table.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -19,6 +19,7 @@ from sqlalchemy import case, func, select
 from analysis.rounding import half_up_float
 from surveyapp.extensions import db
 from surveyapp.models import Answer, Area, Campaign, Response
+from surveyapp.questionnaires.question_types import QUESTION_TYPES
 from surveyapp.scoring.report import CampaignReport
 
 #: Rows read from the database at a time when streaming responses.
@@ -97,7 +98,7 @@ def _response_query(campaign: Campaign) -> Any:
     """One row per response, its answers pivoted into one column per question (option ids)."""
     questions = campaign.questionnaire_version.questions
     head = (Response.id, Response.submitted_at, Response.channel, Response.mode, Response.area_id)
-    pivot = [func.max(case((Answer.question_id == q.id, Answer.option_id))) for q in questions]
+    pivot = [func.max(case((Answer.question_id == q.id, _stored_column(q)))) for q in questions]
     return (
         select(*head, *pivot)
         .join(Answer, Answer.response_id == Response.id)
@@ -108,22 +109,46 @@ def _response_query(campaign: Campaign) -> Any:
     )
 
 
+def _stored_column(question: Any) -> Any:
+    """The answer column a question's type stores its answer in (see the type registry)."""
+    storage = QUESTION_TYPES[question.type].storage
+    if storage == "number":
+        return Answer.value_number
+    if storage == "date":
+        return Answer.value_date
+    if storage in ("text", "choices"):
+        return Answer.value_text
+    return Answer.option_id
+
+
 def response_rows(campaign: Campaign) -> Iterator[list[Any]]:
     """One row per response (header first), streamed from the database, never all in memory.
 
     Everything taken from the campaign is read before the first row is produced, so the rows can
     be streamed after the request's session has ended (a web download).
     """
-    codes = {o.id: o.code for o in campaign.questionnaire_version.scale}
+    version = campaign.questionnaire_version
+    codes = {o.id: o.code for o in version.options}
+    readers = [_cell_reader(QUESTION_TYPES[q.type].storage, codes) for q in version.questions]
     areas = {a.id: (a.code, a.name) for a in db.session.scalars(select(Area))}
-    return _stream_rows(response_header(campaign), _response_query(campaign), codes, areas)
+    return _stream_rows(response_header(campaign), _response_query(campaign), readers, areas)
+
+
+def _cell_reader(storage: str, codes: dict[int, str]) -> Callable[[Any], Any]:
+    if storage == "option":
+        return codes.get
+    if storage == "number":
+        return lambda value: float(value) if value is not None else None
+    if storage == "date":
+        return lambda value: value.isoformat() if hasattr(value, "isoformat") else value
+    return lambda value: value
 
 
 def _stream_rows(
-    header: list[str], query: Any, codes: dict[int, str], areas: dict[int, tuple[str, str]]
+    header: list[str], query: Any, readers: list[Callable[[Any], Any]], areas: dict[int, tuple[str, str]]
 ) -> Iterator[list[Any]]:
     yield header
     rows = db.session.execute(query)
     for sequence, (_, submitted, channel, mode, area_id, *answers) in enumerate(rows, start=1):
         area_code, area_name = areas.get(area_id, (None, None))
-        yield [sequence, local_time(submitted), channel, mode, area_code, area_name, *map(codes.get, answers)]
+        yield [sequence, local_time(submitted), channel, mode, area_code, area_name, *(read(a) for read, a in zip(readers, answers, strict=True))]

@@ -233,7 +233,7 @@ class _Items:
                                           type=kind, known=", ".join(QUESTION_TYPES)))  # fmt: skip
             return
         number = self.number(raw, place, answerable=kind != "note")
-        text = check.text(raw, "text" if "text" in raw else "label", place)
+        text = check.text(raw, "label" if "label" in raw and "text" not in raw else "text", place)
         name = check.text(raw, "name", place, required=False, max_length=64)
         name = name or (f"q{number}" if number is not None else f"note{len(self.items) + 1}")
         if not NAME_PATTERN.match(name):

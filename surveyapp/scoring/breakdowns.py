@@ -85,11 +85,11 @@ def grouped_counts(campaign: Campaign, by: str) -> pd.DataFrame:
         .group_by(group, Answer.question_id, Answer.option_id)
     ).all()
     version = campaign.questionnaire_version
-    numbers = {q.id: q.number for q in version.questions}
+    numbers = {q.id: q.number for q in version.scored_questions}
     codes = {o.id: o.code for o in version.scale}
     label = _labeller(by)
     return pd.DataFrame(
-        [(label(g), numbers[q], codes[o], int(n)) for g, q, o, n in rows],
+        [(label(g), numbers[q], codes[o], int(n)) for g, q, o, n in rows if q in numbers and o in codes],
         columns=[by, "question", "code", "count"],
     )
 
