@@ -84,7 +84,8 @@ def upgrade() -> None:
         batch_op.drop_constraint("uq_scale_option_questionnaire_version_id_code", type_="unique")
         batch_op.drop_constraint("uq_scale_option_questionnaire_version_id_position", type_="unique")
         batch_op.create_unique_constraint(
-            "uq_scale_option_questionnaire_version_id_list_name_code", ["questionnaire_version_id", "list_name", "code"]
+            "uq_scale_option_questionnaire_version_id_list_name_code",
+            ["questionnaire_version_id", "list_name", "code"],
         )
         batch_op.create_unique_constraint(
             "uq_scale_option_questionnaire_version_id_list_name_position",
@@ -136,7 +137,9 @@ def upgrade() -> None:
         batch_op.create_unique_constraint(
             "uq_question_questionnaire_version_id_name", ["questionnaire_version_id", "name"]
         )
-        batch_op.create_check_constraint(op.f("ck_question_number_unless_note"), "number IS NOT NULL OR type = 'note'")
+        batch_op.create_check_constraint(
+            op.f("ck_question_number_unless_note"), "number IS NOT NULL OR type = 'note'"
+        )
 
     with op.batch_alter_table("answer", schema=None) as batch_op:
         batch_op.alter_column("option_id", existing_type=sa.Integer(), nullable=True)
@@ -207,7 +210,9 @@ def downgrade() -> None:
             batch_op.drop_column(column)
 
     with op.batch_alter_table("scale_option", schema=None) as batch_op:
-        batch_op.drop_constraint("uq_scale_option_questionnaire_version_id_list_name_position", type_="unique")
+        batch_op.drop_constraint(
+            "uq_scale_option_questionnaire_version_id_list_name_position", type_="unique"
+        )
         batch_op.drop_constraint("uq_scale_option_questionnaire_version_id_list_name_code", type_="unique")
         batch_op.create_unique_constraint(
             "uq_scale_option_questionnaire_version_id_code", ["questionnaire_version_id", "code"]

@@ -151,4 +151,12 @@ def _stream_rows(
     rows = db.session.execute(query)
     for sequence, (_, submitted, channel, mode, area_id, *answers) in enumerate(rows, start=1):
         area_code, area_name = areas.get(area_id, (None, None))
-        yield [sequence, local_time(submitted), channel, mode, area_code, area_name, *(read(a) for read, a in zip(readers, answers, strict=True))]
+        yield [
+            sequence,
+            local_time(submitted),
+            channel,
+            mode,
+            area_code,
+            area_name,
+            *(read(a) for read, a in zip(readers, answers, strict=True)),
+        ]

@@ -70,11 +70,9 @@ class _RowChecker:
 
     def __init__(self, campaign: Campaign, header: list[str]) -> None:
         version = campaign.questionnaire_version
-        self.questions = {q.number: q for q in version.questions}
+        self.questions = version.by_number()
         self.codes = [o.code for o in version.scale]
-        self.lists = {
-            q.number: [o.code for o in choices_of(version, q)] for q in version.questions
-        }
+        self.lists = {n: [o.code for o in choices_of(version, q)] for n, q in self.questions.items()}
         self.zone = ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Asia/Shanghai"))
         self.areas = _area_lookup()
         self.header = header

@@ -10,14 +10,14 @@ the version's language; ``translations`` holds the other languages, ``{field: {l
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import (
+    JSON,
     Boolean,
     CheckConstraint,
     ForeignKey,
-    JSON,
     Integer,
     Numeric,
     String,
@@ -115,6 +115,10 @@ class QuestionnaireVersion(Base):
     def questions(self) -> list[Question]:
         """The answerable questions (notes left out), in order."""
         return [q for q in self.items if q.number is not None]
+
+    def by_number(self) -> dict[int, Question]:
+        """The answerable questions by number."""
+        return {q.number: q for q in self.items if q.number is not None}
 
     @property
     def scored_questions(self) -> list[Question]:

@@ -31,7 +31,9 @@ if TYPE_CHECKING:
 
 SCALE_WORDS = re.compile(r"满意|同意|好|差|重要|satisf|agree|good|poor|bad|excellent|important|happy", re.I)
 NEGATIVE = re.compile(r"不|差|dis|\bun|\bnot\b|poor|bad|never", re.I)
-DONT_KNOW = re.compile(r"不了解|不清楚|不知道|说不清|无法回答|don.?t know|do not know|not sure|no opinion", re.I)
+DONT_KNOW = re.compile(
+    r"不了解|不清楚|不知道|说不清|无法回答|don.?t know|do not know|not sure|no opinion", re.I
+)
 FIVE_LEVELS = (Decimal("1"), Decimal("0.9"), Decimal("0.6"), Decimal("0.3"), Decimal("0"))
 
 
@@ -80,7 +82,9 @@ def level_weights(count: int) -> list[Decimal]:
     return [(Decimal(count - 1 - i) / Decimal(count - 1)).quantize(Decimal("0.0001")) for i in range(count)]
 
 
-def default_weights(options: Sequence[OptionSpec], *, assume_best_first: bool = True) -> tuple[OptionSpec, ...] | None:
+def default_weights(
+    options: Sequence[OptionSpec], *, assume_best_first: bool = True
+) -> tuple[OptionSpec, ...] | None:
     """The options with default weights by their order, or None if the order cannot be told."""
     counted = [o for o in options if o.counted]
     direction = scale_direction([o.label for o in counted])
@@ -92,7 +96,9 @@ def default_weights(options: Sequence[OptionSpec], *, assume_best_first: bool = 
     if direction == "worst_first":
         weights.reverse()
     given = iter(weights)
-    return tuple(replace(o, weight=next(given)) if o.counted else replace(o, weight=Decimal(0)) for o in options)
+    return tuple(
+        replace(o, weight=next(given)) if o.counted else replace(o, weight=Decimal(0)) for o in options
+    )
 
 
 def satisfied_flags(options: Sequence[WeightedOption]) -> list[bool]:

@@ -97,7 +97,7 @@ class _Parser:
         return token is not None and token[0] in ("op", "name") and token[1] in values
 
     def expect(self, value: str) -> None:
-        kind, text = self.take()
+        text = self.take()[1]
         if text != value:
             raise ExpressionError(f"expected “{value}”, found “{text}”")
 

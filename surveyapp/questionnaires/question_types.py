@@ -50,7 +50,8 @@ def _range_values(question: AskedQuestion) -> list[Decimal]:
     start = Decimal(str(parameters.get("start", 1)))
     end = Decimal(str(parameters.get("end", 10)))
     step = Decimal(str(parameters.get("step", 1))) or Decimal(1)
-    values, value = [], start
+    values: list[Decimal] = []
+    value = start
     while (value <= end if step > 0 else value >= end) and len(values) <= 1000:
         values.append(value)
         value += step
@@ -156,9 +157,12 @@ def _read_range(question: AskedQuestion, raw: Any, codes: Sequence[str]) -> Any:
     allowed = _range_values(question)
     if allowed and value not in allowed:
         raise AnswerError(
-            _("Please choose a value from %(low)s to %(high)s.", low=number_text(allowed[0]),
-              high=number_text(allowed[-1]))
-        )  # fmt: skip
+            _(
+                "Please choose a value from %(low)s to %(high)s.",
+                low=number_text(allowed[0]),
+                high=number_text(allowed[-1]),
+            )
+        )
     return value
 
 
@@ -203,11 +207,16 @@ QUESTION_TYPES: dict[str, QuestionType] = {
     for t in (
         QuestionType("scale", _choice_field, _read_code, "option", "counts", "choice", has_choices=True),
         QuestionType("select_one", _choice_field, _read_code, "option", "counts", "choice", has_choices=True),
-        QuestionType("select_multiple", _multiple_field, _read_codes, "choices", "counts", "multiple",
-                     has_choices=True),  # fmt: skip
+        QuestionType(
+            "select_multiple", _multiple_field, _read_codes, "choices", "counts", "multiple", has_choices=True
+        ),
         QuestionType("text", _text_field, _read_text, "text", "texts", "text"),
-        QuestionType("integer", _plain_field, _read_integer, "number", "numbers", "text", inputmode="numeric"),
-        QuestionType("decimal", _plain_field, _read_decimal, "number", "numbers", "text", inputmode="decimal"),
+        QuestionType(
+            "integer", _plain_field, _read_integer, "number", "numbers", "text", inputmode="numeric"
+        ),
+        QuestionType(
+            "decimal", _plain_field, _read_decimal, "number", "numbers", "text", inputmode="decimal"
+        ),
         QuestionType("range", _range_field, _read_range, "number", "numbers", "range", inputmode="decimal"),
         QuestionType("date", _plain_field, _read_date, "date", "texts", "date"),
         QuestionType("note", None, None, "none", "none", "note"),

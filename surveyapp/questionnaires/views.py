@@ -16,14 +16,14 @@ from surveyapp.accounts.permissions import ADMIN, EVALUATOR, role_required
 from surveyapp.extensions import db
 from surveyapp.models import Campaign, Questionnaire, QuestionnaireVersion
 from surveyapp.questionnaires.forms import MAX_FILE_BYTES, UploadForm
+from surveyapp.questionnaires.reading import read_questionnaire_bytes
 from surveyapp.questionnaires.services import (
     find_version,
     next_version_number,
     publish_version,
     upload_questionnaire,
 )
-from surveyapp.questionnaires.spec import QuestionnaireFileError, QuestionnaireSpec, parse_questionnaire_text
-from surveyapp.questionnaires.xlsform import read_xlsform
+from surveyapp.questionnaires.spec import QuestionnaireFileError, QuestionnaireSpec
 from surveyapp.survey.forms import response_form_class
 
 bp = Blueprint("questionnaires", __name__, url_prefix="/questionnaires", template_folder="templates")
@@ -54,18 +54,7 @@ def index() -> str:
 
 
 def _parse(data: bytes, filename: str) -> QuestionnaireSpec:
-    lowered = filename.lower()
-    if lowered.endswith(".xlsx"):
-        return read_xlsform(data, filename)
-    if lowered.endswith((".yaml", ".yml")):
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as error:
-            raise QuestionnaireFileError(filename, [("", _("the file is not UTF-8 text"))]) from error
-        return parse_questionnaire_text(text, filename)
-    raise QuestionnaireFileError(
-        filename, [("", _("choose an XLSForm workbook (.xlsx) or a YAML file (.yaml)"))]
-    )
+    return read_questionnaire_bytes(data, filename)
 
 
 def _sent_file(form: UploadForm) -> tuple[bytes, str] | None:

@@ -39,10 +39,33 @@ from surveyapp.questionnaires.spec import (
     language_code,
 )
 
-TYPES = {"select one": "select_one", "select all that apply": "select_multiple", "text": "text",
-         "integer": "integer", "decimal": "decimal", "date": "date", "range": "range", "note": "note"}  # fmt: skip
-LEFT_OUT = {"start", "end", "today", "deviceid", "subscriberid", "simserial", "phonenumber", "username",
-            "email", "audit", "calculate", "hidden", "start-geopoint", "imei", "uri:deviceid"}  # fmt: skip
+TYPES = {
+    "select one": "select_one",
+    "select all that apply": "select_multiple",
+    "text": "text",
+    "integer": "integer",
+    "decimal": "decimal",
+    "date": "date",
+    "range": "range",
+    "note": "note",
+}
+LEFT_OUT = {
+    "start",
+    "end",
+    "today",
+    "deviceid",
+    "subscriberid",
+    "simserial",
+    "phonenumber",
+    "username",
+    "email",
+    "audit",
+    "calculate",
+    "hidden",
+    "start-geopoint",
+    "imei",
+    "uri:deviceid",
+}
 YES = {"yes", "true", "1", "true()", "y"}
 MAX_INT = 2_147_483_647
 
@@ -84,7 +107,7 @@ def _survey_rows(data: bytes, suffix: str) -> dict[str, int]:
             sheet = next(s for s in book.worksheets if s.title.strip().lower() == "survey")
             rows = [list(r) for r in sheet.iter_rows(values_only=True)]
             book.close()
-    except Exception:  # noqa: BLE001 - pyxform reports unreadable files itself
+    except Exception:
         return {}
     if not rows:
         return {}
@@ -155,11 +178,23 @@ class _Reader:
             elif kind in TYPES:
                 previous = self.question(node, group)
             elif kind in LEFT_OUT:
-                self.remarks.append(_("Left out: “%(name)s” (%(type)s) is recorded by ODK devices only.",
-                                      name=name, type=kind))  # fmt: skip
+                self.remarks.append(
+                    _(
+                        "Left out: “%(name)s” (%(type)s) is recorded by ODK devices only.",
+                        name=name,
+                        type=kind,
+                    )
+                )
             else:
-                self.problems.at(name, "type", _("the question type “%(type)s” cannot be asked here (supported: %(known)s)",
-                                                 type=kind, known=", ".join(sorted(TYPES))))  # fmt: skip
+                self.problems.at(
+                    name,
+                    "type",
+                    _(
+                        "the question type “%(type)s” cannot be asked here (supported: %(known)s)",
+                        type=kind,
+                        known=", ".join(sorted(TYPES)),
+                    ),
+                )
 
     def group(self, node: dict[str, Any], parent: str | None) -> None:
         main, translations = self.translated(node, {"label": "label"})
@@ -205,15 +240,23 @@ class _Reader:
         points = node.get("points")
         spec = QuestionSpec(
             number=None if kind == "note" else sum(1 for q in self.items if q.number is not None) + 1,
-            text=main["text"] or name, points=self.points(name, points), type=kind,
+            text=main["text"] or name,
+            points=self.points(name, points),
+            type=kind,
             required=str(bind.get("required", "")).strip().lower() in YES and kind != "note",
-            name=name, list_name=list_name, group=group, hint=main["hint"],
+            name=name,
+            list_name=list_name,
+            group=group,
+            hint=main["hint"],
             relevant=self.expression(node, "relevant", "relevant"),
             constraint=self.expression(node, "constraint", "constraint"),
-            constraint_message=main["constraint_message"], required_message=main["required_message"],
-            appearance=(node.get("control") or {}).get("appearance"), parameters=parameters,
-            or_other=or_other, translations=translations,
-        )  # fmt: skip
+            constraint_message=main["constraint_message"],
+            required_message=main["required_message"],
+            appearance=(node.get("control") or {}).get("appearance"),
+            parameters=parameters,
+            or_other=or_other,
+            translations=translations,
+        )
         self.items.append(spec)
         return spec
 
@@ -253,9 +296,18 @@ class _Reader:
         except InvalidOperation:
             weight = Decimal(-1)
         if not Decimal(0) <= weight <= Decimal(1):
-            self.problems.items.append((_("sheet “%(sheet)s”, list “%(list)s”, option “%(code)s”, column “%(column)s”",
-                                          sheet="choices", list=list_name, code=code, column="weight"),
-                                        _("weights are between 0 and 1, e.g. 0.9 or 90%% (found “%(value)s”)", value=text)))  # fmt: skip
+            self.problems.items.append(
+                (
+                    _(
+                        "sheet “%(sheet)s”, list “%(list)s”, option “%(code)s”, column “%(column)s”",
+                        sheet="choices",
+                        list=list_name,
+                        code=code,
+                        column="weight",
+                    ),
+                    _("weights are between 0 and 1, e.g. 0.9 or 90%% (found “%(value)s”)", value=text),
+                )
+            )
             return None
         return weight
 
@@ -298,7 +350,7 @@ def read_xlsform(data: bytes, filename: str, source: str | None = None) -> Quest
             raise QuestionnaireFileError(
                 source, [("", _("pyxform refuses the file: %(reason)s", reason=str(error)))]
             ) from error
-        except Exception as error:  # noqa: BLE001 - any unreadable workbook gets the same message
+        except Exception as error:
             raise QuestionnaireFileError(
                 source, [("", _("this is not an XLSForm workbook (.xlsx or .xls)"))]
             ) from error
@@ -330,7 +382,7 @@ def read_xlsform(data: bytes, filename: str, source: str | None = None) -> Quest
                     "points": points,
                     "list_name": SCALE_LIST if is_scale else q.list_name,
                 }
-            )  # fmt: skip
+            )
         )
     if not any(q.number is not None for q in questions):
         problems.at(None, None, _("there is no question the platform can ask"))
@@ -347,11 +399,19 @@ def read_xlsform(data: bytes, filename: str, source: str | None = None) -> Quest
         raise QuestionnaireFileError(source, problems.items)
     title, title_translations = _texts(form.get("title"), default_code)
     return QuestionnaireSpec(
-        key=key, version=version, title=(title or key)[:300], language="zh-CN" if default_code == "zh" else (default_code or "zh-CN"),
-        introduction=None, scale=scale, questions=tuple(questions), lists=reader.lists, groups=tuple(reader.groups),
-        form_version=version_text, translations={"title": title_translations} if title_translations else {},
+        key=key,
+        version=version,
+        title=(title or key)[:300],
+        language="zh-CN" if default_code == "zh" else (default_code or "zh-CN"),
+        introduction=None,
+        scale=scale,
+        questions=tuple(questions),
+        lists=reader.lists,
+        groups=tuple(reader.groups),
+        form_version=version_text,
+        translations={"title": title_translations} if title_translations else {},
         remarks=tuple(reader.remarks),
-    )  # fmt: skip
+    )
 
 
 def _languages(form: dict[str, Any]) -> list[str]:

@@ -47,12 +47,40 @@ from surveyapp.questionnaires.spec import (
     language_code,
 )
 
-TOP_KEYS = {"id", "version", "form_version", "title", "language", "introduction", "scale", "lists",
-            "questions", "translations"}  # fmt: skip
+TOP_KEYS = {
+    "id",
+    "version",
+    "form_version",
+    "title",
+    "language",
+    "introduction",
+    "scale",
+    "lists",
+    "questions",
+    "translations",
+}
 OPTION_KEYS = {"code", "label", "weight", "counted", "satisfied", "translations"}
-QUESTION_KEYS = {"number", "text", "label", "points", "type", "required", "name", "list", "hint", "relevant",
-                 "constraint", "constraint_message", "required_message", "appearance", "or_other",
-                 "start", "end", "step", "translations"}  # fmt: skip
+QUESTION_KEYS = {
+    "number",
+    "text",
+    "label",
+    "points",
+    "type",
+    "required",
+    "name",
+    "list",
+    "hint",
+    "relevant",
+    "constraint",
+    "constraint_message",
+    "required_message",
+    "appearance",
+    "or_other",
+    "start",
+    "end",
+    "step",
+    "translations",
+}
 GROUP_KEYS = {"group", "label", "relevant", "questions", "translations"}
 TEXT_FIELDS = ("text", "hint", "constraint_message", "required_message")
 
@@ -66,8 +94,15 @@ class _Checker:
     def fail(self, place: str, message: str) -> None:
         self.problems.append((place, message))
 
-    def text(self, data: Mapping[str, Any], key: str, place: str, *, required: bool = True,
-             max_length: int = 10_000) -> str | None:  # fmt: skip
+    def text(
+        self,
+        data: Mapping[str, Any],
+        key: str,
+        place: str,
+        *,
+        required: bool = True,
+        max_length: int = 10_000,
+    ) -> str | None:
         value = data.get(key)
         at = f"{place}.{key}" if place else key
         if value is None:
@@ -106,8 +141,14 @@ class _Checker:
 
     def unknown_keys(self, data: Mapping[str, Any], allowed: set[str], place: str) -> None:
         for key in sorted(set(data) - allowed, key=str):
-            self.fail(place, _("unknown key “%(key)s” (allowed: %(allowed)s)", key=key,
-                               allowed=", ".join(sorted(allowed))))  # fmt: skip
+            self.fail(
+                place,
+                _(
+                    "unknown key “%(key)s” (allowed: %(allowed)s)",
+                    key=key,
+                    allowed=", ".join(sorted(allowed)),
+                ),
+            )
 
     def expression(self, data: Mapping[str, Any], key: str, place: str) -> str | None:
         text = self.text(data, key, place, required=False)
@@ -148,7 +189,9 @@ def _option(check: _Checker, raw: Any, place: str) -> OptionSpec | None:
     label = check.text(raw, "label", place, max_length=500)
     weight = check.number(raw, "weight", place) if raw.get("weight") is not None else None
     if weight is not None and not Decimal(0) <= weight <= Decimal(1):
-        check.fail(f"{place}.weight", _("weight must be between 0 and 1 (found “%(value)s”)", value=raw["weight"]))
+        check.fail(
+            f"{place}.weight", _("weight must be between 0 and 1 (found “%(value)s”)", value=raw["weight"])
+        )
     counted = check.flag(raw, "counted", place, True)
     satisfied = check.flag(raw, "satisfied", place, None)
     translations = check.translations(raw, place, ("label",))
@@ -172,8 +215,15 @@ def _choice_list(check: _Checker, raw: Any, place: str, *, scale: bool) -> tuple
     if scale:
         counted = [o for o in kept if o.counted]
         if not MIN_OPTIONS <= len(counted) <= MAX_OPTIONS:
-            check.fail(place, _("a scale has %(low)d to %(high)d counted options (has %(count)d)",
-                                low=MIN_OPTIONS, high=MAX_OPTIONS, count=len(counted)))  # fmt: skip
+            check.fail(
+                place,
+                _(
+                    "a scale has %(low)d to %(high)d counted options (has %(count)d)",
+                    low=MIN_OPTIONS,
+                    high=MAX_OPTIONS,
+                    count=len(counted),
+                ),
+            )
         if kept and any(o.weight is None for o in counted):
             filled = default_weights(kept)
             if filled is None:
@@ -193,7 +243,9 @@ class _Items:
         self.numbers: set[int] = set()
         self.names: set[str] = set()
         self.next_number = 1
-        self.default_points = (Decimal(100) / scale_count).quantize(Decimal("0.0001")) if scale_count else Decimal(0)
+        self.default_points = (
+            (Decimal(100) / scale_count).quantize(Decimal("0.0001")) if scale_count else Decimal(0)
+        )
 
     def walk(self, raw: Any, place: str, group: str | None) -> None:
         if not isinstance(raw, list) or not raw:
@@ -229,8 +281,14 @@ class _Items:
         check.unknown_keys(raw, QUESTION_KEYS, place)
         kind = str(raw.get("type", "scale"))
         if kind not in QUESTION_TYPES:
-            check.fail(f"{place}.type", _("unknown question type “%(type)s” (known: %(known)s)",
-                                          type=kind, known=", ".join(QUESTION_TYPES)))  # fmt: skip
+            check.fail(
+                f"{place}.type",
+                _(
+                    "unknown question type “%(type)s” (known: %(known)s)",
+                    type=kind,
+                    known=", ".join(QUESTION_TYPES),
+                ),
+            )
             return
         number = self.number(raw, place, answerable=kind != "note")
         text = check.text(raw, "label" if "label" in raw and "text" not in raw else "text", place)
@@ -243,7 +301,9 @@ class _Items:
         self.names.add(name)
         points = check.number(raw, "points", place) if "points" in raw else None
         if points is not None and points < 0:
-            check.fail(f"{place}.points", _("points must not be negative (found “%(value)s”)", value=raw["points"]))
+            check.fail(
+                f"{place}.points", _("points must not be negative (found “%(value)s”)", value=raw["points"])
+            )
         if points is None:
             points = self.default_points if kind == "scale" else Decimal(0)
         parameters = {key: raw[key] for key in ("start", "end", "step") if key in raw}
@@ -254,27 +314,34 @@ class _Items:
             return
         self.items.append(
             QuestionSpec(
-                number=number, text=text, points=points, type=kind,
+                number=number,
+                text=text,
+                points=points,
+                type=kind,
                 required=bool(check.flag(raw, "required", place, kind != "note")) and kind != "note",
-                name=name, list_name=list_name, group=group,
+                name=name,
+                list_name=list_name,
+                group=group,
                 hint=check.text(raw, "hint", place, required=False),
                 relevant=check.expression(raw, "relevant", place),
                 constraint=check.expression(raw, "constraint", place),
                 constraint_message=check.text(raw, "constraint_message", place, required=False),
                 required_message=check.text(raw, "required_message", place, required=False),
                 appearance=check.text(raw, "appearance", place, required=False, max_length=100),
-                parameters=parameters, or_other=bool(check.flag(raw, "or_other", place, False)),
+                parameters=parameters,
+                or_other=bool(check.flag(raw, "or_other", place, False)),
                 translations=check.translations(raw, place, TEXT_FIELDS),
             )
-        )  # fmt: skip
+        )
 
     def number(self, raw: Mapping[str, Any], place: str, *, answerable: bool) -> int | None:
         if not answerable:
             return None
         number = raw.get("number", self.next_number)
         if isinstance(number, bool) or not isinstance(number, int) or number < 1:
-            self.check.fail(f"{place}.number", _("number must be a whole number from 1 (found “%(value)s”)",
-                                                 value=number))  # fmt: skip
+            self.check.fail(
+                f"{place}.number", _("number must be a whole number from 1 (found “%(value)s”)", value=number)
+            )
             return None
         if number in self.numbers:
             self.check.fail(f"{place}.number", _("duplicate question number %(number)d", number=number))
@@ -295,30 +362,39 @@ def _count_scale_questions(raw: Any) -> int:
     return count
 
 
-def check_references(check: _Checker, items: list[QuestionSpec], lists: dict[str, tuple[OptionSpec, ...]],
-                     has_scale: bool) -> None:  # fmt: skip
+def check_references(
+    check: _Checker, items: list[QuestionSpec], lists: dict[str, tuple[OptionSpec, ...]], has_scale: bool
+) -> None:
     """Choice lists that exist, and ``relevant`` naming only earlier questions."""
     for i, item in enumerate(items):
         needs_list = QUESTION_TYPES[item.type].has_choices
         if item.type == "scale" and not has_scale:
             check.fail(f"questions[{i}]", _("a scale question needs the questionnaire's scale"))
         elif needs_list and item.type != "scale" and item.list_name not in lists:
-            check.fail(f"questions[{i}].list", _("no choice list named “%(list)s”", list=item.list_name or ""))
+            check.fail(
+                f"questions[{i}].list", _("no choice list named “%(list)s”", list=item.list_name or "")
+            )
 
 
 def parse_questionnaire_data(data: Any, source: str) -> QuestionnaireSpec:
     """Check a questionnaire given as parsed YAML; raise ``QuestionnaireFileError`` listing every problem."""
     check = _Checker()
     if not isinstance(data, Mapping):
-        raise QuestionnaireFileError(source, [("", _("the file must hold a mapping with id, version, title and questions"))])
+        raise QuestionnaireFileError(
+            source, [("", _("the file must hold a mapping with id, version, title and questions"))]
+        )
     check.unknown_keys(data, TOP_KEYS, "")
     key = check.text(data, "id", "", max_length=64)
     if key is not None and not ID_PATTERN.match(key):
         check.fail("id", _("“%(id)s” is not a valid id: use lowercase letters, digits and hyphens", id=key))
     version = data.get("version")
     if isinstance(version, bool) or not isinstance(version, int) or version < 1:
-        check.fail("version", _("must be a whole number from 1 (found “%(value)s”)", value=version)
-                   if "version" in data else _("missing key “%(key)s”", key="version"))  # fmt: skip
+        check.fail(
+            "version",
+            _("must be a whole number from 1 (found “%(value)s”)", value=version)
+            if "version" in data
+            else _("missing key “%(key)s”", key="version"),
+        )
     form_version = check.text(data, "form_version", "", required=False, max_length=255)
     title = check.text(data, "title", "", max_length=300)
     language = check.text(data, "language", "", required=False, max_length=16) or "zh-CN"
@@ -338,8 +414,19 @@ def parse_questionnaire_data(data: Any, source: str) -> QuestionnaireSpec:
     if check.problems:
         raise QuestionnaireFileError(source, check.problems)
     assert key is not None and title is not None and isinstance(version, int)
-    return QuestionnaireSpec(key, version, title, language, introduction, scale, tuple(walker.items),
-                             lists, tuple(walker.groups), form_version, translations)  # fmt: skip
+    return QuestionnaireSpec(
+        key,
+        version,
+        title,
+        language,
+        introduction,
+        scale,
+        tuple(walker.items),
+        lists,
+        tuple(walker.groups),
+        form_version,
+        translations,
+    )
 
 
 def parse_yaml_text(text: str, source: str) -> QuestionnaireSpec:
@@ -348,7 +435,11 @@ def parse_yaml_text(text: str, source: str) -> QuestionnaireSpec:
         data = yaml.safe_load(text)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
-        place = _("line %(line)d, column %(column)d", line=mark.line + 1, column=mark.column + 1) if mark else ""
+        place = (
+            _("line %(line)d, column %(column)d", line=mark.line + 1, column=mark.column + 1) if mark else ""
+        )
         problem = getattr(error, "problem", None) or str(error)
-        raise QuestionnaireFileError(source, [(place, _("not valid YAML: %(problem)s", problem=problem))]) from error
+        raise QuestionnaireFileError(
+            source, [(place, _("not valid YAML: %(problem)s", problem=problem))]
+        ) from error
     return parse_questionnaire_data(data, source)

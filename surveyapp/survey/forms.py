@@ -35,7 +35,7 @@ class ResponseFormBase(FlaskForm):
             Regexp(SUBMISSION_ID, message=_l("This form is incomplete. Please reload the page.")),
         ]
     )
-    _question_names: list[str] = []
+    _question_names: tuple[str, ...] = ()
     _version: QuestionnaireVersion
     _language: str | None = None
 
@@ -80,7 +80,9 @@ class ResponseFormBase(FlaskForm):
                 valid = False
         return valid
 
-    def _problem(self, question: Question, field: Field, values: dict[str, Any], error: str | None) -> str | None:
+    def _problem(
+        self, question: Question, field: Field, values: dict[str, Any], error: str | None
+    ) -> str | None:
         language, default = self._language, self._version.language
         if error:
             return error
@@ -107,16 +109,21 @@ class ResponseFormBase(FlaskForm):
         """The answer per question number, for the asked and answered questions only."""
         values, _errors = self._raw_values()
         asked = getattr(self, "_asked", None) or asked_names(self._version, values)
-        return {q.number: values[q.name] for q in self.questions().values() if q.name in asked and q.name in values}
+        return {
+            number: values[q.name]
+            for number, q in self._version.by_number().items()
+            if q.name in asked and q.name in values
+        }
 
     def other_texts(self) -> dict[int, str]:
         """The text given with an "other" option, per question number."""
-        texts = {}
-        for name, question in self.questions().items():
+        texts: dict[int, str] = {}
+        for number, question in self._version.by_number().items():
+            name = field_name(number)
             if question.or_other and name + "_other" in self:
                 text = (self[name + "_other"].data or "").strip()
                 if text:
-                    texts[question.number] = text  # type: ignore[index]
+                    texts[number] = text
         return texts
 
     def layout(self) -> list[tuple[str, Any, Any]]:
@@ -183,7 +190,7 @@ def choices_of(version: QuestionnaireVersion, question: Question) -> list[Any]:
     if question.or_other and not any(o.code == OTHER for o in options):
         from types import SimpleNamespace
 
-        options.append(SimpleNamespace(code=OTHER, label=_("Other"), translations=None, weight=None))
+        options.append(SimpleNamespace(code=OTHER, label=_("Other"), translations=None, weight=None))  # type: ignore[arg-type]
     return options
 
 
@@ -214,7 +221,7 @@ def response_form_class(version: QuestionnaireVersion, language: str | None = No
     language = language if language is not None else current_language()
     questions = version.questions
     attrs: dict[str, object] = {
-        "_question_names": [field_name(q.number) for q in questions],
+        "_question_names": tuple(field_name(q.number) for q in questions),
         "_version": version,
         "_language": language,
     }

@@ -50,7 +50,7 @@ def find_response(campaign: Campaign, submission_id: str) -> Response | None:
 def _answers(campaign: Campaign, submission: Submission) -> list[Answer]:
     """The answers to store: read by their type, only for the questions that are asked."""
     version = campaign.questionnaire_version
-    questions = {q.number: q for q in version.questions}
+    questions = version.by_number()
     unknown_questions = sorted(set(submission.answers) - set(questions))
     if unknown_questions:
         raise SubmissionError(f"no question numbered {unknown_questions[0]}")
@@ -60,7 +60,9 @@ def _answers(campaign: Campaign, submission: Submission) -> list[Answer]:
         question = questions[number]
         if raw in (None, "", []):
             continue
-        codes = [code for (list_name, code) in options if list_name == (question.list_name or version.scale_list)]
+        codes = [
+            code for (list_name, code) in options if list_name == (question.list_name or version.scale_list)
+        ]
         if question.or_other:
             codes.append("other")
         try:
@@ -77,7 +79,9 @@ def _answers(campaign: Campaign, submission: Submission) -> list[Answer]:
     for number, question in sorted(questions.items()):
         if question.name not in asked or question.name not in values:
             continue  # not relevant: neither stored nor scored
-        answers.append(_answer(campaign, question, values[question.name], options, submission.other_texts.get(number)))
+        answers.append(
+            _answer(campaign, question, values[question.name], options, submission.other_texts.get(number))
+        )
     return answers
 
 

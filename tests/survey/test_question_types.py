@@ -34,7 +34,12 @@ def _submission_id(page: str) -> str:
 
 
 def _base(page: str) -> dict[str, object]:
-    answers: dict[str, object] = {"submission_id": _submission_id(page), "q1": "self", "q2": "f", "q3": "45_59"}
+    answers: dict[str, object] = {
+        "submission_id": _submission_id(page),
+        "q1": "self",
+        "q2": "f",
+        "q3": "45_59",
+    }
     token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)
     if token:
         answers["csrf_token"] = token.group(1)
