@@ -16,7 +16,6 @@ reported in one round, with sheet, row and column.
 
 from __future__ import annotations
 
-import io
 import re
 import tempfile
 from decimal import Decimal, InvalidOperation
@@ -38,6 +37,7 @@ from surveyapp.questionnaires.spec import (
     Translations,
     language_code,
 )
+from surveyapp.questionnaires.xlsform_checks import check_workbook, read_sheets, text_of
 
 TYPES = {
     "select one": "select_one",
@@ -90,36 +90,6 @@ class _Problems:
         self.items.append((place, message))
 
 
-def _survey_rows(data: bytes, suffix: str) -> dict[str, int]:
-    """Question name -> row number in the survey sheet, to name the row of a problem."""
-    rows: list[list[Any]] = []
-    try:
-        if suffix == ".xls":
-            import xlrd
-
-            book = xlrd.open_workbook(file_contents=data)
-            sheet = next(s for s in book.sheets() if s.name.strip().lower() == "survey")
-            rows = [sheet.row_values(i) for i in range(sheet.nrows)]
-        else:
-            from openpyxl import load_workbook
-
-            book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-            sheet = next(s for s in book.worksheets if s.title.strip().lower() == "survey")
-            rows = [list(r) for r in sheet.iter_rows(values_only=True)]
-            book.close()
-    except Exception:
-        return {}
-    if not rows:
-        return {}
-    header = [str(h or "").strip().lower() for h in rows[0]]
-    if "name" not in header:
-        return {}
-    column = header.index("name")
-    return {
-        str(r[column]).strip(): i for i, r in enumerate(rows[1:], start=2) if column < len(r) and r[column]
-    }
-
-
 def _texts(value: Any, default: str | None) -> tuple[str | None, dict[str, str]]:
     """The text in the default language and the others by language code."""
     if value is None:
@@ -142,6 +112,8 @@ class _Reader:
         self.groups: list[GroupSpec] = []
         self.remarks: list[str] = []
         self.lists: dict[str, tuple[OptionSpec, ...]] = {}
+        #: names of the questions whose type ends in ``or_other`` in the survey sheet
+        self.or_other: set[str] = set()
 
     def translated(
         self, node: dict[str, Any], fields: dict[str, str]
@@ -229,7 +201,7 @@ class _Reader:
             self.problems.at(name, "label", _("the question has no label"))
         list_name = node.get("list_name") or node.get("itemset")
         choices = node.get("choices") or []
-        or_other = any(c.get("name") == "other" for c in choices) and f"{name}_other" in self.problems.rows
+        or_other = name in self.or_other
         if list_name and list_name not in self.lists:
             self.lists[list_name] = self.options(
                 list_name, [c for c in choices if not (or_other and c.get("name") == "other")]
@@ -340,9 +312,15 @@ def read_xlsform(data: bytes, filename: str, source: str | None = None) -> Quest
 
     source = source or filename
     suffix = ".xls" if filename.lower().endswith(".xls") else ".xlsx"
+    sheets = read_sheets(data, xls=suffix == ".xls")
+    if sheets is None:
+        raise QuestionnaireFileError(source, [("", _("this is not an Excel workbook (.xlsx or .xls)"))])
+    found = check_workbook(sheets)
+    if found:
+        raise QuestionnaireFileError(source, found)
     with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / (re.sub(r"[^\w.\-]", "_", Path(filename).stem) or "form")
-        path = path.with_suffix(suffix)
+        # pyxform takes form_id and title from the file name when the settings sheet lacks them
+        path = Path(folder) / ((re.sub(r"[^\w\-]", "_", Path(filename).stem) or "form") + suffix)
         path.write_bytes(data)
         try:
             form = parse_file_to_json(str(path), warnings=[])
@@ -352,13 +330,20 @@ def read_xlsform(data: bytes, filename: str, source: str | None = None) -> Quest
             ) from error
         except Exception as error:
             raise QuestionnaireFileError(
-                source, [("", _("this is not an XLSForm workbook (.xlsx or .xls)"))]
+                source, [("", _("this is not an Excel workbook (.xlsx or .xls)"))]
             ) from error
-    problems = _Problems(_survey_rows(data, suffix))
+    survey = sheets["survey"]
+    rows = {text_of(c.get("name")): row for row, c in survey.rows if text_of(c.get("name"))}
+    problems = _Problems(rows)
     default = form.get("default_language")
     languages = _languages(form)
     default_code = language_code(default) if default and default != "default" else _preferred(languages)
     reader = _Reader(form, problems, default_code)
+    reader.or_other = {
+        text_of(c.get("name"))
+        for _row, c in survey.rows
+        if "or_other" in text_of(c.get("type")).lower().split()
+    }
     reader.walk(form.get("children") or [], None)
     scale_name = _scale_list(reader)
     scale: tuple[OptionSpec, ...] = ()
@@ -398,12 +383,15 @@ def read_xlsform(data: bytes, filename: str, source: str | None = None) -> Quest
     if problems.items:
         raise QuestionnaireFileError(source, problems.items)
     title, title_translations = _texts(form.get("title"), default_code)
+    introduction: list[str] = []
+    while questions and questions[0].number is None and questions[0].group is None and questions[0].text:
+        introduction.append(questions.pop(0).text)  # notes before everything introduce the form
     return QuestionnaireSpec(
         key=key,
         version=version,
         title=(title or key)[:300],
         language="zh-CN" if default_code == "zh" else (default_code or "zh-CN"),
-        introduction=None,
+        introduction="\n".join(introduction) or None,
         scale=scale,
         questions=tuple(questions),
         lists=reader.lists,
