@@ -128,9 +128,12 @@ def _options(list_name: str, options: tuple[OptionSpec, ...]) -> list[ScaleOptio
     ]
 
 
-def load_questionnaire_file(path: Path) -> tuple[QuestionnaireVersion, bool]:
-    """Read, check and store one file (flushes, does not commit)."""
-    return store_questionnaire(read_questionnaire_file(path), str(path))
+def load_questionnaire_file(path: Path, as_version: int | None = None) -> tuple[QuestionnaireVersion, bool]:
+    """Read, check and store one file, as version ``as_version`` if given (flushes, does not commit)."""
+    spec = read_questionnaire_file(path)
+    if as_version is not None:
+        spec = replace(spec, version=as_version)
+    return store_questionnaire(spec, str(path))
 
 
 def bundled_files() -> list[Path]:

@@ -20,6 +20,12 @@ def english(app: Flask) -> Iterator[None]:
         yield
 
 
+RELEVANT = "${q1} = '1' or ${q1} = '2'"
+
+
+RELEVANT = "${q1} = '1' or ${q1} = '2'"
+
+
 def _kobo_sheets() -> dict[str, list[list[Any]]]:
     """A KoboToolbox-style form: legacy spellings, two languages, groups, hints, relevant, or_other."""
     survey = [
@@ -30,9 +36,7 @@ def _kobo_sheets() -> dict[str, list[list[Any]]]:
         ["integer", "age", "Age", "年龄", None, None, ". >= 0 and . <= 120", "An age from 0 to 120", "yes"],
         ["end group", None, None, None, None, None, None, None, None],
         ["select_one sat", "q1", "Overall?", "总体评价？", None, None, None, None, "yes"],
-        ["select_multiple why or_other", "why", "Why?", "为什么？", None, "${q1} = '1' or ${q1} = '2'", None, None,
-         "yes"],
-        ["text", "comments", "Comments", "意见和建议", None, None, None, None, None],
+        ["select_multiple why or_other", "why", "Why?", "为什么？", None, RELEVANT, None, None, "yes"],
         ["note", "bye", "Thank you", "谢谢", None, None, None, None, None],
         ["today", "today", None, None, None, None, None, None, None],
     ]  # fmt: skip
@@ -67,9 +71,8 @@ def test_a_kobo_form_without_settings(english: None) -> None:
     assert [g.name for g in spec.groups] == ["profile"] and by_name["age"].group == "profile"
     assert [q.name for q in spec.questions if q.type == "scale"] == ["q1"]
     # written worst first without weights: weights follow the meaning, not the position
-    assert [(o.code, o.weight) for o in spec.scale] == [
-        ("1", Decimal(0)), ("2", Decimal("0.3")), ("3", Decimal("0.6")), ("4", Decimal("0.9")), ("5", Decimal(1))
-    ]  # fmt: skip
+    weights = [Decimal(0), Decimal("0.3"), Decimal("0.6"), Decimal("0.9"), Decimal(1)]
+    assert [(o.code, o.weight) for o in spec.scale] == list(zip("12345", weights, strict=True))
     assert any("today" in remark for remark in spec.remarks)  # left out, and said so
 
 
