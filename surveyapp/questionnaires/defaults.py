@@ -22,12 +22,12 @@ import re
 from collections.abc import Sequence
 from dataclasses import replace
 from decimal import Decimal
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from flask_babel import gettext as _
 
 if TYPE_CHECKING:
-    from surveyapp.questionnaires.spec import OptionSpec, QuestionnaireSpec
+    from surveyapp.questionnaires.spec import OptionSpec
 
 SCALE_WORDS = re.compile(r"满意|同意|好|差|重要|satisf|agree|good|poor|bad|excellent|important|happy", re.I)
 NEGATIVE = re.compile(r"不|差|dis|\bun|\bnot\b|poor|bad|never", re.I)
@@ -117,16 +117,20 @@ def _percent(weight: Decimal | None) -> str:
     return f"{(weight or Decimal(0)) * 100:.0f} %"
 
 
-def describe_scoring(spec: QuestionnaireSpec) -> tuple[str, ...]:
-    """What the preview says about scoring: which questions count, with which weights."""
-    remarks: list[str] = list(spec.remarks)
-    scored = [q for q in spec.answerable if q.type == "scale"]
+def describe_scoring(scale: Sequence[Any], questions: Sequence[Any]) -> list[str]:
+    """What the preview says about scoring: which questions count, with which weights.
+
+    ``scale`` holds options (code, label, weight, counted, satisfied) and ``questions`` the
+    answerable questions (number, type), of a stored version or of a specification.
+    """
+    remarks: list[str] = []
+    scored = [q for q in questions if q.type == "scale"]
     if scored:
-        flags = satisfied_flags(spec.scale)
+        flags = satisfied_flags(scale)
         weights = ", ".join(
-            f"{o.code} {o.label} {_percent(o.weight) if o.counted else _('not counted')}" for o in spec.scale
+            f"{o.code} {o.label} {_percent(o.weight) if o.counted else _('not counted')}" for o in scale
         )
-        satisfied = ", ".join(o.code for o, flag in zip(spec.scale, flags, strict=True) if flag)
+        satisfied = ", ".join(o.code for o, flag in zip(scale, flags, strict=True) if flag)
         remarks.append(
             _(
                 "Scored: questions %(numbers)s on the scale %(weights)s; satisfied: %(satisfied)s.",
@@ -135,9 +139,9 @@ def describe_scoring(spec: QuestionnaireSpec) -> tuple[str, ...]:
                 satisfied=satisfied,
             )
         )
-    unscored = [q for q in spec.answerable if q.type != "scale"]
+    unscored = [q for q in questions if q.type != "scale"]
     if unscored:
         remarks.append(
             _("Not scored: questions %(numbers)s.", numbers=", ".join(str(q.number) for q in unscored))
         )
-    return tuple(remarks)
+    return remarks

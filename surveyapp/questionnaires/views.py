@@ -102,6 +102,8 @@ def upload() -> Page | BaseResponse:
     if existing is not None and existing.content_hash != _hash_as(spec, number):
         return _conflict(form, spec, data, filename)
     version, created = upload_questionnaire(spec, filename, as_version=number)
+    for remark in spec.remarks:
+        flash(remark, "info")  # what of the file is left out, said once at upload
     if created:
         flash(
             _("Version %(number)d uploaded. Check the preview, then publish it.", number=version.version),
@@ -137,7 +139,12 @@ def preview(key: str, number: int) -> str:
     form = response_form_class(version)(submission_id="preview-only", meta={"csrf": False})
     stand_in = SimpleNamespace(questionnaire_version=version, slug="preview")
     action = url_for(".preview", key=key, number=number)
-    return render_template("questionnaires/preview.html", campaign=stand_in, form=form, form_action=action)
+    from surveyapp.questionnaires.defaults import describe_scoring
+
+    remarks = describe_scoring(version.scale, version.questions)
+    return render_template(
+        "questionnaires/preview.html", campaign=stand_in, form=form, form_action=action, remarks=remarks
+    )
 
 
 @bp.post("/<key>/v<int:number>/publish")

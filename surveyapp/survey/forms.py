@@ -156,6 +156,10 @@ class ResponseFormBase(FlaskForm):
             entries.append(("close", groups[group_id], None))
         return entries
 
+    def has_skip_logic(self) -> bool:
+        """Whether any question or group of the page depends on earlier answers."""
+        return any(q.relevant for q in self._version.items) or any(g.relevant for g in self._version.groups)
+
     def all_required(self) -> bool:
         """Whether every question must be answered (then none is marked "required")."""
         return all(q.required for q in self._version.questions)
