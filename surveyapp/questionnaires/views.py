@@ -147,6 +147,22 @@ def preview(key: str, number: int) -> str:
     )
 
 
+@bp.get("/<key>/v<int:number>/xlsform")
+@role_required(EVALUATOR)
+def xlsform(key: str, number: int) -> BaseResponse:
+    """The version as an XLSForm workbook; loading it back gives the same questionnaire."""
+    from flask import Response
+
+    from surveyapp.questionnaires.xlsform_export import xlsform_bytes
+
+    version = _version_or_404(key, number)
+    return Response(
+        xlsform_bytes(version),
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": f'attachment; filename="{key}-v{number}.xlsx"'},
+    )
+
+
 @bp.post("/<key>/v<int:number>/publish")
 @role_required(ADMIN)
 def publish(key: str, number: int) -> BaseResponse:

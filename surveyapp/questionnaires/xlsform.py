@@ -332,6 +332,7 @@ def read_xlsform(data: bytes, filename: str, source: str | None = None) -> Quest
             raise QuestionnaireFileError(
                 source, [("", _("this is not an Excel workbook (.xlsx or .xls)"))]
             ) from error
+    form = _restore_quotes(form, sheets)
     survey = sheets["survey"]
     rows = {text_of(c.get("name")): row for row, c in survey.rows if text_of(c.get("name"))}
     problems = _Problems(rows)
@@ -384,8 +385,15 @@ def read_xlsform(data: bytes, filename: str, source: str | None = None) -> Quest
         raise QuestionnaireFileError(source, problems.items)
     title, title_translations = _texts(form.get("title"), default_code)
     introduction: list[str] = []
+    intro_translations: dict[str, list[str]] = {}
     while questions and questions[0].number is None and questions[0].group is None and questions[0].text:
-        introduction.append(questions.pop(0).text)  # notes before everything introduce the form
+        note = questions.pop(0)  # notes before everything introduce the form
+        introduction.append(note.text)
+        for language, text in note.translations.get("text", {}).items():
+            intro_translations.setdefault(language, []).append(text)
+    translations = {"title": title_translations} if title_translations else {}
+    if intro_translations:
+        translations["introduction"] = {k: "\n".join(v) for k, v in intro_translations.items()}
     return QuestionnaireSpec(
         key=key,
         version=version,
@@ -397,9 +405,40 @@ def read_xlsform(data: bytes, filename: str, source: str | None = None) -> Quest
         lists=reader.lists,
         groups=tuple(reader.groups),
         form_version=version_text,
-        translations={"title": title_translations} if title_translations else {},
+        translations=translations,
         remarks=tuple(reader.remarks),
     )
+
+
+SMART_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
+EXPRESSION_KEYS = {"relevant", "constraint", "calculation", "choice_filter", "required", "readonly"}
+
+
+def _restore_quotes(form: Any, sheets: dict[str, Any]) -> Any:
+    """The texts as written: pyxform turns “ ” ‘ ’ into ASCII quotes, which Chinese texts need.
+
+    Expressions keep pyxform's ASCII quotes, which is what makes ``${q} = ‘x’`` readable.
+    """
+    written = {
+        text.translate(SMART_QUOTES): text
+        for sheet in sheets.values()
+        for _row, cells in sheet.rows
+        for value in cells.values()
+        if isinstance(value, str) and (text := value.strip()) != text.translate(SMART_QUOTES)
+    }
+    if not written:
+        return form
+
+    def restore(node: Any, key: str = "") -> Any:
+        if isinstance(node, dict):
+            return {k: v if k in EXPRESSION_KEYS else restore(v, k) for k, v in node.items()}
+        if isinstance(node, list):
+            return [restore(item, key) for item in node]
+        if isinstance(node, str):
+            return written.get(node.strip(), node)
+        return node
+
+    return restore(form)
 
 
 def _languages(form: dict[str, Any]) -> list[str]:

@@ -49,7 +49,6 @@ LEFT_OUT = {
 ALIASES = {
     "select one": "select_one",
     "select all that apply": "select_multiple",
-    "select_one_from_file": "",
     "begin_group": "begin group",
     "end_group": "end group",
     "select multiple": "select_multiple",
