@@ -10,6 +10,7 @@ from flask import (
     abort,
     redirect,
     render_template,
+    request,
     send_file,
     stream_with_context,
     url_for,
@@ -52,6 +53,23 @@ def _channel_names() -> dict[str, str]:
     return {"qr": _("QR code"), "interview": _("Interview"), "paper": _("Paper"), "import": _("Import")}
 
 
+def survey_answers(campaign: Campaign, search: str | None) -> dict[str, Any]:
+    """What the page's section on the questionnaire's own answers needs (open answers, profiles)."""
+    from surveyapp.evaluation.open_answers import open_answers
+    from surveyapp.questionnaires.texts import current_language, text_of
+    from surveyapp.scoring.breakdowns import profile_breakdowns
+
+    version = campaign.questionnaire_version
+    language = current_language()
+    return {
+        "open_answers": open_answers(campaign, search),
+        "profile_names": profile_breakdowns(campaign),
+        "search": search,
+        "questions_by_name": {q.name: q for q in version.questions},
+        "question_text": lambda q: text_of(q, "text", language, version.language),
+    }
+
+
 def _page(campaign: Campaign, form: SchemeForm, status: int = 200) -> tuple[str, int]:
     report = campaign_report(campaign)
     data = report.as_dict()
@@ -64,6 +82,7 @@ def _page(campaign: Campaign, form: SchemeForm, status: int = 200) -> tuple[str,
         charts=charts,
         min_respondents=MIN_RESPONDENTS,
         channel_names=_channel_names(),
+        **survey_answers(campaign, request.args.get("search", "").strip()[:100] or None),
     ), status
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 import pytest
 from flask import Flask
@@ -10,6 +11,9 @@ from flask.testing import FlaskClient
 
 from surveyapp.extensions import db
 from surveyapp.models import Answer, Campaign, Response
+from tests.accounts.conftest import make_user, sign_in
+
+__all__ = ["make_user"]
 
 
 @pytest.fixture()
@@ -101,3 +105,26 @@ def test_follow_up_is_required_of_the_dissatisfied_with_its_message(
         follow_up = [a for a in db.session.query(Answer).filter_by(campaign_id=survey.id) if a.choices]
         assert len(follow_up) == 1 and len(follow_up[0].choices) == 1
         assert follow_up[0].value_text == "路太远"
+
+
+def test_evaluator_sees_open_answers_searchable_and_profile_breakdowns(
+    app: Flask, client: FlaskClient, survey: Campaign, make_user: Callable[..., int]
+) -> None:
+    from surveyapp.survey.services import Submission, submit_response
+
+    with app.app_context():
+        stored = db.session.get(Campaign, survey.id)
+        assert stored is not None
+        base = {1: "self", 3: "60p", 6: "g3", **{n: "A" for n in range(7, 17)}}
+        for i, (gender, text) in enumerate([("f", "希望简化手续"), ("m", "补助标准偏低"), ("f", None)]):
+            answers = {**base, 2: gender, **({18: text} if text else {})}
+            submit_response(stored, Submission(f"open-answer-{i}", answers))
+        db.session.commit()
+    make_user("evaluator1")
+    sign_in(client, "evaluator1")
+    page = client.get(f"/evaluation/campaigns/{survey.slug}").get_data(as_text=True)
+    assert "希望简化手续" in page and "补助标准偏低" in page and "2 条回答" in page
+    assert "性别：" in page  # the breakdown by gender
+    found = client.get(f"/evaluation/campaigns/{survey.slug}?search=手续").get_data(as_text=True)
+    assert "希望简化手续" in found and "补助标准偏低" not in found
+    assert "2 条回答中有 1 条包含“手续”。" in found
