@@ -116,8 +116,10 @@ def _stored_column(question: Any) -> Any:
         return Answer.value_number
     if storage == "date":
         return Answer.value_date
-    if storage in ("text", "choices"):
+    if storage == "text":
         return Answer.value_text
+    # select_multiple keeps its options in answer_choice: not in this export yet (left empty,
+    # never the "other" text under the question's name)
     return Answer.option_id
 
 
