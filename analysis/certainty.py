@@ -26,6 +26,7 @@ __all__ = [
     "Interval",
     "proportion_interval",
     "required_sample_size",
+    "sample_margin",
     "score_interval",
     "t_critical",
 ]
@@ -361,3 +362,34 @@ def required_sample_size(
     if population is not None:
         needed /= 1 + (needed - 1) / population
     return max(1, math.ceil(needed - 1e-9))  # the slack keeps 384.0000000001 from giving 385
+
+
+def sample_margin(n: int, population: int | None = None, confidence: float = 0.95) -> float:
+    """The worst-case margin of error (``p = 0.5``) that ``n`` respondents give, in points.
+
+    The inverse of :func:`required_sample_size`: ``z sqrt(0.25 / n)`` times the same finite
+    population correction as the intervals, on 0..100. NaN without respondents.
+
+    Parameters
+    ----------
+    n : int
+        Respondents so far.
+    population : int, optional
+        Size of the population sampled (``>= n``).
+    confidence : float, default 0.95
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    >>> round(sample_margin(378, population=23186), 2)  # what required_sample_size(5, 23186) gives
+    5.0
+    >>> round(sample_margin(41, population=23186), 2)  # the source report's 41 answers
+    15.29
+    """
+    _check_sample(n, population, confidence)
+    if n == 0:
+        return math.nan
+    return 100 * _z(confidence) * math.sqrt(0.25 / n) * _fpc(n, population)

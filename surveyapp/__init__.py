@@ -52,6 +52,7 @@ def _register_blueprints(app: Flask) -> None:
     from surveyapp.audit.views import bp as audit_bp
     from surveyapp.campaigns.views import bp as campaigns_bp
     from surveyapp.dashboard.views import bp as dashboard_bp
+    from surveyapp.distribution.views import bp as distribution_bp
     from surveyapp.errors import bp as errors_bp
     from surveyapp.evaluation.views import bp as evaluation_bp
     from surveyapp.fieldwork.views import bp as fieldwork_bp
@@ -73,5 +74,6 @@ def _register_blueprints(app: Flask) -> None:
         audit_bp,
         indicators_bp,
         evaluation_bp,
+        distribution_bp,
     ):
         app.register_blueprint(staff_bp)

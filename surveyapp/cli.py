@@ -247,6 +247,7 @@ def campaign_summary(campaign: Campaign) -> dict[str, Any]:
         "responses": response_count(campaign),
         "target": campaign.target_responses,
         "population": campaign.population_size,
+        "access": campaign.access,
         "url": public_url(campaign),
         "created_at": campaign.created_at.isoformat(),
     }
@@ -365,9 +366,11 @@ COMMANDS: list[click.Command] = [
 
 def init_app(app: Flask) -> None:
     """Register the commands on the app, so ``flask --app surveyapp`` has them too."""
+    from surveyapp.distribution.commands import DISTRIBUTION_COMMANDS, campaign_access
     from surveyapp.evaluation.commands import EVALUATION_COMMANDS  # imports this module: import late
 
-    for command in [*COMMANDS, *EVALUATION_COMMANDS]:
+    campaign_group.add_command(campaign_access)
+    for command in [*COMMANDS, *EVALUATION_COMMANDS, *DISTRIBUTION_COMMANDS]:
         app.cli.add_command(command)
 
 

@@ -40,6 +40,8 @@ def load_config(instance_path: Path) -> dict[str, Any]:
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "BASE_URL": env(f"{ENV_PREFIX}BASE_URL", "").rstrip("/") or None,
         "REDIS_URL": env(f"{ENV_PREFIX}REDIS_URL") or None,
+        # Hashes roster ID numbers and encrypts kept names and phones; never stored in the database.
+        "ROSTER_KEY": env(f"{ENV_PREFIX}ROSTER_KEY") or None,
         # A beneficiary may take a long time on a slow phone: the token lives as long as the session.
         "WTF_CSRF_TIME_LIMIT": None,
         "WTF_CSRF_SSL_STRICT": False,

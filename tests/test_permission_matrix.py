@@ -204,6 +204,36 @@ TABLE: dict[tuple[str, str], Row] = {
     ("indicators.funds_import", "POST"): Row(
         lambda w: f"/indicators/{w.indicator_table()}/funds/import", staff(422, "evaluator")
     ),
+    # distribution: evaluators (and administrators); tracking also for field staff of the county
+    ("distribution.campaign", "GET"): Row(
+        lambda w: f"/distribution/{A_CAMPAIGN(w)}/", staff(200, "evaluator")
+    ),
+    ("distribution.upload", "POST"): Row(
+        lambda w: f"/distribution/{A_CAMPAIGN(w)}/roster", staff(422, "evaluator")
+    ),
+    ("distribution.delete", "POST"): Row(
+        lambda w: f"/distribution/{A_CAMPAIGN(w)}/roster/delete", staff(409, "evaluator")
+    ),
+    ("distribution.access", "POST"): Row(
+        lambda w: f"/distribution/{A_CAMPAIGN(w)}/access", staff(422, "evaluator")
+    ),
+    ("distribution.draw", "POST"): Row(
+        lambda w: f"/distribution/{A_CAMPAIGN(w)}/sample", staff(422, "evaluator")
+    ),
+    ("distribution.codes_csv", "GET"): Row(
+        lambda w: f"/distribution/{A_CAMPAIGN(w)}/codes.csv", staff(200, "evaluator")
+    ),
+    ("distribution.cards_pdf_download", "GET"): Row(
+        lambda w: f"/distribution/{A_CAMPAIGN(w)}/cards.pdf", staff(200, "evaluator")
+    ),
+    ("distribution.cards", "GET"): Row(
+        lambda w: f"/distribution/{A_CAMPAIGN(w)}/cards", staff(200, "evaluator")
+    ),
+    ("distribution.tracking", "GET"): Row(
+        lambda w: f"/distribution/{A_CAMPAIGN(w)}/tracking", staff(200, *ALL_STAFF, other_county=404)
+    ),
+    ("distribution.crosscheck", "GET"): Row(lambda w: "/distribution/crosscheck", staff(200, "evaluator")),
+    ("distribution.crosscheck", "POST"): Row(lambda w: "/distribution/crosscheck", staff(422, "evaluator")),
 }
 
 

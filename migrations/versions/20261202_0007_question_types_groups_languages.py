@@ -20,7 +20,7 @@ cannot hold (notes, groups, non-scale questions and their answers, other choice 
 removed first.
 
 Revision ID: 0007
-Revises: 0004
+Revises: 0009
 Create Date: 2026-12-02
 
 """
@@ -30,7 +30,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0007"
-down_revision = "0004"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 

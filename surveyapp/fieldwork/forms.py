@@ -6,14 +6,14 @@ import secrets
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, RadioField, SelectChoice, SelectField
+from wtforms import DateField, RadioField, SelectChoice, SelectField, StringField
 from wtforms.validators import InputRequired, Optional, ValidationError
 
 from surveyapp.campaigns.forms import start_of_day
 from surveyapp.models import QuestionnaireVersion, utcnow
 from surveyapp.survey.forms import ResponseFormBase, response_form_class
 
-ENTRY_FIELDS = ("channel", "mode", "respondent_area", "answered_on")
+ENTRY_FIELDS = ("channel", "mode", "respondent_area", "answered_on", "personal_code")
 
 
 class EntryChecks:
@@ -62,6 +62,8 @@ def entry_form_class(version: QuestionnaireVersion) -> type[ResponseFormBase]:
         "answered_on": DateField(
             _l("Date of the interview or on the paper"), validators=[Optional(), _check_date]
         ),
+        # A sampled person's code closes it: the person no longer appears among those to visit.
+        "personal_code": StringField(_l("Personal code, if the person was sampled"), validators=[Optional()]),
     }
     return type("EntryForm", (EntryChecks, response_form_class(version)), fields)
 

@@ -12,6 +12,7 @@ from surveyapp.accounts.permissions import FIELD_STAFF, role_required
 from surveyapp.areas.choices import INDENT, chosen_area_id
 from surveyapp.areas.services import ordered_areas
 from surveyapp.campaigns.forms import start_of_day
+from surveyapp.distribution.codes import CodeUnknownError, CodeUsedError, submit_with_personal_code
 from surveyapp.fieldwork.forms import ENTRY_FIELDS, entry_form_class, new_submission_id
 from surveyapp.fieldwork.services import (
     entry_campaign_or_404,
@@ -21,7 +22,7 @@ from surveyapp.fieldwork.services import (
 )
 from surveyapp.models import Campaign
 from surveyapp.survey.forms import ResponseFormBase
-from surveyapp.survey.services import CampaignClosedError, Submission, SubmissionError, submit_response
+from surveyapp.survey.services import CampaignClosedError, Submission, SubmissionError
 
 bp = Blueprint("fieldwork", __name__, url_prefix="/entry", template_folder="templates")
 
@@ -84,7 +85,15 @@ def save(slug: str) -> tuple[str, int] | BaseResponse:
     if not form.validate():
         return _page(campaign, form, 422)
     try:
-        response, created = submit_response(campaign, _submission(form))
+        response, created = submit_with_personal_code(campaign, _submission(form), form["personal_code"].data)
+    except CodeUnknownError:
+        form["personal_code"].errors = [_("There is no such personal code in this campaign.")]
+        return _page(campaign, form, 422)
+    except CodeUsedError:
+        form["personal_code"].errors = [
+            _("This personal code has already answered; the entry was not stored.")
+        ]
+        return _page(campaign, form, 409)
     except CampaignClosedError:
         form.submission_id.errors = [_("This campaign is closed and accepts no more responses.")]
         return _page(campaign, form, 409)

@@ -5,6 +5,14 @@ from surveyapp.models.areas import AREA_LEVELS, Area
 from surveyapp.models.audit import AuditEvent
 from surveyapp.models.base import Base, utcnow
 from surveyapp.models.campaigns import Campaign, CampaignStateError, WeightScheme, WeightSchemeEntry
+from surveyapp.models.distribution import (
+    ACCESS_MODES,
+    CodeUse,
+    PersonalCode,
+    Roster,
+    RosterPerson,
+    SampleDraw,
+)
 from surveyapp.models.indicators import (
     LINK_KINDS,
     FundsRow,
@@ -24,6 +32,7 @@ from surveyapp.models.responses import CHANNELS, MODES, Answer, AnswerChoice, Re
 from surveyapp.models.throttle import SignInFailure
 
 __all__ = [
+    "ACCESS_MODES",
     "AREA_LEVELS",
     "CHANNELS",
     "LINK_KINDS",
@@ -36,16 +45,21 @@ __all__ = [
     "Base",
     "Campaign",
     "CampaignStateError",
+    "CodeUse",
     "FundsRow",
     "FundsSheet",
     "IndicatorChange",
     "IndicatorNode",
     "IndicatorTable",
+    "PersonalCode",
     "Question",
     "QuestionGroup",
     "Questionnaire",
     "QuestionnaireVersion",
     "Response",
+    "Roster",
+    "RosterPerson",
+    "SampleDraw",
     "ScaleOption",
     "SignInFailure",
     "User",

@@ -82,6 +82,7 @@ class Campaign(Base):
         CheckConstraint("status IN ('open', 'closed')", name="status_known"),
         CheckConstraint("target_responses IS NULL OR target_responses > 0", name="target_positive"),
         CheckConstraint("population_size IS NULL OR population_size > 0", name="population_positive"),
+        CheckConstraint("access IN ('anyone', 'code', 'both')", name="access_known"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -111,6 +112,8 @@ class Campaign(Base):
     opens_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     #: when responses stop being accepted; None means until closed by hand
     closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    #: who may answer: ``anyone`` with the address, only holders of a personal ``code``, or ``both``
+    access: Mapped[str] = mapped_column(String(8), nullable=False, default="anyone", server_default="anyone")
     #: when the campaign was made
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
 

@@ -18,6 +18,7 @@ from flask import (
 from werkzeug.wrappers import Response as BaseResponse
 
 from surveyapp.campaigns.services import find_campaign
+from surveyapp.distribution import access
 from surveyapp.extensions import csrf
 from surveyapp.i18n import LANGUAGE_COOKIE
 from surveyapp.models import Campaign
@@ -26,7 +27,6 @@ from surveyapp.survey.services import (
     CampaignClosedError,
     Submission,
     find_response,
-    submit_response,
 )
 
 bp = Blueprint("survey", __name__, template_folder="templates")
@@ -84,6 +84,9 @@ def form(slug: str) -> str | tuple[str, int]:
     campaign = _campaign_or_404(slug)
     if not campaign.is_accepting():
         return render_template("survey/closed.html", campaign=campaign), 200
+    refused = access.refusal(campaign)  # personal codes
+    if refused is not None:
+        return refused
     submission_id = _submission_id(campaign)
     if find_response(campaign, submission_id) is not None:
         return render_template("survey/answered.html", campaign=campaign)
@@ -96,6 +99,9 @@ def form(slug: str) -> str | tuple[str, int]:
 def submit(slug: str) -> BaseResponse | tuple[str, int]:
     """Store the answers once, then show the thank-you page."""
     campaign = _campaign_or_404(slug)
+    refused = access.refusal(campaign)  # personal codes
+    if refused is not None:
+        return refused
     form = response_form_class(campaign.questionnaire_version)()
     if not form.validate():
         return render_template("survey/form.html", campaign=campaign, form=form), 422
@@ -106,9 +112,11 @@ def submit(slug: str) -> BaseResponse | tuple[str, int]:
         other_texts=form.other_texts(),
     )
     try:
-        submit_response(campaign, submission)
+        access.submit_with_code(campaign, submission)
     except CampaignClosedError:
         return render_template("survey/closed.html", campaign=campaign), 200
+    except access.CodeUsedError:
+        return access.used_page(campaign)
     session[_session_key(campaign)] = submission.submission_id
     return redirect(url_for("survey.thanks", slug=slug), code=303)
 

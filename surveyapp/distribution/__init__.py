@@ -1,0 +1,1 @@
+"""Distribution: the beneficiary roster, a fair sample, personal codes, and who has answered."""
