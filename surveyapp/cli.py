@@ -153,12 +153,13 @@ def questionnaire_group() -> None:
 @questionnaire_group.command("load")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--draft", is_flag=True, help="Store it unpublished: no campaign can use it until published.")
+@click.option("--version", "number", type=click.IntRange(min=1), help="Store as this version number.")
 @with_appcontext
 @transactional
-def questionnaire_load(path: Path, draft: bool) -> None:
-    """Check and store a questionnaire file (YAML), published for campaigns unless --draft."""
+def questionnaire_load(path: Path, draft: bool, number: int | None) -> None:
+    """Check and store a questionnaire file (.yaml, or XLSForm .xlsx / .xls), published unless --draft."""
     try:
-        version, created = load_questionnaire_file(path)
+        version, created = load_questionnaire_file(path, as_version=number)
     except QuestionnaireFileError as error:
         raise click.ClickException(str(error)) from error
     state = "loaded" if created else "already loaded, nothing changed"
@@ -181,6 +182,23 @@ def questionnaire_publish(key: str, number: int | None) -> None:
         raise click.ClickException(f"no questionnaire '{key}'" + (f" version {number}" if number else ""))
     state = "published" if publish_version(version) else "already published"
     click.echo(f"{key} version {version.version}: {state}")
+
+
+@questionnaire_group.command("show")
+@click.argument("key")
+@click.option("--version", "number", type=click.IntRange(min=1), help="Version to show (default: latest).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (the only format for now).")
+@with_appcontext
+def questionnaire_show(key: str, number: int | None, as_json: bool) -> None:
+    """Print a stored questionnaire: every group, note and question with its texts and choices."""
+    import json
+
+    from surveyapp.questionnaires.describe import version_as_dict
+
+    version = find_version(key, number)
+    if version is None:
+        raise click.ClickException(f"no questionnaire '{key}'" + (f" version {number}" if number else ""))
+    click.echo(json.dumps(version_as_dict(version), ensure_ascii=False, indent=2))
 
 
 @questionnaire_group.command("list")

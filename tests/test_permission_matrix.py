@@ -160,6 +160,7 @@ TABLE: dict[tuple[str, str], Row] = {
     ("questionnaires.upload", "POST"): Row(lambda w: "/questionnaires/upload", staff(422)),
     ("questionnaires.detail", "GET"): Row(lambda w: Q, staff(200, "evaluator")),
     ("questionnaires.preview", "GET"): Row(lambda w: f"{Q}/preview", staff(200, "evaluator")),
+    ("questionnaires.xlsform", "GET"): Row(lambda w: f"{Q}/xlsform", staff(200, "evaluator")),
     ("questionnaires.publish", "POST"): Row(lambda w: f"{Q}/publish", staff(303)),
     # data entry by field staff
     ("fieldwork.index", "GET"): Row(lambda w: "/entry/", staff(200, "field_a", "field_b")),

@@ -58,6 +58,23 @@ def _include_excluded() -> bool:
     return request.args.get("excluded") == "include"
 
 
+def survey_answers(campaign: Campaign, search: str | None) -> dict[str, Any]:
+    """What the page's section on the questionnaire's own answers needs (open answers, profiles)."""
+    from surveyapp.evaluation.open_answers import open_answers
+    from surveyapp.questionnaires.texts import current_language, text_of
+    from surveyapp.scoring.breakdowns import profile_breakdowns
+
+    version = campaign.questionnaire_version
+    language = current_language()
+    return {
+        "open_answers": open_answers(campaign, search),
+        "profile_names": profile_breakdowns(campaign),
+        "search": search,
+        "questions_by_name": {q.name: q for q in version.questions},
+        "question_text": lambda q: text_of(q, "text", language, version.language),
+    }
+
+
 def _page(campaign: Campaign, form: SchemeForm, status: int = 200) -> tuple[str, int]:
     report = campaign_report(campaign, include_excluded=_include_excluded())
     data = report.as_dict()
@@ -71,6 +88,7 @@ def _page(campaign: Campaign, form: SchemeForm, status: int = 200) -> tuple[str,
         min_respondents=MIN_RESPONDENTS,
         channel_names=labels.CHANNELS,
         quality=campaign_quality(campaign),
+        **survey_answers(campaign, request.args.get("search", "").strip()[:100] or None),
     ), status
 
 

@@ -8,7 +8,7 @@ figure is rounded once, half up, from the unrounded table.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -22,6 +22,7 @@ from analysis.rounding import half_up_float
 from surveyapp import labels
 from surveyapp.extensions import db
 from surveyapp.models import Answer, Area, Campaign, Response
+from surveyapp.questionnaires.question_types import QUESTION_TYPES
 from surveyapp.scoring.report import CampaignReport
 from surveyapp.scoring.services import counted_responses
 
@@ -114,7 +115,6 @@ def _head_column(heading: str, name: str, values: dict[str, str] | None = None) 
 def response_columns(campaign: Campaign) -> list[ResponseColumn]:
     """The columns of the individual responses, with variable and value labels."""
     version = campaign.questionnaire_version
-    scale = {o.code: o.label for o in version.scale}
     return [
         _head_column(_("Row no."), "seq"),
         _head_column(_("Submitted at"), "submitted"),
@@ -122,8 +122,18 @@ def response_columns(campaign: Campaign) -> list[ResponseColumn]:
         _head_column(_("Mode"), "mode", {c: str(n) for c, n in labels.MODES.items()}),
         _head_column(_("Area code"), "area_code"),
         _head_column(_("Area"), "area"),
-        *(ResponseColumn(f"q{q.number}", f"q{q.number}", q.text, scale) for q in version.questions),
+        *(_question_column(version, q) for q in version.questions),
     ]
+
+
+def _question_column(version: Any, question: Any) -> ResponseColumn:
+    """A question's column; answers stored as one option get the option texts as value labels."""
+    values: dict[str, str] = {}
+    if QUESTION_TYPES[question.type].storage == "option":
+        options = version.choice_list(question.list_name or version.scale_list)
+        values = {o.code: o.label for o in options}
+    number = f"q{question.number}"
+    return ResponseColumn(number, number, question.text, values)
 
 
 def response_header(campaign: Campaign) -> list[str]:
@@ -135,7 +145,7 @@ def _response_query(campaign: Campaign, include_excluded: bool = False) -> Any:
     """One row per response, its answers pivoted into one column per question (option ids)."""
     questions = campaign.questionnaire_version.questions
     head = (Response.id, Response.submitted_at, Response.channel, Response.mode, Response.area_id)
-    pivot = [func.max(case((Answer.question_id == q.id, Answer.option_id))) for q in questions]
+    pivot = [func.max(case((Answer.question_id == q.id, _stored_column(q)))) for q in questions]
     return (
         select(*head, *pivot)
         .join(Answer, Answer.response_id == Response.id)
@@ -146,15 +156,31 @@ def _response_query(campaign: Campaign, include_excluded: bool = False) -> Any:
     )
 
 
+def _stored_column(question: Any) -> Any:
+    """The answer column a question's type stores its answer in (see the type registry)."""
+    storage = QUESTION_TYPES[question.type].storage
+    if storage == "number":
+        return Answer.value_number
+    if storage == "date":
+        return Answer.value_date
+    if storage == "text":
+        return Answer.value_text
+    # select_multiple keeps its options in answer_choice: not in this export yet (left empty,
+    # never the "other" text under the question's name)
+    return Answer.option_id
+
+
 def response_records(campaign: Campaign, include_excluded: bool = False) -> Iterator[list[Any]]:
     """One row of stored values per response (codes, not names), streamed from the database.
 
     Everything taken from the campaign is read before the first row is produced, so the rows can
     be streamed after the request's session has ended (a web download).
     """
-    codes = {o.id: o.code for o in campaign.questionnaire_version.scale}
+    version = campaign.questionnaire_version
+    codes = {o.id: o.code for o in version.options}
+    readers = [_cell_reader(QUESTION_TYPES[q.type].storage, codes) for q in version.questions]
     areas = {a.id: (a.code, a.name) for a in db.session.scalars(select(Area))}
-    return _stream_records(_response_query(campaign, include_excluded), codes, areas)
+    return _stream_records(_response_query(campaign, include_excluded), readers, areas)
 
 
 def response_rows(campaign: Campaign, include_excluded: bool = False) -> Iterator[list[Any]]:
@@ -173,10 +199,28 @@ def _shown_rows(columns: list[ResponseColumn], records: Iterator[list[Any]]) -> 
         yield record
 
 
+def _cell_reader(storage: str, codes: dict[int, str]) -> Callable[[Any], Any]:
+    if storage == "option":
+        return codes.get
+    if storage == "number":
+        return lambda value: float(value) if value is not None else None
+    if storage == "date":
+        return lambda value: value.isoformat() if hasattr(value, "isoformat") else value
+    return lambda value: value
+
+
 def _stream_records(
-    query: Any, codes: dict[int, str], areas: dict[int, tuple[str, str]]
+    query: Any, readers: list[Callable[[Any], Any]], areas: dict[int, tuple[str, str]]
 ) -> Iterator[list[Any]]:
     rows = db.session.execute(query)
     for sequence, (_id, submitted, channel, mode, area_id, *answers) in enumerate(rows, start=1):
         area_code, area_name = areas.get(area_id, (None, None))
-        yield [sequence, local_time(submitted), channel, mode, area_code, area_name, *map(codes.get, answers)]
+        yield [
+            sequence,
+            local_time(submitted),
+            channel,
+            mode,
+            area_code,
+            area_name,
+            *(read(a) for read, a in zip(readers, answers, strict=True)),
+        ]

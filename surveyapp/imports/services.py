@@ -23,6 +23,8 @@ from sqlalchemy import select
 from surveyapp.extensions import db
 from surveyapp.imports.reading import Sheet
 from surveyapp.models import CHANNELS, MODES, Area, Campaign
+from surveyapp.questionnaires.question_types import QUESTION_TYPES, AnswerError
+from surveyapp.survey.forms import choices_of
 from surveyapp.survey.services import Submission, submit_response
 
 OPTIONAL_COLUMNS = ("id", "area", "channel", "mode", "submitted_at")
@@ -68,8 +70,9 @@ class _RowChecker:
 
     def __init__(self, campaign: Campaign, header: list[str]) -> None:
         version = campaign.questionnaire_version
-        self.questions = {q.number: q for q in version.questions}
+        self.questions = version.by_number()
         self.codes = [o.code for o in version.scale]
+        self.lists = {n: [o.code for o in choices_of(version, q)] for n, q in self.questions.items()}
         self.zone = ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Asia/Shanghai"))
         self.areas = _area_lookup()
         self.header = header
@@ -103,19 +106,27 @@ class _RowChecker:
             return None
         return Submission(submission_id, answers, channel, mode, area_id, submitted_at)
 
-    def _answers(self, row: int, cells: dict[str, Any]) -> dict[int, str]:
-        answers = {}
+    def _answers(self, row: int, cells: dict[str, Any]) -> dict[int, Any]:
+        answers: dict[int, Any] = {}
         for number, question in self.questions.items():
             value = cells.get(f"q{number}")
             if value is None:
-                if question.required:
+                if question.required and not question.relevant:
                     self._add(row, f"q{number}", "empty, but the question must be answered")
                 continue
-            code = str(value).strip().upper()
-            if code not in self.codes:
-                self._add(row, f"q{number}", f"'{value}' is not an option ({', '.join(self.codes)})")
+            if question.type == "scale":
+                code = str(value).strip().upper()
+                if code not in self.codes:
+                    self._add(row, f"q{number}", f"'{value}' is not an option ({', '.join(self.codes)})")
+                    continue
+                answers[number] = code
                 continue
-            answers[number] = code
+            try:
+                answers[number] = QUESTION_TYPES[question.type].read(  # type: ignore[misc]
+                    question, value, self.lists[number]
+                )
+            except AnswerError as error:
+                self._add(row, f"q{number}", str(error))
         return answers
 
     def _choice(self, row: int, cells: dict[str, Any], column: str, allowed: tuple[str, ...]) -> str | None:

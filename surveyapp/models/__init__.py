@@ -24,11 +24,12 @@ from surveyapp.models.indicators import (
 )
 from surveyapp.models.questionnaires import (
     Question,
+    QuestionGroup,
     Questionnaire,
     QuestionnaireVersion,
     ScaleOption,
 )
-from surveyapp.models.responses import CHANNELS, MODES, Answer, Response
+from surveyapp.models.responses import CHANNELS, MODES, Answer, AnswerChoice, Response
 from surveyapp.models.throttle import SignInFailure
 
 __all__ = [
@@ -39,6 +40,7 @@ __all__ = [
     "MODES",
     "ROLES",
     "Answer",
+    "AnswerChoice",
     "Area",
     "AuditEvent",
     "Base",
@@ -53,6 +55,7 @@ __all__ = [
     "IndicatorTable",
     "PersonalCode",
     "Question",
+    "QuestionGroup",
     "Questionnaire",
     "QuestionnaireVersion",
     "Response",

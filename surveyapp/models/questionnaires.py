@@ -1,11 +1,20 @@
-"""Questionnaires, their versions, answer scales and questions."""
+"""Questionnaires, their versions, groups, questions and choice lists.
+
+A version holds its items in one order (``position``): questions of every type of the registry
+(``surveyapp.questionnaires.question_types``), notes among them, each optionally inside a group.
+Choice lists are the version's options grouped by ``list_name``, as in XLSForm's choices sheet;
+the list named by ``scale_list`` is the scale that scored questions share. Texts are stored in
+the version's language; ``translations`` holds the other languages, ``{field: {language: text}}``.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import (
+    JSON,
     Boolean,
     CheckConstraint,
     ForeignKey,
@@ -69,18 +78,52 @@ class QuestionnaireVersion(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
     #: when it was published; only published versions can be used by campaigns
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    #: the form's own version string as its file gives it (XLSForm allows any, e.g. ``siv1``)
+    form_version: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    #: the choice list that scored (``scale``) questions share
+    scale_list: Mapped[str] = mapped_column(String(64), nullable=False, default="scale")
+    #: title and introduction in other languages: ``{"title": {"en": "..."}}``
+    translations: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
 
     questionnaire: Mapped[Questionnaire] = relationship(back_populates="versions")
-    scale: Mapped[list[ScaleOption]] = relationship(
+    options: Mapped[list[ScaleOption]] = relationship(
         back_populates="questionnaire_version",
-        order_by="ScaleOption.position",
+        order_by="(ScaleOption.list_name, ScaleOption.position)",
         cascade="all, delete-orphan",
     )
-    questions: Mapped[list[Question]] = relationship(
+    items: Mapped[list[Question]] = relationship(
         back_populates="questionnaire_version",
-        order_by="Question.number",
+        order_by="Question.position",
         cascade="all, delete-orphan",
     )
+    groups: Mapped[list[QuestionGroup]] = relationship(
+        back_populates="questionnaire_version",
+        order_by="QuestionGroup.position",
+        cascade="all, delete-orphan",
+    )
+
+    @property
+    def scale(self) -> list[ScaleOption]:
+        """The shared scale of scored questions, in the order the file gives it."""
+        return self.choice_list(self.scale_list)
+
+    def choice_list(self, name: str | None) -> list[ScaleOption]:
+        """The options of one choice list, in order."""
+        return [o for o in self.options if o.list_name == name]
+
+    @property
+    def questions(self) -> list[Question]:
+        """The answerable questions (notes left out), in order."""
+        return [q for q in self.items if q.number is not None]
+
+    def by_number(self) -> dict[int, Question]:
+        """The answerable questions by number."""
+        return {q.number: q for q in self.items if q.number is not None}
+
+    @property
+    def scored_questions(self) -> list[Question]:
+        """The questions the statistics table scores: the scale questions."""
+        return [q for q in self.questions if q.type == "scale"]
 
     @property
     def key(self) -> str:
@@ -94,12 +137,12 @@ class QuestionnaireVersion(Base):
 
 
 class ScaleOption(Base):
-    """One option of the answer scale that every question of a version shares."""
+    """One option of a choice list of a version (the shared scale is one such list)."""
 
     __tablename__ = "scale_option"
     __table_args__ = (
-        UniqueConstraint("questionnaire_version_id", "code"),
-        UniqueConstraint("questionnaire_version_id", "position"),
+        UniqueConstraint("questionnaire_version_id", "list_name", "code"),
+        UniqueConstraint("questionnaire_version_id", "list_name", "position"),
         CheckConstraint("weight >= 0 AND weight <= 1", name="weight_range"),
     )
 
@@ -108,29 +151,66 @@ class ScaleOption(Base):
     questionnaire_version_id: Mapped[int] = mapped_column(
         ForeignKey("questionnaire_version.id", ondelete="CASCADE"), nullable=False
     )
-    #: order on the scale, 0 for the best option
+    #: the choice list this option belongs to (XLSForm's ``list_name``)
+    list_name: Mapped[str] = mapped_column(String(64), nullable=False, default="scale")
+    #: order in its list, as the file gives it
     position: Mapped[int] = mapped_column(Integer, nullable=False)
-    #: the letter respondents see, e.g. ``A``
-    code: Mapped[str] = mapped_column(String(8), nullable=False)
+    #: the code stored and exported, e.g. ``A`` (XLSForm's choice ``name``)
+    code: Mapped[str] = mapped_column(String(64), nullable=False)
     #: the words respondents see, e.g. 非常满意
-    label: Mapped[str] = mapped_column(String(100), nullable=False)
-    #: the questionnaire's own weight on 0..1
-    weight: Mapped[Decimal] = mapped_column(Numeric(6, 4), nullable=False)
+    label: Mapped[str] = mapped_column(String(500), nullable=False)
+    #: the weight on 0..1 in the score; None for options of unscored lists
+    weight: Mapped[Decimal | None] = mapped_column(Numeric(6, 4), nullable=True)
     #: False for options such as 不了解 that are left out of the denominator
     counted: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
-    #: whether choosing it counts as satisfied; None lets the scoring decide by position
+    #: whether choosing it counts as satisfied; None lets the scoring decide by weight
     satisfied: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    #: the label in other languages: ``{"label": {"en": "Very satisfied"}}``
+    translations: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
 
-    questionnaire_version: Mapped[QuestionnaireVersion] = relationship(back_populates="scale")
+    questionnaire_version: Mapped[QuestionnaireVersion] = relationship(back_populates="options")
+
+
+class QuestionGroup(Base):
+    """A section of a version (XLSForm's ``begin group``): a heading over its questions."""
+
+    __tablename__ = "question_group"
+    __table_args__ = (UniqueConstraint("questionnaire_version_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: the version this group belongs to
+    questionnaire_version_id: Mapped[int] = mapped_column(
+        ForeignKey("questionnaire_version.id", ondelete="CASCADE"), nullable=False
+    )
+    #: the group it is nested in, if any
+    parent_id: Mapped[int | None] = mapped_column(
+        ForeignKey("question_group.id", ondelete="CASCADE"), nullable=True
+    )
+    #: order among the groups of the version, a parent before the groups inside it
+    position: Mapped[int] = mapped_column(Integer, nullable=False)
+    #: its name in the file, e.g. ``profile``
+    name: Mapped[str] = mapped_column(String(64), nullable=False)
+    #: the heading shown, if any
+    label: Mapped[str | None] = mapped_column(Text, nullable=True)
+    #: an XLSForm ``relevant`` expression deciding whether the whole group is asked
+    relevant: Mapped[str | None] = mapped_column(Text, nullable=True)
+    #: the heading in other languages
+    translations: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+
+    questionnaire_version: Mapped[QuestionnaireVersion] = relationship(back_populates="groups")
+    parent: Mapped[QuestionGroup | None] = relationship(remote_side="QuestionGroup.id")
 
 
 class Question(Base):
-    """A question of a version; its answer is one option of the version's scale."""
+    """A question (or a note, which has no number) of a version; its type is a registry key."""
 
     __tablename__ = "question"
     __table_args__ = (
         UniqueConstraint("questionnaire_version_id", "number"),
+        UniqueConstraint("questionnaire_version_id", "position"),
+        UniqueConstraint("questionnaire_version_id", "name"),
         CheckConstraint("points >= 0", name="points_nonnegative"),
+        CheckConstraint("number IS NOT NULL OR type = 'note'", name="number_unless_note"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -138,8 +218,36 @@ class Question(Base):
     questionnaire_version_id: Mapped[int] = mapped_column(
         ForeignKey("questionnaire_version.id", ondelete="CASCADE"), nullable=False
     )
-    #: 1, 2, ... as printed
-    number: Mapped[int] = mapped_column(Integer, nullable=False)
+    #: 1, 2, ... as printed; None for notes
+    number: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    #: order among every item of the version, notes included
+    position: Mapped[int] = mapped_column(Integer, nullable=False)
+    #: the name in the file (XLSForm ``name``), used by ``relevant`` expressions and exports
+    name: Mapped[str] = mapped_column(String(64), nullable=False)
+    #: the group it is asked in, if any
+    group_id: Mapped[int | None] = mapped_column(
+        ForeignKey("question_group.id", ondelete="CASCADE"), nullable=True
+    )
+    #: the choice list of a choice question
+    list_name: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    #: help shown under the question
+    hint: Mapped[str | None] = mapped_column(Text, nullable=True)
+    #: an XLSForm ``relevant`` expression over earlier answers; None means always asked
+    relevant: Mapped[str | None] = mapped_column(Text, nullable=True)
+    #: an XLSForm ``constraint`` expression over the answer (``.``)
+    constraint: Mapped[str | None] = mapped_column(Text, nullable=True)
+    #: shown, as written, when the constraint fails
+    constraint_message: Mapped[str | None] = mapped_column(Text, nullable=True)
+    #: shown, as written, when a required question is left unanswered
+    required_message: Mapped[str | None] = mapped_column(Text, nullable=True)
+    #: XLSForm ``appearance`` (``multiline`` makes a long text, ``rating`` stars)
+    appearance: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    #: type parameters, e.g. a range's ``{"start": 0, "end": 10, "step": 1}``
+    parameters: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    #: whether a choice question offers "other" with a text
+    or_other: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    #: label, hint and messages in other languages: ``{"text": {"en": "..."}}``
+    translations: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     #: the question type, a key of the question type registry
     type: Mapped[str] = mapped_column(String(32), nullable=False, default="scale")
     #: the question as printed
@@ -149,4 +257,10 @@ class Question(Base):
     #: whether a respondent must answer it
     required: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
 
-    questionnaire_version: Mapped[QuestionnaireVersion] = relationship(back_populates="questions")
+    questionnaire_version: Mapped[QuestionnaireVersion] = relationship(back_populates="items")
+    group: Mapped[QuestionGroup | None] = relationship()
+
+    @property
+    def is_note(self) -> bool:
+        """Whether it is shown only, never answered."""
+        return self.number is None

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal
 
 from sqlalchemy import (
     BigInteger,
     CheckConstraint,
+    Date,
     ForeignKey,
     Index,
     Integer,
+    Numeric,
     String,
+    Text,
     UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -86,7 +90,12 @@ class Response(Base):
 
 
 class Answer(Base):
-    """The option a response chose for one question."""
+    """A response's answer to one question, in the column its type stores it in.
+
+    A scale or select_one answer is ``option_id``; a select_multiple answer its ``choices``; text
+    ``value_text`` (also the text of an "other" option); integer, decimal and range
+    ``value_number``; date ``value_date``. A question that was not relevant has no answer.
+    """
 
     __tablename__ = "answer"
     __table_args__ = (
@@ -105,7 +114,31 @@ class Answer(Base):
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id", ondelete="RESTRICT"), nullable=False)
     #: the question answered
     question_id: Mapped[int] = mapped_column(ForeignKey("question.id", ondelete="RESTRICT"), nullable=False)
-    #: the option chosen
-    option_id: Mapped[int] = mapped_column(ForeignKey("scale_option.id", ondelete="RESTRICT"), nullable=False)
+    #: the option chosen (scale and select_one)
+    option_id: Mapped[int | None] = mapped_column(
+        ForeignKey("scale_option.id", ondelete="RESTRICT"), nullable=True
+    )
+    #: a text answer, or the text given with an "other" option
+    value_text: Mapped[str | None] = mapped_column(Text, nullable=True)
+    #: an integer, decimal or range answer
+    value_number: Mapped[Decimal | None] = mapped_column(Numeric(24, 8), nullable=True)
+    #: a date answer
+    value_date: Mapped[date | None] = mapped_column(Date, nullable=True)
 
     response: Mapped[Response] = relationship(back_populates="answers")
+    choices: Mapped[list[AnswerChoice]] = relationship(cascade="all, delete-orphan")
+
+
+class AnswerChoice(Base):
+    """One option chosen in a select_multiple answer."""
+
+    __tablename__ = "answer_choice"
+
+    #: the answer
+    answer_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("answer.id", ondelete="CASCADE"), primary_key=True
+    )
+    #: an option chosen
+    option_id: Mapped[int] = mapped_column(
+        ForeignKey("scale_option.id", ondelete="RESTRICT"), primary_key=True, index=True
+    )

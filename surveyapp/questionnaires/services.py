@@ -8,8 +8,10 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from surveyapp.extensions import db
-from surveyapp.models import Question, Questionnaire, QuestionnaireVersion, ScaleOption, utcnow
+from surveyapp.models import Question, QuestionGroup, Questionnaire, QuestionnaireVersion, ScaleOption, utcnow
 from surveyapp.questionnaires.spec import (
+    SCALE_LIST,
+    OptionSpec,
     QuestionnaireFileError,
     QuestionnaireSpec,
     read_questionnaire_file,
@@ -63,39 +65,84 @@ def store_questionnaire(spec: QuestionnaireSpec, source: str) -> tuple[Questionn
     version = QuestionnaireVersion(
         questionnaire=questionnaire,
         version=spec.version,
+        form_version=spec.form_version,
         title=spec.title,
         language=spec.language,
         introduction=spec.introduction,
         content_hash=content_hash,
-        scale=[
-            ScaleOption(
-                position=i,
-                code=o.code,
-                label=o.label,
-                weight=o.weight,
-                counted=o.counted,
-                satisfied=o.satisfied,
-            )
-            for i, o in enumerate(spec.scale)
-        ],
-        questions=[
-            Question(number=q.number, type=q.type, text=q.text, points=q.points, required=q.required)
-            for q in spec.questions
+        scale_list=SCALE_LIST,
+        translations=spec.translations or None,
+        options=[
+            *_options(SCALE_LIST, spec.scale),
+            *(o for name, options in spec.lists.items() for o in _options(name, options)),
         ],
     )
+    groups: dict[str, QuestionGroup] = {}
+    for position, group in enumerate(spec.groups):
+        groups[group.name] = QuestionGroup(
+            questionnaire_version=version,
+            parent=groups.get(group.parent) if group.parent else None,
+            position=position,
+            name=group.name,
+            label=group.label,
+            relevant=group.relevant,
+            translations=group.translations or None,
+        )
+    version.items = [
+        Question(
+            position=position,
+            number=q.number,
+            name=q.name or f"q{q.number}",
+            type=q.type,
+            text=q.text,
+            points=q.points,
+            required=q.required,
+            group=groups.get(q.group) if q.group else None,
+            list_name=q.list_name,
+            hint=q.hint,
+            relevant=q.relevant,
+            constraint=q.constraint,
+            constraint_message=q.constraint_message,
+            required_message=q.required_message,
+            appearance=q.appearance,
+            parameters=q.parameters or None,
+            or_other=q.or_other,
+            translations=q.translations or None,
+        )
+        for position, q in enumerate(spec.questions, start=1)
+    ]
     db.session.add(version)
     db.session.flush()
     return version, True
 
 
-def load_questionnaire_file(path: Path) -> tuple[QuestionnaireVersion, bool]:
-    """Read, check and store one file (flushes, does not commit)."""
-    return store_questionnaire(read_questionnaire_file(path), str(path))
+def _options(list_name: str, options: tuple[OptionSpec, ...]) -> list[ScaleOption]:
+    return [
+        ScaleOption(
+            list_name=list_name,
+            position=i,
+            code=o.code,
+            label=o.label,
+            weight=o.weight,
+            counted=o.counted,
+            satisfied=o.satisfied,
+            translations=o.translations or None,
+        )
+        for i, o in enumerate(options)
+    ]
+
+
+def load_questionnaire_file(path: Path, as_version: int | None = None) -> tuple[QuestionnaireVersion, bool]:
+    """Read, check and store one file, as version ``as_version`` if given (flushes, does not commit)."""
+    spec = read_questionnaire_file(path)
+    if as_version is not None:
+        spec = replace(spec, version=as_version)
+    return store_questionnaire(spec, str(path))
 
 
 def bundled_files() -> list[Path]:
     """The questionnaire files shipped with the application."""
-    return sorted(BUNDLED_DIR.glob("*.yaml"))
+    return sorted([*BUNDLED_DIR.glob("*.yaml"), *BUNDLED_DIR.glob("*.xlsx")])
 
 
 def load_bundled() -> list[tuple[QuestionnaireVersion, bool]]:

@@ -16,14 +16,14 @@ from surveyapp.accounts.permissions import ADMIN, EVALUATOR, role_required
 from surveyapp.extensions import db
 from surveyapp.models import Campaign, Questionnaire, QuestionnaireVersion
 from surveyapp.questionnaires.forms import MAX_FILE_BYTES, UploadForm
+from surveyapp.questionnaires.reading import read_questionnaire_bytes
 from surveyapp.questionnaires.services import (
     find_version,
     next_version_number,
     publish_version,
     upload_questionnaire,
 )
-from surveyapp.questionnaires.spec import QuestionnaireFileError, QuestionnaireSpec, parse_questionnaire_text
-from surveyapp.questionnaires.xlsform import read_xlsform
+from surveyapp.questionnaires.spec import QuestionnaireFileError, QuestionnaireSpec
 from surveyapp.survey.forms import response_form_class
 
 bp = Blueprint("questionnaires", __name__, url_prefix="/questionnaires", template_folder="templates")
@@ -54,18 +54,7 @@ def index() -> str:
 
 
 def _parse(data: bytes, filename: str) -> QuestionnaireSpec:
-    lowered = filename.lower()
-    if lowered.endswith(".xlsx"):
-        return read_xlsform(data, filename)
-    if lowered.endswith((".yaml", ".yml")):
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as error:
-            raise QuestionnaireFileError(filename, [("", _("the file is not UTF-8 text"))]) from error
-        return parse_questionnaire_text(text, filename)
-    raise QuestionnaireFileError(
-        filename, [("", _("choose an XLSForm workbook (.xlsx) or a YAML file (.yaml)"))]
-    )
+    return read_questionnaire_bytes(data, filename)
 
 
 def _sent_file(form: UploadForm) -> tuple[bytes, str] | None:
@@ -113,6 +102,8 @@ def upload() -> Page | BaseResponse:
     if existing is not None and existing.content_hash != _hash_as(spec, number):
         return _conflict(form, spec, data, filename)
     version, created = upload_questionnaire(spec, filename, as_version=number)
+    for remark in spec.remarks:
+        flash(remark, "info")  # what of the file is left out, said once at upload
     if created:
         flash(
             _("Version %(number)d uploaded. Check the preview, then publish it.", number=version.version),
@@ -148,7 +139,28 @@ def preview(key: str, number: int) -> str:
     form = response_form_class(version)(submission_id="preview-only", meta={"csrf": False})
     stand_in = SimpleNamespace(questionnaire_version=version, slug="preview")
     action = url_for(".preview", key=key, number=number)
-    return render_template("questionnaires/preview.html", campaign=stand_in, form=form, form_action=action)
+    from surveyapp.questionnaires.defaults import describe_scoring
+
+    remarks = describe_scoring(version.scale, version.questions)
+    return render_template(
+        "questionnaires/preview.html", campaign=stand_in, form=form, form_action=action, remarks=remarks
+    )
+
+
+@bp.get("/<key>/v<int:number>/xlsform")
+@role_required(EVALUATOR)
+def xlsform(key: str, number: int) -> BaseResponse:
+    """The version as an XLSForm workbook; loading it back gives the same questionnaire."""
+    from flask import Response
+
+    from surveyapp.questionnaires.xlsform_export import xlsform_bytes
+
+    version = _version_or_404(key, number)
+    return Response(
+        xlsform_bytes(version),
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": f'attachment; filename="{key}-v{number}.xlsx"'},
+    )
 
 
 @bp.post("/<key>/v<int:number>/publish")

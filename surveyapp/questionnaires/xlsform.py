@@ -1,345 +1,465 @@
-"""Read a questionnaire from an XLSForm workbook (the ODK / KoboToolbox standard).
+"""Read an XLSForm workbook (``.xlsx`` or ``.xls``) through pyxform, the converter ODK and
+KoboToolbox use, so whatever pyxform accepts is read the same way: legacy spellings
+(``select one from``, ``list name``, ``label:English``), upper-case sheet names, ``or_other``,
+a missing settings sheet (form_id and title then come from the file name).
 
-* ``survey`` sheet: ``type``, ``name``, ``label`` (or ``label::Chinese (zh)`` and the like), and
-  optionally ``required`` (``yes``/``no``, XLSForm's default is no) and ``points``. Every
-  ``select_one LIST`` row becomes a scale question; all of them must share one choice list, which
-  becomes the questionnaire's scale. Notes, groups and metadata rows (``start``, ``end``, ...)
-  are skipped; other question types are refused.
-* ``choices`` sheet: ``list_name``, ``name`` (the option code), ``label``, and ``weight`` on 0..1
-  (``0.9`` or ``90%``); optionally ``counted`` and ``satisfied`` (``yes``/``no``).
-* ``settings`` sheet (optional): ``form_id`` (the questionnaire's id; ``_`` becomes ``-``),
-  ``version`` (a whole number, default 1), ``form_title``, ``default_language``.
-
-Every problem names its sheet, row and column.
+What is read: ``select_one`` (a *scale* question when its list carries weights or reads as a
+satisfaction scale, see :mod:`surveyapp.questionnaires.defaults`), ``select_multiple``,
+``text``, ``integer``, ``decimal``, ``date``, ``range``, ``note``, groups, hints, ``relevant``,
+``constraint``, ``required`` and their messages, ``appearance``, every language of every text,
+the choices' optional ``weight``, ``counted`` and ``satisfied`` columns, and the survey's
+optional ``points`` column. Metadata (``start``, ``end``, ``today``, ``deviceid``,
+``calculate``, ...) is left out and the preview says so. Types the platform cannot ask
+(``geopoint``, ``image``, ``repeat``, ...) refuse the file naming their row. Every problem is
+reported in one round, with sheet, row and column.
 """
 
 from __future__ import annotations
 
-import io
 import re
-import zipfile
-from dataclasses import dataclass, field
+import tempfile
 from decimal import Decimal, InvalidOperation
+from pathlib import Path
 from typing import Any
 
 from flask_babel import gettext as _
-from openpyxl import load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
 
-from surveyapp.questionnaires.spec import QuestionnaireFileError, QuestionnaireSpec, parse_questionnaire
+from surveyapp.questionnaires.defaults import default_weights, is_dont_know, scale_direction
+from surveyapp.questionnaires.expressions import ExpressionError, parse
+from surveyapp.questionnaires.spec import (
+    ID_PATTERN,
+    SCALE_LIST,
+    GroupSpec,
+    OptionSpec,
+    QuestionnaireFileError,
+    QuestionnaireSpec,
+    QuestionSpec,
+    Translations,
+    language_code,
+)
+from surveyapp.questionnaires.xlsform_checks import check_workbook, read_sheets, text_of
 
-SKIPPED_TYPES = {
-    "note", "begin group", "end group", "begin_group", "end_group", "start", "end", "today",
-    "deviceid", "subscriberid", "simserial", "phonenumber", "username", "email", "audit",
-    "calculate", "hidden", "start-geopoint",
-}  # fmt: skip
+TYPES = {
+    "select one": "select_one",
+    "select all that apply": "select_multiple",
+    "text": "text",
+    "integer": "integer",
+    "decimal": "decimal",
+    "date": "date",
+    "range": "range",
+    "note": "note",
+}
+LEFT_OUT = {
+    "start",
+    "end",
+    "today",
+    "deviceid",
+    "subscriberid",
+    "simserial",
+    "phonenumber",
+    "username",
+    "email",
+    "audit",
+    "calculate",
+    "hidden",
+    "start-geopoint",
+    "imei",
+    "uri:deviceid",
+}
 YES = {"yes", "true", "1", "true()", "y"}
-NO = {"no", "false", "0", "false()", "n", ""}
-LANGUAGE_IN_LABEL = re.compile(r"\(([A-Za-z]{2,3}(?:[-_][A-Za-z0-9]+)*)\)\s*$")
-
-
-@dataclass
-class Sheet:
-    """A worksheet as its header (lowercased name -> column) and its non-empty rows."""
-
-    title: str
-    headers: dict[str, str]  # normalised header -> header as written
-    rows: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
-
-    def has(self, column: str) -> bool:
-        """Whether the sheet has this column."""
-        return column in self.headers
+MAX_INT = 2_147_483_647
 
 
 class _Problems:
-    def __init__(self) -> None:
-        self.items: list[tuple[str, str]] = []
+    """Problems with their place in the workbook, once each."""
 
-    def add(self, sheet: Sheet | str, row: int | None, column: str | None, message: str) -> None:
-        title = sheet.title if isinstance(sheet, Sheet) else sheet
-        written = sheet.headers.get(column, column) if isinstance(sheet, Sheet) and column else column
-        if row is not None and written:
+    def __init__(self, rows: dict[str, int]) -> None:
+        self.items: list[tuple[str, str]] = []
+        self.rows = rows
+
+    def at(self, name: str | None, column: str | None, message: str, sheet: str = "survey") -> None:
+        row = self.rows.get(name or "")
+        if row is not None and column:
             place = _(
-                "sheet “%(sheet)s”, row %(row)d, column “%(column)s”", sheet=title, row=row, column=written
+                "sheet “%(sheet)s”, row %(row)d, column “%(column)s”", sheet=sheet, row=row, column=column
             )
         elif row is not None:
-            place = _("sheet “%(sheet)s”, row %(row)d", sheet=title, row=row)
+            place = _("sheet “%(sheet)s”, row %(row)d", sheet=sheet, row=row)
         else:
-            place = _("sheet “%(sheet)s”", sheet=title)
+            place = _("sheet “%(sheet)s”", sheet=sheet)
         self.items.append((place, message))
 
 
-def _text(value: Any) -> str:
+def _texts(value: Any, default: str | None) -> tuple[str | None, dict[str, str]]:
+    """The text in the default language and the others by language code."""
     if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
+        return None, {}
+    if not isinstance(value, dict):
+        return str(value).strip() or None, {}
+    by_code = {
+        language_code(k) if k != "default" else "default": str(v).strip() for k, v in value.items() if v
+    }
+    main = by_code.get(default or "") or by_code.get("default") or next(iter(by_code.values()), None)
+    return main, {k: v for k, v in by_code.items() if k not in (default, "default")}
 
 
-def _read_sheet(worksheet: Any) -> Sheet:
-    rows = worksheet.iter_rows(values_only=True)
-    header_row = next(rows, ()) or ()
-    written = [_text(h) for h in header_row]
-    headers = {h.lower(): h for h in written if h}
-    sheet = Sheet(worksheet.title, headers)
-    for number, values in enumerate(rows, start=2):
-        cells = {w.lower(): v for w, v in zip(written, values, strict=False) if w}
-        if any(_text(v) for v in cells.values()):
-            sheet.rows.append((number, cells))
-    return sheet
+class _Reader:
+    def __init__(self, form: dict[str, Any], problems: _Problems, default: str | None) -> None:
+        self.form = form
+        self.problems = problems
+        self.default = default
+        self.items: list[QuestionSpec] = []
+        self.groups: list[GroupSpec] = []
+        self.remarks: list[str] = []
+        self.lists: dict[str, tuple[OptionSpec, ...]] = {}
+        #: names of the questions whose type ends in ``or_other`` in the survey sheet
+        self.or_other: set[str] = set()
 
+    def translated(
+        self, node: dict[str, Any], fields: dict[str, str]
+    ) -> tuple[dict[str, str | None], Translations]:
+        main: dict[str, str | None] = {}
+        others: Translations = {}
+        for ours, theirs in fields.items():
+            text, rest = _texts(node.get(theirs), self.default)
+            main[ours] = text
+            if rest:
+                others[ours] = rest
+        return main, others
 
-def _label_column(sheet: Sheet, preferred: str | None) -> tuple[str | None, str | None]:
-    """The label column to use and the language it names: plain ``label``, else Chinese, else the first."""
-    if sheet.has("label"):
-        return "label", None
-    labelled = [h for h in sheet.headers if h.startswith("label::")]
-    if not labelled:
-        return None, None
-
-    def rank(header: str) -> int:
-        name = header.split("::", 1)[1]
-        if preferred and name == preferred.lower():
-            return 0
-        return 1 if ("zh" in name or "chinese" in name or "中文" in name) else 2
-
-    chosen = sorted(labelled, key=rank)[0]
-    match = LANGUAGE_IN_LABEL.search(chosen)
-    return chosen, match.group(1) if match else None
-
-
-def _language(code: str | None) -> str:
-    if not code:
-        return "zh-CN"
-    return "zh-CN" if code.lower().startswith("zh") else code
-
-
-def _flag(problems: _Problems, sheet: Sheet, row: int, column: str, value: Any, default: bool) -> bool:
-    text = _text(value).lower()
-    if column not in sheet.headers or text == "":
-        return default
-    if text in YES:
-        return True
-    if text in NO:
-        return False
-    problems.add(sheet, row, column, _("write yes or no (found “%(value)s”)", value=_text(value)))
-    return default
-
-
-def _weight(problems: _Problems, sheet: Sheet, row: int, value: Any) -> Decimal | None:
-    text = _text(value)
-    if not text:
-        problems.add(sheet, row, "weight", _("every option needs a weight between 0 and 1"))
-        return None
-    try:
-        weight = Decimal(text[:-1]) / 100 if text.endswith("%") else Decimal(text)
-    except InvalidOperation:
-        problems.add(sheet, row, "weight", _("“%(value)s” is not a number", value=text))
-        return None
-    if not Decimal(0) <= weight <= Decimal(1):
-        problems.add(
-            sheet,
-            row,
-            "weight",
-            _("weights are between 0 and 1, e.g. 0.9 or 90%% (found “%(value)s”)", value=text),
-        )
-        return None
-    return weight
-
-
-def _questions(
-    problems: _Problems, survey: Sheet, label: str | None
-) -> tuple[list[dict[str, Any]], str | None, list[int], str]:
-    """The scale questions, their shared choice list, the row of each question, the introduction."""
-    questions: list[dict[str, Any]] = []
-    rows: list[int] = []
-    intro: list[str] = []
-    list_name: str | None = None
-    for row, cells in survey.rows:
-        kind = " ".join(_text(cells.get("type")).split())
-        if kind.lower() == "note" and not questions and label and _text(cells.get(label)):
-            intro.append(_text(cells.get(label)))  # notes before the first question introduce it
-            continue
-        if not kind or kind.lower() in SKIPPED_TYPES:
-            continue
-        parts = kind.split(" ")
-        if parts[0].lower() != "select_one" or len(parts) != 2:
-            problems.add(
-                survey,
-                row,
-                "type",
-                _(
-                    "question type “%(type)s” is not supported: "
-                    "use select_one questions (scale questions) and notes",
-                    type=kind,
-                ),
-            )
-            continue
-        if list_name is None:
-            list_name = parts[1]
-        elif parts[1] != list_name:
-            problems.add(
-                survey,
-                row,
-                "type",
-                _(
-                    "every select_one question must use the same choice list “%(list)s” "
-                    "(this row uses “%(other)s”)",
-                    list=list_name,
-                    other=parts[1],
-                ),
-            )
-        text = _text(cells.get(label)) if label else ""
+    def expression(self, node: dict[str, Any], key: str, column: str) -> str | None:
+        text = (node.get("bind") or {}).get(key)
         if not text:
-            problems.add(survey, row, label or "label", _("the question has no label"))
-        question: dict[str, Any] = {"number": len(questions) + 1, "text": text or "?"}
-        question["required"] = _flag(problems, survey, row, "required", cells.get("required"), False)
-        if _text(cells.get("points")):
-            question["points"] = _text(cells.get("points"))
-        questions.append(question)
-        rows.append(row)
-    if not questions:
-        problems.add(survey, None, None, _("there is no select_one question"))
-    return questions, list_name, rows, "\n".join(intro)
+            return None
+        try:
+            parse(str(text))
+        except ExpressionError as error:
+            self.problems.at(node.get("name"), column, _("cannot be read: %(reason)s", reason=str(error)))
+        return str(text)
 
+    def walk(self, children: list[dict[str, Any]], group: str | None) -> None:
+        previous: QuestionSpec | None = None
+        for node in children:
+            kind, name = node.get("type", ""), node.get("name", "")
+            if kind == "group" and (node.get("control") or {}).get("bodyless"):
+                continue  # pyxform's own meta block
+            if previous is not None and previous.or_other and name == f"{previous.name}_other":
+                continue  # the text box pyxform adds for "or_other": asked with its question
+            if kind == "group":
+                self.group(node, group)
+            elif kind in TYPES:
+                previous = self.question(node, group)
+            elif kind in LEFT_OUT:
+                self.remarks.append(
+                    _(
+                        "Left out: “%(name)s” (%(type)s) is recorded by ODK devices only.",
+                        name=name,
+                        type=kind,
+                    )
+                )
+            else:
+                self.problems.at(
+                    name,
+                    "type",
+                    _(
+                        "the question type “%(type)s” cannot be asked here (supported: %(known)s)",
+                        type=kind,
+                        known=", ".join(sorted(TYPES)),
+                    ),
+                )
 
-def _scale(
-    problems: _Problems, choices: Sheet, list_name: str, label: str | None
-) -> tuple[list[dict[str, Any]], list[int]]:
-    options: list[dict[str, Any]] = []
-    rows: list[int] = []
-    for row, cells in choices.rows:
-        if _text(cells.get("list_name")) != list_name:
-            continue
-        code, text = _text(cells.get("name")), _text(cells.get(label)) if label else ""
-        if not code:
-            problems.add(choices, row, "name", _("the option has no name (its code, e.g. A)"))
+    def group(self, node: dict[str, Any], parent: str | None) -> None:
+        main, translations = self.translated(node, {"label": "label"})
+        name = node.get("name") or f"group{len(self.groups) + 1}"
+        relevant = self.expression(node, "relevant", "relevant")
+        self.groups.append(
+            GroupSpec(
+                name,
+                main["label"],
+                relevant,
+                parent,
+                {"label": translations["label"]} if "label" in translations else {},
+            )
+        )
+        self.walk(node.get("children") or [], name)
+
+    def question(self, node: dict[str, Any], group: str | None) -> QuestionSpec:
+        kind = TYPES[node["type"]]
+        bind = node.get("bind") or {}
+        name = node["name"]
+        main, translations = self.translated(node, {"text": "label", "hint": "hint"})
+        messages = {
+            "constraint_message": bind.get("jr:constraintMsg"),
+            "required_message": bind.get("jr:requiredMsg"),
+        }
+        for key, value in messages.items():
+            text, rest = _texts(value, self.default)
+            main[key] = text
+            if rest:
+                translations[key] = rest
+        if not main["text"] and kind != "note":
+            self.problems.at(name, "label", _("the question has no label"))
+        list_name = node.get("list_name") or node.get("itemset")
+        choices = node.get("choices") or []
+        or_other = name in self.or_other
+        if list_name and list_name not in self.lists:
+            self.lists[list_name] = self.options(
+                list_name, [c for c in choices if not (or_other and c.get("name") == "other")]
+            )
+        parameters = {
+            k: v for k, v in (node.get("parameters") or {}).items() if k in ("start", "end", "step")
+        }
+        points = node.get("points")
+        spec = QuestionSpec(
+            number=None if kind == "note" else sum(1 for q in self.items if q.number is not None) + 1,
+            text=main["text"] or name,
+            points=self.points(name, points),
+            type=kind,
+            required=str(bind.get("required", "")).strip().lower() in YES and kind != "note",
+            name=name,
+            list_name=list_name,
+            group=group,
+            hint=main["hint"],
+            relevant=self.expression(node, "relevant", "relevant"),
+            constraint=self.expression(node, "constraint", "constraint"),
+            constraint_message=main["constraint_message"],
+            required_message=main["required_message"],
+            appearance=(node.get("control") or {}).get("appearance"),
+            parameters=parameters,
+            or_other=or_other,
+            translations=translations,
+        )
+        self.items.append(spec)
+        return spec
+
+    def points(self, name: str, value: Any) -> Decimal:
+        if value in (None, ""):
+            return Decimal(-1)  # filled in once the scored questions are known
+        try:
+            points = Decimal(str(value))
+            if points < 0 or not points.is_finite():
+                raise InvalidOperation
+            return points
+        except InvalidOperation:
+            self.problems.at(name, "points", _("“%(value)s” is not a number of points", value=value))
+            return Decimal(0)
+
+    def options(self, list_name: str, choices: list[dict[str, Any]]) -> tuple[OptionSpec, ...]:
+        options = []
+        for choice in choices:
+            label, rest = _texts(choice.get("label"), self.default)
+            code = str(choice.get("name", "")).strip()
+            weight = self.weight(list_name, code, choice.get("weight"))
+            counted_text = str(choice.get("counted", "")).strip().lower()
+            counted = counted_text in YES if counted_text else not is_dont_know(label or "")
+            satisfied_text = str(choice.get("satisfied", "")).strip().lower()
+            satisfied = (satisfied_text in YES) if satisfied_text else None
+            options.append(
+                OptionSpec(code, label or code, weight, counted, satisfied, {"label": rest} if rest else {})
+            )
+        return tuple(options)
+
+    def weight(self, list_name: str, code: str, value: Any) -> Decimal | None:
+        text = str(value).strip() if value is not None else ""
         if not text:
-            problems.add(choices, row, label or "label", _("the option has no label"))
-        option: dict[str, Any] = {"code": code or "?", "label": text or "?"}
-        weight = _weight(problems, choices, row, cells.get("weight"))
-        option["weight"] = str(weight) if weight is not None else "0"
-        option["counted"] = _flag(problems, choices, row, "counted", cells.get("counted"), True)
-        if _text(cells.get("satisfied")):
-            option["satisfied"] = _flag(problems, choices, row, "satisfied", cells.get("satisfied"), False)
-        options.append(option)
-        rows.append(row)
-    if not options:
-        problems.add(
-            choices, None, "list_name", _("the choice list “%(list)s” has no options", list=list_name)
-        )
-    return options, rows
+            return None
+        try:
+            weight = Decimal(text[:-1]) / 100 if text.endswith("%") else Decimal(text)
+        except InvalidOperation:
+            weight = Decimal(-1)
+        if not Decimal(0) <= weight <= Decimal(1):
+            self.problems.items.append(
+                (
+                    _(
+                        "sheet “%(sheet)s”, list “%(list)s”, option “%(code)s”, column “%(column)s”",
+                        sheet="choices",
+                        list=list_name,
+                        code=code,
+                        column="weight",
+                    ),
+                    _("weights are between 0 and 1, e.g. 0.9 or 90%% (found “%(value)s”)", value=text),
+                )
+            )
+            return None
+        return weight
 
 
-def _settings(problems: _Problems, settings: Sheet | None) -> dict[str, str]:
-    if settings is None or not settings.rows:
-        return {}
-    row, cells = settings.rows[0]
-    values = {key: _text(cells.get(key)) for key in ("form_id", "version", "form_title", "default_language")}
-    values["_row"] = str(row)
-    return values
+def _scale_list(reader: _Reader) -> str | None:
+    """The choice list scored questions share: the most used one that carries weights or reads as a scale."""
+    uses: dict[str, int] = {}
+    for q in reader.items:
+        if q.type == "select_one" and q.list_name:
+            uses[q.list_name] = uses.get(q.list_name, 0) + 1
+    candidates = []
+    for name, options in reader.lists.items():
+        counted = [o for o in options if o.counted]
+        weighted = counted and all(o.weight is not None for o in counted)
+        if name in uses and (weighted or scale_direction([o.label for o in counted])):
+            candidates.append((uses[name], name))
+    return max(candidates)[1] if candidates else None
 
 
-def _top_level(problems: _Problems, settings: Sheet | None, values: dict[str, str]) -> dict[str, Any]:
-    title_sheet = settings.title if settings is not None else "settings"
-    row = int(values.get("_row", "2"))
-    data: dict[str, Any] = {}
-    key = values.get("form_id", "").lower().replace("_", "-").replace(" ", "-")
-    if not key:
-        problems.add(
-            settings or title_sheet,
-            row,
-            "form_id",
-            _("the questionnaire needs an id in form_id, e.g. kunming-2022-satisfaction"),
-        )
-    data["id"] = key or "missing"
-    version = values.get("version") or "1"
-    if not version.isdigit() or int(version) < 1:
-        problems.add(
-            settings or title_sheet,
-            row,
-            "version",
-            _("the version must be a whole number from 1 (found “%(value)s”)", value=version),
-        )
-        version = "1"
-    data["version"] = int(version)
-    if not values.get("form_title"):
-        problems.add(
-            settings or title_sheet, row, "form_title", _("the questionnaire needs a title in form_title")
-        )
-    data["title"] = values.get("form_title") or "?"
-    return data
+def _key(form: dict[str, Any], filename: str) -> str:
+    raw = str(form.get("id_string") or Path(filename).stem)
+    key = re.sub(r"[^a-z0-9]+", "-", raw.lower()).strip("-")[:64].strip("-")
+    return key or "questionnaire"
 
 
-def _sheets(data: bytes, source: str) -> dict[str, Sheet]:
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
-        raise QuestionnaireFileError(source, [("", _("this is not an Excel workbook (.xlsx)"))]) from error
-    try:
-        return {ws.title.strip().lower(): _read_sheet(ws) for ws in workbook.worksheets}
-    finally:
-        workbook.close()
-
-
-def read_xlsform(data: bytes, source: str) -> QuestionnaireSpec:
+def read_xlsform(data: bytes, filename: str, source: str | None = None) -> QuestionnaireSpec:
     """Read and check an XLSForm workbook; raise ``QuestionnaireFileError`` listing every problem."""
-    sheets = _sheets(data, source)
-    problems = _Problems()
-    survey, choices, settings = sheets.get("survey"), sheets.get("choices"), sheets.get("settings")
-    for name, sheet in (("survey", survey), ("choices", choices)):
-        if sheet is None:
-            problems.add(name, None, None, _("the workbook has no sheet named “%(name)s”", name=name))
-    if survey is None or choices is None:
-        raise QuestionnaireFileError(source, problems.items)
-    values = _settings(problems, settings)
-    label, language = _label_column(survey, values.get("default_language"))
-    questions, list_name, question_rows, introduction = _questions(problems, survey, label)
-    choice_label, _choice_language = _label_column(choices, values.get("default_language"))
-    scale, scale_rows = _scale(problems, choices, list_name, choice_label) if list_name else ([], [])
-    spec_data = _top_level(problems, settings, values)
-    spec_data.update(language=_language(language), scale=scale, questions=questions)
-    if introduction:
-        spec_data["introduction"] = introduction
+    from pyxform.errors import PyXFormError
+    from pyxform.xls2json import parse_file_to_json
+
+    source = source or filename
+    suffix = ".xls" if filename.lower().endswith(".xls") else ".xlsx"
+    sheets = read_sheets(data, xls=suffix == ".xls")
+    if sheets is None:
+        raise QuestionnaireFileError(source, [("", _("this is not an Excel workbook (.xlsx or .xls)"))])
+    found = check_workbook(sheets)
+    if found:
+        raise QuestionnaireFileError(source, found)
+    with tempfile.TemporaryDirectory() as folder:
+        # pyxform takes form_id and title from the file name when the settings sheet lacks them
+        path = Path(folder) / ((re.sub(r"[^\w\-]", "_", Path(filename).stem) or "form") + suffix)
+        path.write_bytes(data)
+        try:
+            form = parse_file_to_json(str(path), warnings=[])
+        except PyXFormError as error:
+            raise QuestionnaireFileError(
+                source, [("", _("pyxform refuses the file: %(reason)s", reason=str(error)))]
+            ) from error
+        except Exception as error:
+            raise QuestionnaireFileError(
+                source, [("", _("this is not an Excel workbook (.xlsx or .xls)"))]
+            ) from error
+    form = _restore_quotes(form, sheets)
+    survey = sheets["survey"]
+    rows = {text_of(c.get("name")): row for row, c in survey.rows if text_of(c.get("name"))}
+    problems = _Problems(rows)
+    default = form.get("default_language")
+    languages = _languages(form)
+    default_code = language_code(default) if default and default != "default" else _preferred(languages)
+    reader = _Reader(form, problems, default_code)
+    reader.or_other = {
+        text_of(c.get("name"))
+        for _row, c in survey.rows
+        if "or_other" in text_of(c.get("type")).lower().split()
+    }
+    reader.walk(form.get("children") or [], None)
+    scale_name = _scale_list(reader)
+    scale: tuple[OptionSpec, ...] = ()
+    if scale_name:
+        scale = reader.lists.pop(scale_name)
+        if any(o.weight is None for o in scale if o.counted):
+            filled = default_weights(scale)
+            if filled is not None:
+                scale = filled
+    scored = [q for q in reader.items if q.type == "select_one" and q.list_name == scale_name]
+    share = (Decimal(100) / len(scored)).quantize(Decimal("0.0001")) if scored else Decimal(0)
+    questions = []
+    for q in reader.items:
+        is_scale = q in scored
+        points = q.points if q.points >= 0 else (share if is_scale else Decimal(0))
+        questions.append(
+            QuestionSpec(
+                **{
+                    **q.__dict__,
+                    "type": "scale" if is_scale else q.type,
+                    "points": points,
+                    "list_name": SCALE_LIST if is_scale else q.list_name,
+                }
+            )
+        )
+    if not any(q.number is not None for q in questions):
+        problems.at(None, None, _("there is no question the platform can ask"))
+    version_text = str(form.get("version") or "").strip() or None
+    version = (
+        int(version_text)
+        if version_text and version_text.isdigit() and 1 <= int(version_text) <= MAX_INT
+        else 1
+    )
+    key = _key(form, filename)
+    if not ID_PATTERN.match(key):
+        problems.at(None, "form_id", _("“%(id)s” is not a valid id", id=key), sheet="settings")
     if problems.items:
         raise QuestionnaireFileError(source, problems.items)
-    places = _Places(survey, choices, settings, question_rows, scale_rows, label, choice_label)
-    try:
-        return parse_questionnaire(spec_data, source)
-    except QuestionnaireFileError as error:
-        raise QuestionnaireFileError(source, [(places.locate(p), m) for p, m in error.problems]) from error
+    title, title_translations = _texts(form.get("title"), default_code)
+    introduction: list[str] = []
+    intro_translations: dict[str, list[str]] = {}
+    while questions and questions[0].number is None and questions[0].group is None and questions[0].text:
+        note = questions.pop(0)  # notes before everything introduce the form
+        introduction.append(note.text)
+        for language, text in note.translations.get("text", {}).items():
+            intro_translations.setdefault(language, []).append(text)
+    translations = {"title": title_translations} if title_translations else {}
+    if intro_translations:
+        translations["introduction"] = {k: "\n".join(v) for k, v in intro_translations.items()}
+    return QuestionnaireSpec(
+        key=key,
+        version=version,
+        title=(title or key)[:300],
+        language="zh-CN" if default_code == "zh" else (default_code or "zh-CN"),
+        introduction="\n".join(introduction) or None,
+        scale=scale,
+        questions=tuple(questions),
+        lists=reader.lists,
+        groups=tuple(reader.groups),
+        form_version=version_text,
+        translations=translations,
+        remarks=tuple(reader.remarks),
+    )
 
 
-@dataclass
-class _Places:
-    """Turns the YAML-style places of the common checks (``questions[2].text``) into sheet, row, column."""
+SMART_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
+EXPRESSION_KEYS = {"relevant", "constraint", "calculation", "choice_filter", "required", "readonly"}
 
-    survey: Sheet
-    choices: Sheet
-    settings: Sheet | None
-    question_rows: list[int]
-    scale_rows: list[int]
-    label: str | None
-    choice_label: str | None
 
-    def locate(self, place: str) -> str:
-        """The place in the workbook."""
-        match = re.match(r"^(questions|scale)\[(\d+)\](?:\.(\w+))?$", place)
-        problems = _Problems()
-        if match:
-            is_question = match.group(1) == "questions"
-            sheet = self.survey if is_question else self.choices
-            rows = self.question_rows if is_question else self.scale_rows
-            index = int(match.group(2))
-            columns = {"text": self.label, "label": self.choice_label, "code": "name", "number": "name"}
-            column = columns.get(match.group(3) or "", match.group(3))
-            problems.add(sheet, rows[index] if index < len(rows) else None, column, "")
-        elif place in ("id", "version", "title"):
-            column = {"id": "form_id", "version": "version", "title": "form_title"}[place]
-            problems.add(self.settings or "settings", 2, column, "")
-        elif place in ("scale", "questions"):
-            problems.add(self.choices if place == "scale" else self.survey, None, None, "")
-        else:
-            return place
-        return problems.items[0][0]
+def _restore_quotes(form: Any, sheets: dict[str, Any]) -> Any:
+    """The texts as written: pyxform turns “ ” ‘ ’ into ASCII quotes, which Chinese texts need.
+
+    Expressions keep pyxform's ASCII quotes, which is what makes ``${q} = ‘x’`` readable.
+    """
+    written = {
+        text.translate(SMART_QUOTES): text
+        for sheet in sheets.values()
+        for _row, cells in sheet.rows
+        for value in cells.values()
+        if isinstance(value, str) and (text := value.strip()) != text.translate(SMART_QUOTES)
+    }
+    if not written:
+        return form
+
+    def restore(node: Any, key: str = "") -> Any:
+        if isinstance(node, dict):
+            return {k: v if k in EXPRESSION_KEYS else restore(v, k) for k, v in node.items()}
+        if isinstance(node, list):
+            return [restore(item, key) for item in node]
+        if isinstance(node, str):
+            return written.get(node.strip(), node)
+        return node
+
+    return restore(form)
+
+
+def _languages(form: dict[str, Any]) -> list[str]:
+    found: list[str] = []
+
+    def visit(node: Any) -> None:
+        if isinstance(node, dict):
+            label = node.get("label")
+            if isinstance(label, dict):
+                found.extend(
+                    language_code(k) for k in label if k != "default" and language_code(k) not in found
+                )
+            for child in node.get("children") or []:
+                visit(child)
+
+    visit(form)
+    return found
+
+
+def _preferred(languages: list[str]) -> str | None:
+    """Without a default_language setting: Chinese if the file has it, else its first language."""
+    if "zh" in languages:
+        return "zh"
+    return languages[0] if languages else None

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 from flask import current_app
 from sqlalchemy import func, select
+from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import ColumnElement
 
 from analysis.breakdown import statistics_by
@@ -31,6 +32,8 @@ from surveyapp.scoring.services import (
 BREAKDOWNS = ("area", "channel", "week", "interviewer", "mode", "township", "village")
 #: The group of responses without a known area.
 UNKNOWN_AREA = "unknown"
+#: The group of responses that did not answer (or were not asked) a profile question.
+NOT_ANSWERED = "unanswered"
 
 
 def _local_day(column: Any) -> ColumnElement[Any]:
@@ -44,7 +47,44 @@ def _local_day(column: Any) -> ColumnElement[Any]:
     return func.date(column, f"{minutes:+d} minutes")
 
 
-def _group_column(by: str) -> ColumnElement[Any]:
+#: A breakdown by a profile question (a select_one) is named ``question:<its name>``.
+PROFILE_PREFIX = "question:"
+
+
+def profile_breakdowns(campaign: Campaign) -> list[str]:
+    """The profile questions a campaign's score can be broken down by (gender, age group, ...)."""
+    return [
+        PROFILE_PREFIX + q.name for q in campaign.questionnaire_version.questions if q.type == "select_one"
+    ]
+
+
+#: The answer to the profile question a breakdown groups by, joined beside the counted answers.
+PROFILE_ANSWER = aliased(Answer, name="profile_answer")
+
+
+def _with_profile(query: Any, campaign: Campaign, by: str) -> Any:
+    """The query with each response's answer to the profile question joined (None if none)."""
+    if not by.startswith(PROFILE_PREFIX):
+        return query
+    question = _profile_question(campaign, by)
+    return query.outerjoin(
+        PROFILE_ANSWER,
+        (PROFILE_ANSWER.response_id == Response.id) & (PROFILE_ANSWER.question_id == question.id),
+    )
+
+
+def _profile_question(campaign: Campaign | None, by: str) -> Any:
+    name = by[len(PROFILE_PREFIX) :]
+    version = campaign.questionnaire_version if campaign is not None else None
+    found = [q for q in (version.questions if version else []) if q.name == name and q.type == "select_one"]
+    if not found:
+        raise ValueError(f"no profile question {name!r}")
+    return found[0]
+
+
+def _group_column(by: str, campaign: Campaign | None = None) -> ColumnElement[Any]:
+    if by.startswith(PROFILE_PREFIX):
+        return PROFILE_ANSWER.option_id.label("grp")
     columns: dict[str, Any] = {
         "area": Response.area_id,
         "channel": Response.channel,
@@ -99,7 +139,18 @@ def _iso_week(day: Any) -> str:
     return f"{year}-W{week:02d}"
 
 
-def _labeller(by: str) -> Any:
+def _labeller(by: str, campaign: Campaign | None = None) -> Any:
+    if by.startswith(PROFILE_PREFIX):
+        from surveyapp.questionnaires.texts import current_language, text_of
+
+        version = campaign.questionnaire_version  # type: ignore[union-attr]
+        question = _profile_question(campaign, by)
+        language = current_language()
+        labels = {
+            o.id: text_of(o, "label", language, version.language) or o.code
+            for o in version.choice_list(question.list_name)
+        }
+        return lambda value: labels.get(value, NOT_ANSWERED)
     if by == "area":
         counties = _counties()
         return lambda value: UNKNOWN_AREA if value is None else counties.get(value, UNKNOWN_AREA)
@@ -118,30 +169,35 @@ def _labeller(by: str) -> Any:
 
 def grouped_counts(campaign: Campaign, by: str, include_excluded: bool = False) -> pd.DataFrame:
     """Answers per group, question number and option code: ``by``, ``question``, ``code``, ``count``."""
-    group = _group_column(by)
-    rows = db.session.execute(
+    group = _group_column(by, campaign)
+    query = (
         select(group, Answer.question_id, Answer.option_id, func.count())
+        .select_from(Answer)
         .join(Response, Response.id == Answer.response_id)
+    )
+    rows = db.session.execute(
+        _with_profile(query, campaign, by)
         .where(*counted_answers(campaign, include_excluded))
         .group_by(group, Answer.question_id, Answer.option_id)
     ).all()
     version = campaign.questionnaire_version
-    numbers = {q.id: q.number for q in version.questions}
+    numbers = {q.id: q.number for q in version.scored_questions}
     codes = {o.id: o.code for o in version.scale}
-    label = _labeller(by)
+    label = _labeller(by, campaign)
     return pd.DataFrame(
-        [(label(g), numbers[q], codes[o], int(n)) for g, q, o, n in rows],
+        [(label(g), numbers[q], codes[o], int(n)) for g, q, o, n in rows if q in numbers and o in codes],
         columns=[by, "question", "code", "count"],
     )
 
 
 def grouped_respondents(campaign: Campaign, by: str, include_excluded: bool = False) -> pd.Series:
     """Responses per group, indexed by group label."""
-    group = _group_column(by)
+    group = _group_column(by, campaign)
+    query = _with_profile(select(group, func.count()).select_from(Response), campaign, by)
     rows = db.session.execute(
-        select(group, func.count()).where(*counted_responses(campaign, include_excluded)).group_by(group)
+        query.where(*counted_responses(campaign, include_excluded)).group_by(group)
     ).all()
-    label = _labeller(by)
+    label = _labeller(by, campaign)
     frame = pd.DataFrame([(label(g), int(n)) for g, n in rows], columns=[by, "respondents"])
     return frame.groupby(by)["respondents"].sum().astype("int64")
 

@@ -66,7 +66,7 @@ def respondent_sums(campaign: Campaign, include_excluded: bool = False) -> Respo
     share of satisfied respondents equals the table's satisfaction rate.
     """
     weight, counted, satisfied = _option_maps(campaign)
-    points = {q.id: float(q.points) for q in campaign.questionnaire_version.questions}
+    points = {q.id: float(q.points) for q in campaign.questionnaire_version.scored_questions}
     point = _case(points, Answer.question_id, 0.0)
     is_counted = _case(counted, Answer.option_id, 0)
     per_response = (

@@ -18,7 +18,7 @@ from analysis.certainty import Interval
 from analysis.rounding import half_up_float
 from analysis.scoring import StatisticsTable
 from surveyapp.models import Campaign, utcnow
-from surveyapp.scoring.breakdowns import BREAKDOWNS, campaign_breakdown
+from surveyapp.scoring.breakdowns import BREAKDOWNS, campaign_breakdown, profile_breakdowns
 from surveyapp.scoring.certainty import Certainty, campaign_certainty
 from surveyapp.scoring.schemes import SchemeInfo, scheme_info
 from surveyapp.scoring.services import campaign_statistics, excluded_count
@@ -112,7 +112,11 @@ def campaign_report(
         scheme=scheme_info(campaign),
         certainty=campaign_certainty(campaign, include_excluded=every),
         generated_at=utcnow(),
-        breakdowns={by: campaign_breakdown(campaign, by, every) for by in BREAKDOWNS} if breakdowns else {},
+        breakdowns={
+            by: campaign_breakdown(campaign, by, every) for by in (*BREAKDOWNS, *profile_breakdowns(campaign))
+        }
+        if breakdowns
+        else {},
         excluded=excluded_count(campaign),
         include_excluded=every,
     )

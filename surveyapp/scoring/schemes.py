@@ -117,5 +117,5 @@ def scheme_info(campaign: Campaign) -> SchemeInfo:
     scheme = campaign.weight_scheme
     if scheme is not None:
         return SchemeInfo(scheme.key, scheme.name, scheme.weights())
-    weights = {option.code: option.weight for option in campaign.questionnaire_version.scale}
+    weights = {option.code: option.weight or Decimal(0) for option in campaign.questionnaire_version.scale}
     return SchemeInfo(QUESTIONNAIRE_WEIGHTS, "问卷自带权重", weights)

@@ -18,6 +18,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from analysis.scoring import StatisticsTable, statistics_table
 from surveyapp.extensions import db
 from surveyapp.models import Answer, Campaign, QuestionnaireVersion, Response
+from surveyapp.questionnaires.defaults import satisfied_flags
 
 
 def excluded_ids(campaign: Campaign) -> Select[Any]:
@@ -54,10 +55,11 @@ def answer_counts(campaign: Campaign, include_excluded: bool = False) -> pd.Data
         .group_by(Answer.question_id, Answer.option_id)
     ).all()
     version = campaign.questionnaire_version
-    numbers = {q.id: q.number for q in version.questions}
+    numbers = {q.id: q.number for q in version.scored_questions}
     codes = {o.id: o.code for o in version.scale}
     return pd.DataFrame(
-        [(numbers[q], codes[o], int(n)) for q, o, n in rows], columns=["question", "code", "count"]
+        [(numbers[q], codes[o], int(n)) for q, o, n in rows if q in numbers and o in codes],
+        columns=["question", "code", "count"],
     )
 
 
@@ -68,28 +70,37 @@ def respondent_count(campaign: Campaign, include_excluded: bool = False) -> int:
 
 
 def scale_frame(version: QuestionnaireVersion, weights: dict[str, Decimal] | None = None) -> pd.DataFrame:
-    """The version's scale, best first; ``weights`` (a weight scheme) replaces the version's own."""
+    """The version's scale, best first; ``weights`` (a weight scheme) replaces the version's own.
+
+    Whether an option is satisfied follows the questionnaire's own weights (or its explicit
+    ``satisfied`` flags), never the order the file lists it in: see
+    :func:`surveyapp.questionnaires.defaults.satisfied_flags`. The options are put best first by
+    those weights, so a scale written worst first gives the same table.
+    """
+    options = list(version.scale)
+    flags = satisfied_flags(options)
     rows = []
-    for option in version.scale:
-        row: dict[str, object] = {
-            "code": option.code,
-            "label": option.label,
-            "weight": float(weights[option.code] if weights is not None else option.weight),
-            "counted": option.counted,
-        }
-        if option.satisfied is not None:
-            row["satisfied"] = option.satisfied
-        rows.append(row)
-    frame = pd.DataFrame(rows)
-    if "satisfied" in frame and frame["satisfied"].isna().any():
-        frame = frame.drop(columns="satisfied")  # partly given: let the scale's position decide
-    return frame
+    for position, (option, satisfied) in enumerate(zip(options, flags, strict=True)):
+        weight = weights[option.code] if weights is not None else option.weight
+        rows.append(
+            {
+                "code": option.code,
+                "label": option.label,
+                "weight": float(weight or 0),
+                "counted": option.counted,
+                "satisfied": satisfied,
+                "_rank": (not option.counted, -float(option.weight or 0), position),
+            }
+        )
+    rows.sort(key=lambda row: row["_rank"])  # type: ignore[arg-type, return-value]
+    return pd.DataFrame([{k: v for k, v in row.items() if k != "_rank"} for row in rows])
 
 
 def questions_frame(version: QuestionnaireVersion) -> pd.DataFrame:
     """The version's questions: ``number``, ``text``, ``points``."""
     return pd.DataFrame(
-        [(q.number, q.text, float(q.points)) for q in version.questions], columns=["number", "text", "points"]
+        [(q.number, q.text, float(q.points)) for q in version.scored_questions],
+        columns=["number", "text", "points"],
     )
 
 

@@ -1,21 +1,32 @@
-"""The response form, built at run time from the stored questionnaire version."""
+"""The response form, built at run time from the stored questionnaire version.
+
+Each question's field comes from the question type registry. Checking is done here, in the
+questionnaire's order, because whether a question is asked (its ``relevant``) depends on the
+answers before it: a question that is not relevant is neither required nor kept.
+"""
 
 from __future__ import annotations
 
 import re
+from typing import Any
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField
+from wtforms import Field, HiddenField, StringField
 from wtforms.validators import InputRequired, Regexp
 
-from surveyapp.models import QuestionnaireVersion
-from surveyapp.questionnaires.question_types import QUESTION_TYPES
+from surveyapp.models import Question, QuestionnaireVersion
+from surveyapp.questionnaires.expressions import holds
+from surveyapp.questionnaires.question_types import QUESTION_TYPES, AnswerError
+from surveyapp.questionnaires.relevance import asked_names, compiled
+from surveyapp.questionnaires.texts import current_language, text_of
 
 SUBMISSION_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}\Z")
 #: The public form's id is signed by the server: nonce, issue time and signature, dot-separated.
 SIGNED_SUBMISSION_ID = re.compile(r"^[A-Za-z0-9_-]{8,32}\.[A-Za-z0-9_-]{4,12}\.[A-Za-z0-9_-]{16,64}\Z")
 INCOMPLETE = _l("This form is incomplete. Please reload the page.")
+OTHER = "other"
 
 
 class ResponseFormBase(FlaskForm):
@@ -27,26 +38,208 @@ class ResponseFormBase(FlaskForm):
             Regexp(SUBMISSION_ID, message=INCOMPLETE),
         ]
     )
+    _question_names: tuple[str, ...] = ()
+    _version: QuestionnaireVersion
+    _language: str | None = None
 
     def question_fields(self) -> list:
         """The question fields, in questionnaire order."""
         return [self[name] for name in self._question_names]
 
-    def answers(self) -> dict[int, str]:
-        """The chosen option code per question number (unanswered questions left out)."""
-        return {int(field.name[1:]): field.data for field in self.question_fields() if field.data}
+    def questions(self) -> dict[str, Question]:
+        """Field name -> question."""
+        return {field_name(q.number): q for q in self._version.questions if q.number is not None}
+
+    def _raw_values(self) -> tuple[dict[str, Any], dict[str, str]]:
+        """Each answered question's value by question name (unreadable ones left out), and errors."""
+        values: dict[str, Any] = {}
+        errors: dict[str, str] = {}
+        codes = _codes(self._version)
+        for name, question in self.questions().items():
+            data = self[name].data
+            if data in (None, "", []):
+                continue
+            kind = QUESTION_TYPES[question.type]
+            try:
+                values[question.name] = kind.read(question, data, codes[question.id])  # type: ignore[misc]
+            except AnswerError as error:
+                errors[name] = str(error)
+        return values, errors
+
+    def validate(self, extra_validators: dict | None = None) -> bool:
+        """The form's own fields, then every asked question: required, readable, its constraint."""
+        valid = super().validate(extra_validators)
+        values, errors = self._raw_values()
+        asked = asked_names(self._version, values)
+        self._asked = asked
+        for name, question in self.questions().items():
+            field = self[name]
+            field.errors = list(field.errors)
+            if question.name not in asked:
+                continue
+            message = self._problem(question, field, values, errors.get(name))
+            if message:
+                field.errors.append(message)
+                valid = False
+        return valid
+
+    def _problem(
+        self, question: Question, field: Field, values: dict[str, Any], error: str | None
+    ) -> str | None:
+        language, default = self._language, self._version.language
+        if error:
+            return error
+        if question.name not in values:
+            if question.required:
+                written = text_of(question, "required_message", language, default)
+                if written:
+                    return written
+                if QUESTION_TYPES[question.type].has_choices:
+                    return _("Please choose an answer to this question.")
+                return _("Please answer this question.")
+            return None
+        if question.constraint and not holds(compiled(question.constraint), values, values[question.name]):
+            return text_of(question, "constraint_message", language, default) or _(
+                "This answer is not accepted. Please check it."
+            )
+        if question.or_other and _chose_other(values[question.name]):
+            other = self[field.name + "_other"].data
+            if not (other or "").strip():
+                return _("Please say what “other” is.")
+        return None
+
+    def answers(self) -> dict[int, Any]:
+        """The answer per question number, for the asked and answered questions only."""
+        values, _errors = self._raw_values()
+        asked = getattr(self, "_asked", None) or asked_names(self._version, values)
+        return {
+            number: values[q.name]
+            for number, q in self._version.by_number().items()
+            if q.name in asked and q.name in values
+        }
+
+    def other_texts(self) -> dict[int, str]:
+        """The text given with an "other" option, per question number."""
+        texts: dict[int, str] = {}
+        for number, question in self._version.by_number().items():
+            name = field_name(number)
+            if question.or_other and name + "_other" in self:
+                text = (self[name + "_other"].data or "").strip()
+                if text:
+                    texts[number] = text
+        return texts
+
+    def layout(self) -> list[tuple[str, Any, Any]]:
+        """The page in order: ``("open", group, heading)``, ``("close", group, None)``,
+        ``("note", item, text)`` and ``("question", question, field)``."""
+        version, language = self._version, self._language
+        groups = {g.id: g for g in version.groups}
+        entries: list[tuple[str, Any, Any]] = []
+        open_chain: list[int] = []
+        for item in version.items:
+            chain: list[int] = []
+            group_id = item.group_id
+            while group_id is not None:
+                chain.insert(0, group_id)
+                group_id = groups[group_id].parent_id
+            common = 0
+            while common < min(len(chain), len(open_chain)) and chain[common] == open_chain[common]:
+                common += 1
+            for group_id in reversed(open_chain[common:]):
+                entries.append(("close", groups[group_id], None))
+            for group_id in chain[common:]:
+                heading = text_of(groups[group_id], "label", language, version.language)
+                entries.append(("open", groups[group_id], heading))
+            open_chain = chain
+            if item.number is None:
+                entries.append(("note", item, text_of(item, "text", language, version.language)))
+            else:
+                entries.append(("question", item, self[field_name(item.number)]))
+        for group_id in reversed(open_chain):
+            entries.append(("close", groups[group_id], None))
+        return entries
+
+    def has_skip_logic(self) -> bool:
+        """Whether any question or group of the page depends on earlier answers."""
+        return any(q.relevant for q in self._version.items) or any(g.relevant for g in self._version.groups)
+
+    def all_required(self) -> bool:
+        """Whether every question must be answered (then none is marked "required")."""
+        return all(q.required for q in self._version.questions)
+
+    def hint(self, question: Question) -> str | None:
+        """The question's hint in the page's language."""
+        return text_of(question, "hint", self._language, self._version.language)
+
+    def kind(self, question: Question) -> Any:
+        """The question's type in the registry."""
+        return QUESTION_TYPES[question.type]
+
+    def is_asked(self, question: Question) -> bool:
+        """Whether a question is asked given the answers sent (all are, before sending)."""
+        asked = getattr(self, "_asked", None)
+        return asked is None or question.name in asked
 
 
-def field_name(number: int) -> str:
+def _chose_other(value: Any) -> bool:
+    return value == OTHER or (isinstance(value, list) and OTHER in value)
+
+
+def _codes(version: QuestionnaireVersion) -> dict[int, list[str]]:
+    return {q.id: [o.code for o in choices_of(version, q)] for q in version.questions}
+
+
+def choices_of(version: QuestionnaireVersion, question: Question) -> list[Any]:
+    """The options a question offers (its list, or the shared scale), "other" last if it has one."""
+    if not QUESTION_TYPES[question.type].has_choices:
+        return []
+    options = list(version.choice_list(question.list_name or version.scale_list))
+    if question.or_other and not any(o.code == OTHER for o in options):
+        from types import SimpleNamespace
+
+        options.append(SimpleNamespace(code=OTHER, label=_("Other"), translations=None, weight=None))  # type: ignore[arg-type]
+    return options
+
+
+def field_name(number: int | None) -> str:
     """The form field name of question ``number``."""
     return f"q{number}"
 
 
-def response_form_class(version: QuestionnaireVersion) -> type[ResponseFormBase]:
-    """A form class with one field per question of the version."""
-    attrs: dict[str, object] = {"_question_names": [field_name(q.number) for q in version.questions]}
-    for question in version.questions:
-        attrs[field_name(question.number)] = QUESTION_TYPES[question.type].make_field(question, version.scale)
+class _Localised:
+    """A question seen in one language, for the field builders."""
+
+    def __init__(self, question: Question, language: str | None, default: str) -> None:
+        self._question = question
+        self.text = text_of(question, "text", language, default) or ""
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._question, name)
+
+
+class _LocalisedOption:
+    def __init__(self, option: Any, language: str | None, default: str) -> None:
+        self.code = option.code
+        self.label = text_of(option, "label", language, default) or option.code
+
+
+def response_form_class(version: QuestionnaireVersion, language: str | None = None) -> type[ResponseFormBase]:
+    """A form class with one field per question of the version, in ``language`` (default: the page's)."""
+    language = language if language is not None else current_language()
+    questions = version.questions
+    attrs: dict[str, object] = {
+        "_question_names": tuple(field_name(q.number) for q in questions),
+        "_version": version,
+        "_language": language,
+    }
+    for question in questions:
+        kind = QUESTION_TYPES[question.type]
+        options = [_LocalisedOption(o, language, version.language) for o in choices_of(version, question)]
+        attrs[field_name(question.number)] = kind.make_field(  # type: ignore[misc]
+            _Localised(question, language, version.language), options
+        )
+        if question.or_other:
+            attrs[field_name(question.number) + "_other"] = StringField(_l("Other: please say what"))
     return type("ResponseForm", (ResponseFormBase,), attrs)
 
 

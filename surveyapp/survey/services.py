@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from surveyapp.extensions import db
-from surveyapp.models import CHANNELS, MODES, Answer, Campaign, Response, utcnow
+from surveyapp.models import CHANNELS, MODES, Answer, AnswerChoice, Campaign, Response, utcnow
+from surveyapp.questionnaires.question_types import QUESTION_TYPES, AnswerError
+from surveyapp.questionnaires.relevance import asked_names
 
 
 class SubmissionError(ValueError):
@@ -25,7 +28,9 @@ class Submission:
     """A response as it arrives from a form, a field device or an import."""
 
     submission_id: str
-    answers: dict[int, str]
+    #: the answer per question number: a code, a list of codes, text, a number or a date (or
+    #: their text, as imports give it)
+    answers: dict[int, Any]
     channel: str = "qr"
     mode: str | None = None
     area_id: int | None = None
@@ -35,6 +40,8 @@ class Submission:
     form_seconds: int | None = None
     address_hash: str | None = None
     device_id: str | None = None
+    #: the text given with an "other" option, per question number
+    other_texts: dict[int, str] = field(default_factory=dict)
 
 
 def find_response(campaign: Campaign, submission_id: str) -> Response | None:
@@ -45,21 +52,39 @@ def find_response(campaign: Campaign, submission_id: str) -> Response | None:
 
 
 def _answers(campaign: Campaign, submission: Submission) -> list[Answer]:
+    """The answers to store: read by their type, only for the questions that are asked."""
     version = campaign.questionnaire_version
-    questions = {q.number: q for q in version.questions}
-    options = {o.code: o for o in version.scale}
+    questions = version.by_number()
     unknown_questions = sorted(set(submission.answers) - set(questions))
     if unknown_questions:
         raise SubmissionError(f"no question numbered {unknown_questions[0]}")
-    missing = [n for n, q in questions.items() if q.required and n not in submission.answers]
+    options = {(o.list_name, o.code): o for o in version.options}
+    values: dict[str, Any] = {}
+    for number, raw in submission.answers.items():
+        question = questions[number]
+        if raw in (None, "", []):
+            continue
+        codes = [
+            code for (list_name, code) in options if list_name == (question.list_name or version.scale_list)
+        ]
+        if question.or_other:
+            codes.append("other")
+        try:
+            values[question.name] = QUESTION_TYPES[question.type].read(question, raw, codes)  # type: ignore[misc]
+        except AnswerError as error:
+            if QUESTION_TYPES[question.type].has_choices and isinstance(raw, str):
+                raise SubmissionError(f"question {number}: '{raw}' is not an option") from error
+            raise SubmissionError(f"question {number}: {error}") from error
+    asked = asked_names(version, values)
+    missing = [n for n, q in questions.items() if q.required and q.name in asked and q.name not in values]
     if missing:
         raise SubmissionError(f"question {missing[0]} is not answered")
     answers = []
-    for number, code in sorted(submission.answers.items()):
-        if code not in options:
-            raise SubmissionError(f"question {number}: '{code}' is not an option")
+    for number, question in sorted(questions.items()):
+        if question.name not in asked or question.name not in values:
+            continue  # not relevant: neither stored nor scored
         answers.append(
-            Answer(campaign_id=campaign.id, question_id=questions[number].id, option_id=options[code].id)
+            _answer(campaign, question, values[question.name], options, submission.other_texts.get(number))
         )
     return answers
 
@@ -67,6 +92,31 @@ def _answers(campaign: Campaign, submission: Submission) -> list[Answer]:
 def check_answers(campaign: Campaign, submission: Submission) -> list[Answer]:
     """The answers of ``submission`` as rows to store; ``SubmissionError`` if one does not fit."""
     return _answers(campaign, submission)
+
+
+def _answer(campaign: Campaign, question: Any, value: Any, options: dict, other: str | None) -> Answer:
+    version = campaign.questionnaire_version
+    list_name = question.list_name or version.scale_list
+    storage = QUESTION_TYPES[question.type].storage
+    answer = Answer(campaign_id=campaign.id, question_id=question.id)
+    if storage == "option":
+        if value == "other" and (list_name, "other") not in options:
+            answer.value_text = other or ""
+        else:
+            answer.option_id = options[(list_name, value)].id
+    elif storage == "choices":
+        answer.choices = [AnswerChoice(option_id=options[(list_name, c)].id) for c in value if c != "other"]
+        if "other" in value:
+            answer.value_text = other or ""
+    elif storage == "text":
+        answer.value_text = value
+    elif storage == "number":
+        answer.value_number = value
+    elif storage == "date":
+        answer.value_date = value
+    if other and storage in ("option", "choices"):
+        answer.value_text = other
+    return answer
 
 
 def _check(campaign: Campaign, submission: Submission) -> None:

@@ -46,6 +46,17 @@ from surveyapp.survey.services import (
 bp = Blueprint("survey", __name__, template_folder="templates")
 
 
+@bp.app_template_filter("relevant_tree")
+def relevant_tree(expression: str | None) -> str:
+    """A ``relevant`` expression as the JSON tree the page's script evaluates ("" if unreadable)."""
+    import json
+
+    from surveyapp.questionnaires.relevance import compiled
+
+    tree = compiled(expression)
+    return json.dumps(tree, ensure_ascii=False, separators=(",", ":")) if tree is not None else ""
+
+
 def _campaign_or_404(slug: str) -> Campaign:
     campaign = find_campaign(slug)
     if campaign is None:
@@ -171,6 +182,7 @@ def _store(campaign: Campaign, form: ResponseFormBase, issued: IssuedId) -> tupl
         form_seconds=issued.seconds_open(),
         address_hash=address,
         device_id=phone,
+        other_texts=form.other_texts(),
     )
     try:
         access.submit_with_code(campaign, submission)

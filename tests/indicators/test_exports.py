@@ -64,9 +64,10 @@ def test_published_targets_read_as_printed_without_an_apostrophe(
     """The report prints targets such as "= 100%" and "≥ 80%": the workbook shows them so."""
     book = load_workbook(io.BytesIO(evaluator.get(f"/indicators/{report_table}/export.xlsx").data))
     sheet = book["指标体系"]
-    headings = [cell.value for cell in next(sheet.iter_rows(max_row=1))]
+    # Row 1 is the table's title, as the report prints it; row 2 the headings.
+    headings = [cell.value for cell in next(sheet.iter_rows(min_row=2, max_row=2))]
     column = headings.index("指标值")
-    targets = [row[column] for row in sheet.iter_rows(min_row=2) if row[column].value is not None]
+    targets = [row[column] for row in sheet.iter_rows(min_row=3) if row[column].value is not None]
     shown = {cell.value for cell in targets}
     assert {"= 100 %", "≥ 80 %"} <= shown  # as the analysis formats the report's targets
     assert not any(str(value).startswith("'") for value in shown)

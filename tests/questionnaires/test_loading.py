@@ -67,7 +67,8 @@ def test_bad_file_leaves_nothing_behind(
 ) -> None:
     result = runner.invoke(args=["questionnaire", "load", str(_write(tmp_path / "bad.yaml", weight=weight))])
     assert result.exit_code != 0
-    assert "bad.yaml: scale[0].weight: weight must be between 0 and 1" in result.output
+    # The command line speaks the default language, Chinese.
+    assert "bad.yaml: scale[0].weight: 权重应在 0 到 1 之间" in result.output
     assert _count(app, QuestionnaireVersion) == 0
     assert _count(app, ScaleOption) == 0
     assert _count(app, Question) == 0

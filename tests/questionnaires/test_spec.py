@@ -66,12 +66,12 @@ def test_uncounted_option_and_seven_point_scale() -> None:
     [
         ({"id": "Bad Id"}, "id", "not a valid id"),
         ({"version": 0}, "version", "whole number from 1"),
-        ({"title": None}, "", "missing key 'title'"),
-        ({"scale": [{"code": "A", "label": "好", "weight": 1}]}, "scale", "2 to 7 options"),
+        ({"title": None}, "", "missing key “title”"),
+        ({"scale": [{"code": "A", "label": "好", "weight": 1}]}, "scale", "2 to 7 counted options"),
         (
             {"scale": [{"code": "A", "label": "好", "weight": 1}, {"code": "A", "label": "坏", "weight": 0}]},
             "scale[1].code",
-            "duplicate option code 'A'",
+            "duplicate option code “A”",
         ),
         (
             {
@@ -88,8 +88,8 @@ def test_uncounted_option_and_seven_point_scale() -> None:
             "questions[1].number",
             "duplicate question number 1",
         ),
-        ({"questions": [{"number": 1}]}, "questions[0]", "missing key 'text'"),
-        ({"questions": [{"number": 1, "text": "a", "weigth": 2}]}, "questions[0]", "unknown key 'weigth'"),
+        ({"questions": [{"number": 1}]}, "questions[0]", "missing key “text”"),
+        ({"questions": [{"number": 1, "text": "a", "weigth": 2}]}, "questions[0]", "unknown key “weigth”"),
         (
             {"questions": [{"number": 1, "text": "a", "type": "essay"}]},
             "questions[0].type",

@@ -60,33 +60,41 @@ def test_weights_as_percentages_and_xlsforms_optional_default(english: None) -> 
 def test_each_mistake_names_sheet_row_and_column(english: None) -> None:
     sheets = report_sheets()
     sheets["choices"][2][3] = 1.5  # option B, row 3
-    sheets["survey"][5][0] = "text"  # question 3, row 6
+    sheets["survey"][5][0] = "geopoint"  # question 3, row 6
     sheets["survey"][6][0] = "select_one other_list"  # question 4, row 7
+    sheets["survey"][7][0] = "begin repeat"  # row 8
     assert _problems(sheets) == [
-        "sheet “survey”, row 6, column “type”: question type “text” is not supported: "
-        "use select_one questions (scale questions) and notes",
-        "sheet “survey”, row 7, column “type”: every select_one question must use the same choice list "
-        "“satisfaction” (this row uses “other_list”)",
+        "sheet “survey”, row 6, column “type”: the question type “geopoint” cannot be asked here "
+        "(supported: date, decimal, integer, note, range, select_multiple, select_one, text)",
+        "sheet “survey”, row 7, column “type”: there is no choice list “other_list” in the choices sheet",
+        "sheet “survey”, row 8, column “type”: repeats cannot be asked here: ask each question once",
         "sheet “choices”, row 3, column “weight”: weights are between 0 and 1, e.g. 0.9 or 90% (found “1.5”)",
     ]
 
 
-def test_missing_label_weight_and_title(english: None) -> None:
+def test_missing_label_once_per_row_and_missing_weights_get_the_default(english: None) -> None:
     sheets = report_sheets()
     sheets["survey"][3][2] = None  # question 1 without its text
-    sheets["choices"][1][3] = None  # option A without a weight
-    sheets["settings"][1][2] = None
     assert _problems(sheets) == [
-        "sheet “survey”, row 4, column “label::Chinese (zh)”: the question has no label",
-        "sheet “choices”, row 2, column “weight”: every option needs a weight between 0 and 1",
-        "sheet “settings”, row 2, column “form_title”: the questionnaire needs a title in form_title",
+        "sheet “survey”, row 4, column “label::Chinese (zh)”: the question has no label"
+    ]
+    sheets = report_sheets()
+    for row in sheets["choices"][1:]:
+        row[3] = None  # no weights at all: the scale reads as satisfaction, best first
+    spec = _read(sheets)
+    assert [o.weight for o in spec.scale] == [
+        Decimal(1),
+        Decimal("0.9"),
+        Decimal("0.6"),
+        Decimal("0.3"),
+        Decimal(0),
     ]
 
 
 def test_common_checks_are_placed_in_the_workbook_too(english: None) -> None:
     sheets = report_sheets()
-    sheets["choices"][2][1] = "A"  # two options coded A: found by the shared questionnaire checks
-    assert _problems(sheets) == ["sheet “choices”, row 3, column “name”: duplicate option code 'A'"]
+    sheets["choices"][2][1] = "A"  # two options coded A
+    assert _problems(sheets) == ["sheet “choices”, row 3, column “name”: duplicate option code “A”"]
 
 
 def test_missing_sheet_and_not_a_workbook(english: None) -> None:
@@ -95,7 +103,7 @@ def test_missing_sheet_and_not_a_workbook(english: None) -> None:
     assert _problems(sheets) == ["sheet “choices”: the workbook has no sheet named “choices”"]
     with pytest.raises(QuestionnaireFileError) as raised:
         read_xlsform(b"id: not a workbook\n", "form.xlsx")
-    assert raised.value.problems == [("", "this is not an Excel workbook (.xlsx)")]
+    assert raised.value.problems == [("", "this is not an Excel workbook (.xlsx or .xls)")]
 
 
 def test_mistakes_in_chinese_by_default(app: Flask) -> None:
