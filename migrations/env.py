@@ -21,9 +21,8 @@ config.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_passwo
 
 def run_migrations_offline() -> None:
     """Write the SQL to standard output instead of running it (``--sql``)."""
-    context.configure(
-        url=config.get_main_option("sqlalchemy.url"), target_metadata=target_db.metadata, literal_binds=True
-    )
+    context.configure(url=config.get_main_option("sqlalchemy.url"), target_metadata=target_db.metadata,
+                      literal_binds=True)
     with context.begin_transaction():
         context.run_migrations()
 

@@ -37,7 +37,7 @@ from surveyapp.questionnaires.spec import (
     Translations,
     language_code,
 )
-from surveyapp.questionnaires.xlsform_checks import check_workbook, read_sheets, text_of
+from surveyapp.questionnaires.xlsform_checks import LEFT_OUT, check_workbook, read_sheets, text_of
 
 TYPES = {
     "select one": "select_one",
@@ -48,23 +48,6 @@ TYPES = {
     "date": "date",
     "range": "range",
     "note": "note",
-}
-LEFT_OUT = {
-    "start",
-    "end",
-    "today",
-    "deviceid",
-    "subscriberid",
-    "simserial",
-    "phonenumber",
-    "username",
-    "email",
-    "audit",
-    "calculate",
-    "hidden",
-    "start-geopoint",
-    "imei",
-    "uri:deviceid",
 }
 YES = {"yes", "true", "1", "true()", "y"}
 MAX_INT = 2_147_483_647

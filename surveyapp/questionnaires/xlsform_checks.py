@@ -45,6 +45,7 @@ LEFT_OUT = {
     "hidden",
     "start-geopoint",
     "imei",
+    "uri:deviceid",
 }
 ALIASES = {
     "select one": "select_one",
