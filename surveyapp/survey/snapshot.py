@@ -3,28 +3,39 @@
 When the database is locked or restarting, a respondent who just pressed "Submit" must get the
 form back with every answer selected and the same submission id, yet the questionnaire cannot
 be read from the database then. Every form page served keeps a plain copy of what the form
-needs (the campaign's slug and title, its questions and scale), per process; it is replaced
+needs (the campaign and its questionnaire version, loaded and detached), per process; it is replaced
 whenever the campaign's questionnaire version changes.
 """
 
 from __future__ import annotations
 
 from threading import Lock
-from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import inspect
+from flask import render_template
+from sqlalchemy.orm import Session
 
+from surveyapp.extensions import db
 from surveyapp.models import Campaign
 
-_snapshots: dict[str, SimpleNamespace] = {}
+_snapshots: dict[str, Campaign] = {}
 _lock = Lock()
 
 
-def _columns(obj: Any, **extra: Any) -> SimpleNamespace:
-    """The object's column values as a plain namespace (no database access on read)."""
-    values = {attr.key: getattr(obj, attr.key) for attr in inspect(obj).mapper.column_attrs}
-    return SimpleNamespace(**values, **extra)
+def _loaded_copy(campaign: Campaign) -> Campaign:
+    """The campaign read in a session of its own, with everything its form page reads loaded.
+
+    Building the form and rendering the page once loads every attribute and relationship they
+    touch; the session is then closed, so the copy is detached and never reads the database again.
+    """
+    from surveyapp.survey.forms import public_form_class
+
+    with Session(db.engine, expire_on_commit=False) as private:
+        copy = private.get_one(Campaign, campaign.id)
+        form = public_form_class(copy.questionnaire_version)(formdata=None)
+        render_template("survey/unavailable.html", campaign=copy, form=form)
+        private.expunge_all()
+    return copy
 
 
 def remember(campaign: Campaign) -> None:
@@ -32,15 +43,7 @@ def remember(campaign: Campaign) -> None:
     kept = _snapshots.get(campaign.slug)
     if kept is not None and kept.questionnaire_version_id == campaign.questionnaire_version_id:
         return
-    version = campaign.questionnaire_version
-    copy = _columns(
-        campaign,
-        questionnaire_version=_columns(
-            version,
-            questions=[_columns(q) for q in version.questions],
-            scale=[_columns(o) for o in version.scale],
-        ),
-    )
+    copy = _loaded_copy(campaign)
     with _lock:
         _snapshots[campaign.slug] = copy
 
