@@ -194,6 +194,7 @@
       }
     }
     var item = { submission_id: submissionId, kind: kind, campaign: slug, label: config.dataset.campaignName, url: config.dataset.syncUrl, fields: fields, saved_at: editing ? editing.saved_at : null };
+    if (kind === "paper") item.sheet = { batch: value("batch"), serial: serial.trim(), codes: codes(fields) };
     Q.enqueue(item).then(function () {
       track(item);
       renderBatch();
@@ -276,17 +277,43 @@
   if (newBatch) {
     newBatch.hidden = false;
     newBatch.addEventListener("click", function () {
-      localStorage.removeItem(batchKey);
       form.elements.namedItem("batch").value = Q.newSubmissionId().slice(0, 40);
       form.elements.namedItem("batch_size").value = "";
+      saveBatch({ batch: value("batch"), size: 0, area: value("respondent_area"), sheets: [] });
       renderBatch();
       form.elements.namedItem("batch_size").focus();
     });
   }
 
-  /* Resume: a new id for this page's next entry, and the batch this device was typing in. */
-  form.elements.namedItem("submission_id").value = Q.newSubmissionId();
-  if (kind === "paper") {
+  /* The browser writes localStorage to disk lazily, so a phone switched off right after a sheet
+   * may come back without the batch's list. Each queued sheet carries its batch, serial and codes
+   * in IndexedDB (written before the sheet counts as kept), so the list is rebuilt from there. */
+  function field(item, name) {
+    var pair = item.fields.filter(function (p) { return p[0] === name; })[0];
+    return pair ? pair[1] : "";
+  }
+
+  function recover() {
+    return Q.all().then(function (items) {
+      var sheets = items.filter(function (i) { return i.campaign === slug && i.kind === "paper" && i.sheet; });
+      if (!sheets.length) return;
+      sheets.sort(function (a, b) { return a.saved_at < b.saved_at ? -1 : 1; });
+      var state = batch();
+      if (!state) {
+        var last = sheets[sheets.length - 1];
+        state = { batch: last.sheet.batch, size: Number(field(last, "batch_size")) || 0, area: field(last, "respondent_area"), sheets: [] };
+      }
+      var known = {};
+      state.sheets.forEach(function (s) { known[s.submission_id] = true; });
+      sheets.forEach(function (item) {
+        if (item.sheet.batch !== state.batch || known[item.submission_id]) return;
+        state.sheets.push({ submission_id: item.submission_id, serial: item.sheet.serial, codes: item.sheet.codes, state: item.state === "refused" ? "refused" : "waiting", reason: item.reason || "" });
+      });
+      saveBatch(state);
+    }).catch(function () { /* no readable queue: the list starts from what localStorage kept */ });
+  }
+
+  function resume() {
     var state = batch();
     if (state) {
       fillOne("batch", state.batch);
@@ -298,12 +325,19 @@
       saveBatch({ batch: value("batch"), size: Number(value("batch_size")) || 0, area: value("respondent_area"), sheets: [] });
     }
     renderBatch();
+  }
+
+  /* Resume: a new id for this page's next entry, and the batch this device was typing in. */
+  form.elements.namedItem("submission_id").value = Q.newSubmissionId();
+  if (kind === "paper") {
     form.elements.namedItem("batch_size").addEventListener("change", function () {
       var s = batch(); if (s) { s.size = Number(value("batch_size")) || 0; saveBatch(s); renderBatch(); }
     });
     form.elements.namedItem("respondent_area").addEventListener("change", function () {
       var s = batch(); if (s) { s.area = value("respondent_area"); saveBatch(s); }
     });
+    recover().then(function () { resume(); config.dataset.ready = "true"; });
+  } else {
+    config.dataset.ready = "true";
   }
-  config.dataset.ready = "true";
 })();

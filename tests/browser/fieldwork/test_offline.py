@@ -24,6 +24,16 @@ from tests.browser.fieldwork.conftest import Field, sign_in
 NOTHING_WAITING = "没有待发送的答卷"
 
 
+FORGET_LOCAL_STORAGE_ONCE = """
+try {
+  if (location.protocol === "http:" && !sessionStorage.getItem("forgotten")) {
+    localStorage.clear();
+    sessionStorage.setItem("forgotten", "1");
+  }
+} catch (e) {}
+"""
+
+
 def _ready(page: Page, entry: bool = True) -> None:
     if entry:
         page.wait_for_selector("#entry-config[data-ready=true]", state="attached")
@@ -119,9 +129,14 @@ def test_offline_interviews_and_sheets_survive_a_reload_and_a_closed_browser(
     browser.close()  # the phone's browser is closed, still without network
 
     reopened = persistent(offline=True)
+    # Chromium writes localStorage to disk lazily, so a browser killed at once may lose it: the
+    # batch's list must come back from the queue in IndexedDB alone.
+    reopened.add_init_script(FORGET_LOCAL_STORAGE_ONCE)
     page = reopened.new_page()
     _open(page, f"{live_server}/entry/{field.slug}/paper")
     _waiting(page, 5)
+    expect(page.locator("#batch-sheets")).to_contain_text("问卷 0003")
+    expect(page.locator("#batch-count")).to_contain_text("本批已录入 3 份，共 3 份")
     assert _stored(app) == []
     reopened.set_offline(False)  # the network returns: no click, no reload
     # Closing the browser ended the session (its cookie lives only as long as the browser): the
