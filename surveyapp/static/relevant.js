@@ -88,5 +88,7 @@
   }
   form.addEventListener("change", update);
   form.addEventListener("input", update);
+  // A reset (the entry pages clear the form for the next interview) fires before the fields change.
+  form.addEventListener("reset", function () { setTimeout(update, 0); });
   update();
 }());

@@ -50,6 +50,7 @@
         else input.value = values[0];
       });
     });
+    form.dispatchEvent(new Event("change")); // skip logic follows the entry put back
   }
 
   function announce(text) { if (status) status.textContent = text; }
@@ -143,6 +144,7 @@
     STICKY.forEach(function (name) { keep[name] = pairs().filter(function (p) { return p[0] === name; }); });
     form.reset();
     Object.keys(keep).forEach(function (name) { if (keep[name].length) fillOne(name, keep[name][0][1]); });
+    form.dispatchEvent(new Event("change"));
     form.elements.namedItem("submission_id").value = Q.newSubmissionId();
     editing = null;
     if (kind === "paper") {

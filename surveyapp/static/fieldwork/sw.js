@@ -7,7 +7,7 @@
  * never strands entries made by the old version.
  */
 "use strict";
-var VERSION = "v1";
+var VERSION = "v2";
 var PAGES = "surveyapp-pages-" + VERSION;
 var STATIC = "surveyapp-static-" + VERSION;
 var STATIC_FILES = [
@@ -16,6 +16,7 @@ var STATIC_FILES = [
   "/static/fieldwork/fieldwork.css",
   "/static/fieldwork/queue.js",
   "/static/fieldwork/entry.js",
+  "/static/relevant.js",
 ];
 var NETWORK_WAIT_MS = 4000;
 var ENTRY_PAGE = /^\/entry\/([A-Za-z0-9_-]+(\/paper)?)?$/;

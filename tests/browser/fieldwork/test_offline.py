@@ -8,6 +8,7 @@ refusals and an expired session.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -312,7 +313,9 @@ def test_a_new_version_of_the_app_keeps_the_queue_of_the_old_one(
     newer = tmp_path / "newer"
     newer.mkdir()
     text = (sync.STATIC / "sw.js").read_text(encoding="utf-8")
-    (newer / "sw.js").write_text(text.replace('var VERSION = "v1";', 'var VERSION = "v2";'), encoding="utf-8")
+    upgraded = re.sub(r'var VERSION = "v(\d+)";', lambda m: f'var VERSION = "v{int(m[1]) + 1}";', text)
+    assert upgraded != text
+    (newer / "sw.js").write_text(upgraded, encoding="utf-8")
     monkeypatch.setattr(sync, "STATIC", newer)
 
     reopened = persistent()
