@@ -50,7 +50,6 @@
         else input.value = values[0];
       });
     });
-    form.dispatchEvent(new Event("change")); // skip logic follows the entry put back
   }
 
   function announce(text) { if (status) status.textContent = text; }
@@ -114,9 +113,8 @@
     state.size = Number(value("batch_size")) || state.size || 0;
     state.area = value("respondent_area");
     state.batch = value("batch") || state.batch;
-    var serial = (item.fields.filter(function (p) { return p[0] === "sheet_serial"; })[0] || [0, ""])[1];
     state.sheets = state.sheets.filter(function (s) { return s.submission_id !== item.submission_id; });
-    state.sheets.push({ submission_id: item.submission_id, serial: serial, codes: codes(item.fields), state: "waiting" });
+    state.sheets.push({ submission_id: item.submission_id, serial: item.sheet.serial, codes: item.sheet.codes, state: "waiting" });
     saveBatch(state);
   }
 
@@ -144,7 +142,6 @@
     STICKY.forEach(function (name) { keep[name] = pairs().filter(function (p) { return p[0] === name; }); });
     form.reset();
     Object.keys(keep).forEach(function (name) { if (keep[name].length) fillOne(name, keep[name][0][1]); });
-    form.dispatchEvent(new Event("change"));
     form.elements.namedItem("submission_id").value = Q.newSubmissionId();
     editing = null;
     if (kind === "paper") {
