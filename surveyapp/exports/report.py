@@ -16,15 +16,16 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import case, func, select
+from sqlalchemy import and_, case, func, select
 
 from analysis.rounding import half_up_float
 from surveyapp import labels
 from surveyapp.extensions import db
-from surveyapp.models import Answer, Area, Campaign, Response
+from surveyapp.models import Answer, AnswerChoice, Area, Campaign, Response
 from surveyapp.questionnaires.question_types import QUESTION_TYPES
 from surveyapp.scoring.report import CampaignReport
 from surveyapp.scoring.services import counted_responses
+from surveyapp.survey.forms import OTHER, choices_of
 
 #: Rows read from the database at a time when streaming responses.
 BATCH = 5000
@@ -116,24 +117,127 @@ def response_columns(campaign: Campaign) -> list[ResponseColumn]:
     """The columns of the individual responses, with variable and value labels."""
     version = campaign.questionnaire_version
     return [
+        *_head_columns(),
+        *(column for q in version.questions for column in _question_export(version, q, {}).columns),
+    ]
+
+
+def _head_columns() -> list[ResponseColumn]:
+    return [
         _head_column(_("Row no."), "seq"),
         _head_column(_("Submitted at"), "submitted"),
         _head_column(_("Channel"), "channel", {c: str(n) for c, n in labels.CHANNELS.items()}),
         _head_column(_("Mode"), "mode", {c: str(n) for c, n in labels.MODES.items()}),
         _head_column(_("Area code"), "area_code"),
         _head_column(_("Area"), "area"),
-        *(_question_column(version, q) for q in version.questions),
     ]
 
 
-def _question_column(version: Any, question: Any) -> ResponseColumn:
-    """A question's column; answers stored as one option get the option texts as value labels."""
-    values: dict[str, str] = {}
-    if QUESTION_TYPES[question.type].storage == "option":
-        options = version.choice_list(question.list_name or version.scale_list)
-        values = {o.code: o.label for o in options}
+@dataclass(frozen=True)
+class _QuestionExport:
+    """How one question is exported: its columns, the pivoted SQL values they are read from, and
+    how those values become its cells (one cell per column)."""
+
+    columns: list[ResponseColumn]
+    selects: list[Any]
+    cells: Callable[[list[Any]], list[Any]]
+
+
+def _question_export(version: Any, question: Any, codes: dict[int, str]) -> _QuestionExport:
+    """A question's columns by where its type stores the answer (see the type registry).
+
+    A scale or select_one question is one column of option codes (``other`` for the "other"
+    option); a select_multiple question is its codes joined by spaces, then one 0/1 column per
+    option (``q17/slow``, as KoboToolbox exports it; empty when the question was not asked); a
+    question with "other" adds the text given (``q17_other_text``).
+    """
+    storage = QUESTION_TYPES[question.type].storage
     number = f"q{question.number}"
-    return ResponseColumn(number, number, question.text, values)
+    if storage == "none":
+        return _QuestionExport([], [], lambda values: [])
+    if storage == "option":
+        return _option_export(version, question, codes)
+    if storage == "choices":
+        return _choices_export(version, question)
+    column = {"number": Answer.value_number, "date": Answer.value_date}.get(storage, Answer.value_text)
+    read = _cell_reader(storage, codes)
+    return _QuestionExport(
+        [ResponseColumn(number, number, question.text)],
+        [_pivot(question, column)],
+        lambda values: [read(values[0])],
+    )
+
+
+def _pivot(question: Any, column: Any, value: Any = None) -> Any:
+    """The question's value in ``column`` (or ``value`` when it has an answer), per response."""
+    return func.max(case((Answer.question_id == question.id, column if value is None else value)))
+
+
+def _other_column(question: Any) -> ResponseColumn:
+    name = f"q{question.number}_other_text"
+    return ResponseColumn(name, name, f"{question.text} {_('Other: please say what')}")
+
+
+def _option_export(version: Any, question: Any, codes: dict[int, str]) -> _QuestionExport:
+    offered = choices_of(version, question)
+    values = {o.code: o.label for o in offered}
+    number = f"q{question.number}"
+    columns = [ResponseColumn(number, number, question.text, values)]
+    selects = [_pivot(question, Answer.option_id)]
+    if not question.or_other:
+        return _QuestionExport(columns, selects, lambda v: [codes.get(v[0]) if v[0] is not None else None])
+    columns.append(_other_column(question))
+    selects.append(_pivot(question, Answer.value_text))
+
+    def cells(v: list[Any]) -> list[Any]:
+        option, text = v
+        code = codes.get(option) if option is not None else (OTHER if text is not None else None)
+        return [code, text]
+
+    return _QuestionExport(columns, selects, cells)
+
+
+def _choices_export(version: Any, question: Any) -> _QuestionExport:
+    listed = list(version.choice_list(question.list_name or version.scale_list))
+    synthetic_other = question.or_other and not any(o.code == OTHER for o in listed)
+    number = f"q{question.number}"
+    columns = [ResponseColumn(number, number, question.text)]
+    selects = []
+    for option in listed:
+        columns.append(
+            ResponseColumn(
+                f"{number}/{option.code}", f"{number}_{option.code}", f"{question.text} {option.label}"
+            )
+        )
+        chosen = and_(Answer.question_id == question.id, AnswerChoice.option_id == option.id)
+        selects.append(func.max(case((chosen, 1), (Answer.question_id == question.id, 0))))
+    if synthetic_other:
+        columns.append(
+            ResponseColumn(f"{number}/{OTHER}", f"{number}_{OTHER}", f"{question.text} {_('Other')}")
+        )
+    if question.or_other:
+        columns.append(_other_column(question))
+        selects.append(_pivot(question, Answer.value_text))
+    wanted = [o.code for o in listed]
+
+    def cells(v: list[Any]) -> list[Any]:
+        flags, text = v[: len(listed)], (v[len(listed)] if question.or_other else None)
+        answered = any(f is not None for f in flags) or text is not None
+        if not answered:
+            return [None] * len(columns)
+        chosen = [code for code, flag in zip(wanted, flags, strict=True) if flag]
+        other_flags: list[Any] = []
+        if synthetic_other:
+            other_flags = [int(text is not None)]
+            chosen += [OTHER] if text is not None else []
+        return [
+            " ".join(chosen),
+            *(int(f or 0) for f in flags),
+            *other_flags,
+            *([text] if question.or_other else []),
+        ]
+
+    return _QuestionExport(columns, selects, cells)
 
 
 def response_header(campaign: Campaign) -> list[str]:
@@ -141,33 +245,20 @@ def response_header(campaign: Campaign) -> list[str]:
     return [column.heading for column in response_columns(campaign)]
 
 
-def _response_query(campaign: Campaign, include_excluded: bool = False) -> Any:
-    """One row per response, its answers pivoted into one column per question (option ids)."""
-    questions = campaign.questionnaire_version.questions
+def _response_query(campaign: Campaign, exports: list[_QuestionExport], include_excluded: bool) -> Any:
+    """One row per response, its answers pivoted into the questions' columns."""
     head = (Response.id, Response.submitted_at, Response.channel, Response.mode, Response.area_id)
-    pivot = [func.max(case((Answer.question_id == q.id, _stored_column(q)))) for q in questions]
+    pivot = [select_ for export in exports for select_ in export.selects]
+    query = select(*head, *pivot).join(Answer, Answer.response_id == Response.id)
+    version = campaign.questionnaire_version
+    if any(QUESTION_TYPES[q.type].storage == "choices" for q in version.questions):
+        query = query.outerjoin(AnswerChoice, AnswerChoice.answer_id == Answer.id)
     return (
-        select(*head, *pivot)
-        .join(Answer, Answer.response_id == Response.id)
-        .where(*counted_responses(campaign, include_excluded))
+        query.where(*counted_responses(campaign, include_excluded))
         .group_by(*head)
         .order_by(Response.id)
         .execution_options(yield_per=BATCH)
     )
-
-
-def _stored_column(question: Any) -> Any:
-    """The answer column a question's type stores its answer in (see the type registry)."""
-    storage = QUESTION_TYPES[question.type].storage
-    if storage == "number":
-        return Answer.value_number
-    if storage == "date":
-        return Answer.value_date
-    if storage == "text":
-        return Answer.value_text
-    # select_multiple keeps its options in answer_choice: not in this export yet (left empty,
-    # never the "other" text under the question's name)
-    return Answer.option_id
 
 
 def response_records(campaign: Campaign, include_excluded: bool = False) -> Iterator[list[Any]]:
@@ -178,9 +269,10 @@ def response_records(campaign: Campaign, include_excluded: bool = False) -> Iter
     """
     version = campaign.questionnaire_version
     codes = {o.id: o.code for o in version.options}
-    readers = [_cell_reader(QUESTION_TYPES[q.type].storage, codes) for q in version.questions]
+    exports = [_question_export(version, q, codes) for q in version.questions]
     areas = {a.id: (a.code, a.name) for a in db.session.scalars(select(Area))}
-    return _stream_records(_response_query(campaign, include_excluded), readers, areas)
+    query = _response_query(campaign, exports, include_excluded)
+    return _stream_records(query, exports, areas)
 
 
 def response_rows(campaign: Campaign, include_excluded: bool = False) -> Iterator[list[Any]]:
@@ -200,8 +292,6 @@ def _shown_rows(columns: list[ResponseColumn], records: Iterator[list[Any]]) -> 
 
 
 def _cell_reader(storage: str, codes: dict[int, str]) -> Callable[[Any], Any]:
-    if storage == "option":
-        return codes.get
     if storage == "number":
         return lambda value: float(value) if value is not None else None
     if storage == "date":
@@ -210,17 +300,15 @@ def _cell_reader(storage: str, codes: dict[int, str]) -> Callable[[Any], Any]:
 
 
 def _stream_records(
-    query: Any, readers: list[Callable[[Any], Any]], areas: dict[int, tuple[str, str]]
+    query: Any, exports: list[_QuestionExport], areas: dict[int, tuple[str, str]]
 ) -> Iterator[list[Any]]:
+    widths = [len(export.selects) for export in exports]
     rows = db.session.execute(query)
-    for sequence, (_id, submitted, channel, mode, area_id, *answers) in enumerate(rows, start=1):
+    for sequence, (_id, submitted, channel, mode, area_id, *values) in enumerate(rows, start=1):
         area_code, area_name = areas.get(area_id, (None, None))
-        yield [
-            sequence,
-            local_time(submitted),
-            channel,
-            mode,
-            area_code,
-            area_name,
-            *(read(a) for read, a in zip(readers, answers, strict=True)),
-        ]
+        record = [sequence, local_time(submitted), channel, mode, area_code, area_name]
+        start = 0
+        for export, width in zip(exports, widths, strict=True):
+            record += export.cells(values[start : start + width])
+            start += width
+        yield record

@@ -29,6 +29,11 @@ from surveyapp.survey.services import Submission, submit_response
 
 OPTIONAL_COLUMNS = ("id", "area", "channel", "mode", "submitted_at")
 QUESTION_COLUMN = re.compile(r"^q(\d+)$")
+#: the text given with a question's "other" option, as the exports write it
+OTHER_TEXT_COLUMN = re.compile(r"^q(\d+)_other_text$")
+#: one 0/1 column per option of a select_multiple question (``q17/slow``), as the exports write it
+OPTION_COLUMN = re.compile(r"^q(\d+)/(.+)$")
+CHOSEN = {"1": True, "0": False, "1.0": True, "0.0": False, "true": True, "false": False, "": False}
 MAX_ID = 57  # submission ids are 64 characters; "import:" takes 7
 
 
@@ -81,15 +86,42 @@ class _RowChecker:
 
     def check_header(self) -> None:
         for column in self.header:
-            match = QUESTION_COLUMN.match(column)
-            if match and int(match.group(1)) in self.questions:
+            if self._known_column(column) or column in OPTIONAL_COLUMNS:
                 continue
-            if column and column not in OPTIONAL_COLUMNS:
+            if column:
                 expected = f"q1..q{max(self.questions)}, {', '.join(OPTIONAL_COLUMNS)}"
-                self._add(1, column or "?", f"unknown column; expected {expected}")
+                self._add(1, column, f"unknown column; expected {expected}")
         for number, question in self.questions.items():
-            if question.required and f"q{number}" not in self.header:
+            given = f"q{number}" in self.header or self._option_columns(number)
+            if question.required and not given:
                 self._add(1, f"q{number}", "the column is missing")
+
+    def _known_column(self, column: str) -> bool:
+        """A question's column, its "other" text, or one of a select_multiple's option columns."""
+        match = QUESTION_COLUMN.match(column)
+        if match:
+            return int(match.group(1)) in self.questions
+        match = OTHER_TEXT_COLUMN.match(column)
+        if match:
+            question = self.questions.get(int(match.group(1)))
+            return question is not None and bool(question.or_other)
+        match = OPTION_COLUMN.match(column)
+        return match is not None and self._option_code(int(match.group(1)), match.group(2)) is not None
+
+    def _option_code(self, number: int, written: str) -> str | None:
+        """The code of a select_multiple option as a column heading names it (any case)."""
+        question = self.questions.get(number)
+        if question is None or question.type != "select_multiple":
+            return None
+        return next((code for code in self.lists[number] if code.lower() == written.lower()), None)
+
+    def _option_columns(self, number: int) -> list[tuple[str, str]]:
+        """The (column, code) pairs of question ``number``'s 0/1 option columns in the file."""
+        prefix = f"q{number}/"
+        pairs = [
+            (c, self._option_code(number, c[len(prefix) :])) for c in self.header if c.startswith(prefix)
+        ]
+        return [(column, code) for column, code in pairs if code is not None]
 
     def _add(self, row: int, column: str, problem: str) -> None:
         self.problems.append(RowProblem(row, column, problem))
@@ -104,12 +136,40 @@ class _RowChecker:
         submission_id = self._submission_id(row, cells)
         if len(self.problems) > before:
             return None
-        return Submission(submission_id, answers, channel, mode, area_id, submitted_at)
+        others = {
+            n: str(cells[f"q{n}_other_text"]).strip() for n in self.questions if cells.get(f"q{n}_other_text")
+        }
+        return Submission(submission_id, answers, channel, mode, area_id, submitted_at, other_texts=others)
+
+    def _chosen_by_flags(self, row: int, number: int, cells: dict[str, Any]) -> list[str] | None:
+        """The codes a row marks 1 in question ``number``'s option columns (None if it has none)."""
+        chosen: list[str] = []
+        given = False
+        for column, code in self._option_columns(number):
+            value = cells.get(column)
+            if value is None:
+                continue
+            given = True
+            flag = CHOSEN.get(str(value).strip().lower())
+            if flag is None:
+                self._add(row, column, f"'{value}' is not 1 (chosen) or 0 (not chosen)")
+            elif flag:
+                chosen.append(code)
+        return chosen if given else None
 
     def _answers(self, row: int, cells: dict[str, Any]) -> dict[int, Any]:
         answers: dict[int, Any] = {}
         for number, question in self.questions.items():
             value = cells.get(f"q{number}")
+            if question.type == "select_multiple":
+                flagged = self._chosen_by_flags(row, number, cells)
+                if value is None and flagged:
+                    value = flagged
+                elif value is not None and flagged is not None:
+                    listed = set(str(value).split())
+                    if {code for _, code in self._option_columns(number)} & (listed ^ set(flagged)):
+                        self._add(row, f"q{number}", f"'{value}' disagrees with its option columns")
+                        continue
             if value is None:
                 if question.required and not question.relevant:
                     self._add(row, f"q{number}", "empty, but the question must be answered")

@@ -99,6 +99,7 @@ def _answer(campaign: Campaign, question: Any, value: Any, options: dict, other:
     list_name = question.list_name or version.scale_list
     storage = QUESTION_TYPES[question.type].storage
     answer = Answer(campaign_id=campaign.id, question_id=question.id)
+    chose_other = value == "other" or (isinstance(value, list) and "other" in value)
     if storage == "option":
         if value == "other" and (list_name, "other") not in options:
             answer.value_text = other or ""
@@ -114,8 +115,8 @@ def _answer(campaign: Campaign, question: Any, value: Any, options: dict, other:
         answer.value_number = value
     elif storage == "date":
         answer.value_date = value
-    if other and storage in ("option", "choices"):
-        answer.value_text = other
+    if other and chose_other and storage in ("option", "choices"):
+        answer.value_text = other  # the text given with "other", also when the list has its own
     return answer
 
 
