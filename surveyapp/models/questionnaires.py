@@ -84,6 +84,9 @@ class QuestionnaireVersion(Base):
     scale_list: Mapped[str] = mapped_column(String(64), nullable=False, default="scale")
     #: title and introduction in other languages: ``{"title": {"en": "..."}}``
     translations: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    #: the rows of the uploaded file that are not asked, as ``[[name, type], ...]`` (ODK device
+    #: metadata such as ``today``), so the preview keeps saying what was left out
+    left_out: Mapped[list[Any] | None] = mapped_column(JSON, nullable=True)
 
     questionnaire: Mapped[Questionnaire] = relationship(back_populates="versions")
     options: Mapped[list[ScaleOption]] = relationship(

@@ -117,6 +117,18 @@ def _percent(weight: Decimal | None) -> str:
     return f"{(weight or Decimal(0)) * 100:.0f} %"
 
 
+def left_out_remarks(left_out: Sequence[Sequence[str]] | None) -> list[str]:
+    """What the preview says of each row of the file that is not asked: ``(name, type)`` pairs.
+
+    They are ODK device metadata (``start``, ``today``, ``deviceid``, …), which a phone's browser
+    does not record.
+    """
+    return [
+        _("Left out: “%(name)s” (%(type)s) is recorded by ODK devices only.", name=name, type=kind)
+        for name, kind in left_out or ()
+    ]
+
+
 def describe_scoring(scale: Sequence[Any], questions: Sequence[Any]) -> list[str]:
     """What the preview says about scoring: which questions count, with which weights.
 

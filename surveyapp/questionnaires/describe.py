@@ -101,6 +101,7 @@ def version_as_dict(version: QuestionnaireVersion) -> dict[str, Any]:
         "introduction": _texts(version, "introduction", default) or None,
         "published": version.is_published,
         "scale_list": version.scale_list,
+        "left_out": [{"name": name, "type": kind} for name, kind in version.left_out or ()],
         "items": items,
         "questions": [item for item in items if item["kind"] == "question"],
     }

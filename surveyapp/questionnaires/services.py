@@ -72,6 +72,7 @@ def store_questionnaire(spec: QuestionnaireSpec, source: str) -> tuple[Questionn
         content_hash=content_hash,
         scale_list=SCALE_LIST,
         translations=spec.translations or None,
+        left_out=[list(pair) for pair in spec.left_out] or None,
         options=[
             *_options(SCALE_LIST, spec.scale),
             *(o for name, options in spec.lists.items() for o in _options(name, options)),

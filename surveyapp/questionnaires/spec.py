@@ -103,6 +103,8 @@ class QuestionnaireSpec:
     translations: Translations = field(default_factory=dict)
     #: what the preview must say: how questions are scored, what of the file was left out
     remarks: tuple[str, ...] = ()
+    #: the rows of the file that are not asked, as (name, type): ODK device metadata
+    left_out: tuple[tuple[str, str], ...] = ()
 
     def content_hash(self) -> str:
         """SHA-256 of the canonical content: equal for equal questionnaires.
@@ -112,6 +114,7 @@ class QuestionnaireSpec:
         """
         data = asdict(self)
         data.pop("remarks")
+        data.pop("left_out")  # follows from the file's rows, like the remarks
         for key, empty in (("lists", {}), ("groups", []), ("form_version", None), ("translations", {})):
             if data[key] == empty:
                 data.pop(key)

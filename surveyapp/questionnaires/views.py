@@ -139,9 +139,9 @@ def preview(key: str, number: int) -> str:
     form = response_form_class(version)(submission_id="preview-only", meta={"csrf": False})
     stand_in = SimpleNamespace(questionnaire_version=version, slug="preview")
     action = url_for(".preview", key=key, number=number)
-    from surveyapp.questionnaires.defaults import describe_scoring
+    from surveyapp.questionnaires.defaults import describe_scoring, left_out_remarks
 
-    remarks = describe_scoring(version.scale, version.questions)
+    remarks = describe_scoring(version.scale, version.questions) + left_out_remarks(version.left_out)
     return render_template(
         "questionnaires/preview.html", campaign=stand_in, form=form, form_action=action, remarks=remarks
     )

@@ -24,7 +24,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 
-from surveyapp.questionnaires.defaults import default_weights, is_dont_know, scale_direction
+from surveyapp.questionnaires.defaults import default_weights, is_dont_know, left_out_remarks, scale_direction
 from surveyapp.questionnaires.expressions import ExpressionError, parse
 from surveyapp.questionnaires.spec import (
     ID_PATTERN,
@@ -94,6 +94,7 @@ class _Reader:
         self.items: list[QuestionSpec] = []
         self.groups: list[GroupSpec] = []
         self.remarks: list[str] = []
+        self.left_out: list[tuple[str, str]] = []
         self.lists: dict[str, tuple[OptionSpec, ...]] = {}
         #: names of the questions whose type ends in ``or_other`` in the survey sheet
         self.or_other: set[str] = set()
@@ -133,13 +134,8 @@ class _Reader:
             elif kind in TYPES:
                 previous = self.question(node, group)
             elif kind in LEFT_OUT:
-                self.remarks.append(
-                    _(
-                        "Left out: “%(name)s” (%(type)s) is recorded by ODK devices only.",
-                        name=name,
-                        type=kind,
-                    )
-                )
+                self.left_out.append((name, kind))
+                self.remarks += left_out_remarks([(name, kind)])
             else:
                 self.problems.at(
                     name,
@@ -390,6 +386,7 @@ def read_xlsform(data: bytes, filename: str, source: str | None = None) -> Quest
         form_version=version_text,
         translations=translations,
         remarks=tuple(reader.remarks),
+        left_out=tuple(reader.left_out),
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import re
 from collections.abc import Callable
 from typing import Any
@@ -166,3 +167,17 @@ def test_command_line_loads_a_draft_and_publishes_it(app: Flask, runner: Any, tm
     assert (
         runner.invoke(args=["campaign", "create", "--questionnaire", "by-cli", "--name", "x"]).exit_code == 0
     )
+
+
+def test_preview_and_json_keep_saying_what_the_file_left_out(
+    app: Flask, admin: FlaskClient, runner: Any
+) -> None:
+    sheets = report_sheets()
+    sheets["survey"].insert(1, ["today", "interview_day", *([None] * (len(sheets["survey"][0]) - 2))])
+    assert _upload(admin, workbook_bytes(sheets)).status_code == 303
+    admin.get(f"/questionnaires/{KEY}/v1")  # the upload's one-time notice is shown and gone
+    page = admin.get(f"/questionnaires/{KEY}/v1/preview").get_data(as_text=True)
+    assert "未采用：“interview_day”（today）仅由 ODK 设备自动记录。" in page
+    shown = runner.invoke(args=["questionnaire", "show", KEY, "--json"])
+    left_out = json.loads(shown.output)["left_out"]
+    assert left_out == [{"name": "interview_day", "type": "today"}, {"name": "start", "type": "start"}]
