@@ -18,6 +18,7 @@ from surveyapp.models import Question, QuestionnaireVersion
 from surveyapp.questionnaires.question_types import number_text
 from surveyapp.questionnaires.spec import language_code
 from surveyapp.questionnaires.texts import languages_of
+from surveyapp.questionnaires.walk import walk_items
 
 LANGUAGE_NAMES = {"zh": "Chinese (zh)", "en": "English (en)"}
 TYPE_NAMES = {"scale": "select_one", "select_one": "select_one", "select_multiple": "select_multiple"}
@@ -62,24 +63,16 @@ def _survey(version: QuestionnaireVersion, default: str, languages: list[str]) -
     if version.introduction:
         texts = _texts(version, "introduction", default, languages) + blank[len(languages) :]
         rows.append(row("note", "intro", texts, [None] * 6))
-    groups = {g.id: g for g in version.groups}
-    open_chain: list[int] = []
-    for question in version.items:
-        chain: list[int] = []
-        group_id = question.group_id
-        while group_id is not None:
-            chain.insert(0, group_id)
-            group_id = groups[group_id].parent_id
-        common = 0
-        while common < min(len(chain), len(open_chain)) and chain[common] == open_chain[common]:
-            common += 1
-        for _closed in open_chain[common:]:
+    for step, question in walk_items(version):
+        if step == "close":
             rows.append(row("end group", "", blank, [None] * 6))
-        for group_id in chain[common:]:
-            group = groups[group_id]
-            texts = _texts(group, "label", default, languages) + blank[len(languages) :]
-            rows.append(row("begin group", group.name, texts, [group.relevant, None, None, None, None, None]))
-        open_chain = chain
+            continue
+        if step == "open":
+            texts = _texts(question, "label", default, languages) + blank[len(languages) :]
+            rows.append(
+                row("begin group", question.name, texts, [question.relevant, None, None, None, None, None])
+            )
+            continue
         texts = [
             t for f in fields for t in _texts(question, f, default, languages, "text" if f == "label" else f)
         ]
@@ -92,8 +85,6 @@ def _survey(version: QuestionnaireVersion, default: str, languages: list[str]) -
             number_text(question.points) if question.type == "scale" else None,
         ]
         rows.append(row("note" if question.is_note else _type(version, question), question.name, texts, rest))
-    for _closed in open_chain:
-        rows.append(row("end group", "", blank, [None] * 6))
     return rows
 
 

@@ -21,6 +21,7 @@ from surveyapp.questionnaires.expressions import holds
 from surveyapp.questionnaires.question_types import QUESTION_TYPES, AnswerError
 from surveyapp.questionnaires.relevance import asked_names, compiled
 from surveyapp.questionnaires.texts import current_language, text_of
+from surveyapp.questionnaires.walk import walk_items
 
 SUBMISSION_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}\Z")
 #: The public form's id is signed by the server: nonce, issue time and signature, dot-separated.
@@ -133,30 +134,16 @@ class ResponseFormBase(FlaskForm):
         """The page in order: ``("open", group, heading)``, ``("close", group, None)``,
         ``("note", item, text)`` and ``("question", question, field)``."""
         version, language = self._version, self._language
-        groups = {g.id: g for g in version.groups}
         entries: list[tuple[str, Any, Any]] = []
-        open_chain: list[int] = []
-        for item in version.items:
-            chain: list[int] = []
-            group_id = item.group_id
-            while group_id is not None:
-                chain.insert(0, group_id)
-                group_id = groups[group_id].parent_id
-            common = 0
-            while common < min(len(chain), len(open_chain)) and chain[common] == open_chain[common]:
-                common += 1
-            for group_id in reversed(open_chain[common:]):
-                entries.append(("close", groups[group_id], None))
-            for group_id in chain[common:]:
-                heading = text_of(groups[group_id], "label", language, version.language)
-                entries.append(("open", groups[group_id], heading))
-            open_chain = chain
-            if item.number is None:
-                entries.append(("note", item, text_of(item, "text", language, version.language)))
+        for step, node in walk_items(version):
+            if step == "close":
+                entries.append(("close", node, None))
+            elif step == "open":
+                entries.append(("open", node, text_of(node, "label", language, version.language)))
+            elif node.number is None:
+                entries.append(("note", node, text_of(node, "text", language, version.language)))
             else:
-                entries.append(("question", item, self[field_name(item.number)]))
-        for group_id in reversed(open_chain):
-            entries.append(("close", groups[group_id], None))
+                entries.append(("question", node, self[field_name(node.number)]))
         return entries
 
     def has_skip_logic(self) -> bool:
