@@ -7,8 +7,9 @@ only marker every spreadsheet understands; a text that reads as a plain number (
 alone, because a spreadsheet reads it as that number and evaluates nothing.
 
 XLSX needs no marker at all: a cell stored as a string is never evaluated, so formula-like text is
-written as a string cell and reads exactly as printed (a published target ``= 100 %`` shows no
-stray apostrophe). Numbers stay numbers in both formats: only text is touched.
+written as a string cell (see :mod:`surveyapp.exports.streams`) and reads exactly as printed (a
+published target ``= 100 %`` shows no stray apostrophe). Numbers stay numbers in both formats:
+only text is touched.
 """
 
 from __future__ import annotations
@@ -17,8 +18,6 @@ import re
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
-
-from openpyxl.cell import WriteOnlyCell
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\uff1d", "\uff0b", "\uff0d", "\uff20", "\t", "\r", "\n")
 PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?%?")
@@ -40,20 +39,3 @@ def safe_cell(value: Any) -> Any:
     if value is None or isinstance(value, PLAIN_VALUES):
         return value
     return safe_text(str(value))
-
-
-def xlsx_cell(sheet: Any, value: Any) -> Any:
-    """A value ready for an XLSX row: formula-like text as a string cell, other values as they are."""
-    if value is None or isinstance(value, PLAIN_VALUES):
-        return value
-    text = str(value)
-    return written_cell(sheet, text) if text.startswith(FORMULA_PREFIXES) else text
-
-
-def written_cell(sheet: Any, value: Any) -> WriteOnlyCell:
-    """A write-only XLSX cell holding ``value``; text is always a string cell, never a formula."""
-    if value is None or isinstance(value, PLAIN_VALUES):
-        return WriteOnlyCell(sheet, value=value)
-    cell = WriteOnlyCell(sheet, value=str(value))
-    cell.data_type = "s"  # stored as text: never evaluated, shown exactly as written
-    return cell

@@ -1,13 +1,13 @@
-"""Printed-report layout for write-only XLSX sheets: borders, merged cells, wrapping, A4 setup.
+"""Printed-report layout for XLSX sheets: borders, merged cells, wrapping, A4 setup.
 
 The report's tables (问卷统计表, the indicator table, the funds sheet) go into a published
-report, so their sheets are laid out as the report prints them. Sheets stay write-only: rows go
-to disk as they come, and every row's height is set before the row is written.
+report, so their sheets are laid out as the report prints them. A laid-out sheet is small: it is
+kept in memory until the workbook is saved (``streamed=False``), so a merge may be given after the
+rows it spans; only the long sheets of individual responses are streamed.
 
-Text in these sheets is written as an explicit string cell (``t="inlineStr"``): a spreadsheet
-never runs a string cell as a formula, so a published target such as ``= 100 %`` reads exactly
-as the report prints it, with no neutralising apostrophe. Figures are numbers with a number
-format, so a user can sum them.
+Text in these sheets is written as a string cell: a spreadsheet never runs a string cell as a
+formula, so a published target such as ``= 100 %`` reads exactly as the report prints it, with no
+neutralising apostrophe. Figures are numbers with a number format, so a user can sum them.
 """
 
 from __future__ import annotations
@@ -18,25 +18,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.properties import PageSetupProperties
+from surveyapp.exports.streams import XlsxBook, cell_value
 
-from surveyapp.exports.streams import XlsxBook
-
-THIN = Side(style="thin", color="000000")
-BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
-HEADING_FILL = PatternFill("solid", fgColor="F2F2F2")
-CENTRE = Alignment(horizontal="center", vertical="center", wrap_text=True)
-LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
-RIGHT = Alignment(horizontal="right", vertical="center")
+CENTRE = "center"
+LEFT = "left"
+RIGHT = "right"
+HEADING_FILL = "#F2F2F2"
 #: Points per printed line of 11-point text.
 LINE_HEIGHT = 15.0
 #: Number formats as the report prints figures.
 PERCENT, POINTS, WHOLE = "0.00%", "0.00", "0"
 A4 = 9
-TITLE_FONT = Font(bold=True, size=14)
+TITLE_SIZE = 14
 
 
 @dataclass(frozen=True)
@@ -47,7 +40,7 @@ class Spec:
     number_format: str | None = None
     bold: bool = False
     heading: bool = False
-    align: Alignment | None = None
+    align: str | None = None
     boxed: bool = True
 
 
@@ -62,71 +55,89 @@ def lines_needed(text: str, width: float) -> int:
     return max(1, sum(math.ceil(text_width(part) / usable) or 1 for part in str(text).split("\n")))
 
 
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
 class LaidOutSheet:
-    """A write-only sheet that prints like a report table."""
+    """A sheet that prints like a report table: A4, one page wide, centred, boxed cells."""
 
     def __init__(self, book: XlsxBook, title: str, widths: Sequence[float], *, landscape: bool = False):
-        self.sheet = book.sheet(title, widths)
+        self.book = book
+        self.sheet = book.sheet(title, widths, streamed=False)
         self.widths = list(widths)
         self.next_row = 1
-        setup = self.sheet.page_setup
-        setup.paperSize = A4
-        setup.orientation = "landscape" if landscape else "portrait"
-        setup.fitToWidth = 1
-        setup.fitToHeight = 0
-        self.sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-        self.sheet.print_options.horizontalCentered = True
-        margins = self.sheet.page_margins
-        margins.left = margins.right = 0.5
-        margins.top = margins.bottom = 0.6
+        self._written: dict[tuple[int, int], tuple[Spec, int | None]] = {}
+        worksheet = self.sheet.worksheet
+        worksheet.set_paper(A4)
+        if landscape:
+            worksheet.set_landscape()
+        else:
+            worksheet.set_portrait()
+        worksheet.fit_to_pages(1, 0)
+        worksheet.center_horizontally()
+        worksheet.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.6)
 
-    def cell(self, spec: Spec) -> WriteOnlyCell:
-        """A styled cell; text becomes a string cell, never a formula."""
-        cell = WriteOnlyCell(self.sheet, value=spec.value)
-        if isinstance(spec.value, str):
-            cell.data_type = "s"
-        number = isinstance(spec.value, int | float) and not isinstance(spec.value, bool)
+    def _format(self, spec: Spec, size: int | None = None) -> Any:
+        value = cell_value(spec.value)
+        number = _is_number(value)
+        properties: dict[str, Any] = {
+            "align": spec.align or (CENTRE if spec.heading else RIGHT if number else LEFT),
+            "valign": "vcenter",
+        }
+        if not number or spec.align:
+            properties["text_wrap"] = True
         if spec.number_format and number:
-            cell.number_format = spec.number_format
-        cell.alignment = spec.align or (RIGHT if number else LEFT)
-        if spec.bold or spec.heading:
-            cell.font = Font(bold=True)
+            properties["num_format"] = spec.number_format
+        if spec.bold or spec.heading or size:
+            properties["bold"] = True
+        if size:
+            properties["font_size"] = size
         if spec.heading:
-            cell.fill = HEADING_FILL
-            cell.alignment = spec.align or CENTRE
+            properties["bg_color"] = HEADING_FILL
+            properties["pattern"] = 1
         if spec.boxed:
-            cell.border = BOX
-        return cell
+            properties["border"] = 1
+        return self.book.style(**properties)
 
-    def append(self, specs: Sequence[Spec], height: float | None = None) -> int:
-        """Write one row (its height first, as write-only sheets need); returns its number."""
+    def _write(self, specs: Sequence[Spec], height: float | None, size: int | None = None) -> int:
         number = self.next_row
         if height is not None:
-            self.sheet.row_dimensions[number].height = height
-        self.sheet.append([self.cell(spec) for spec in specs])
+            self.sheet.worksheet.set_row(number - 1, height)
+        for column, spec in enumerate(specs):
+            self.sheet.worksheet.write(number - 1, column, cell_value(spec.value), self._format(spec, size))
+            self._written[(number, column + 1)] = (spec, size)
         self.next_row += 1
         return number
 
+    def append(self, specs: Sequence[Spec], height: float | None = None) -> int:
+        """Write one row; returns its 1-based number."""
+        return self._write(specs, height)
+
     def merge(self, first_row: int, first_col: int, last_row: int, last_col: int) -> None:
-        """Merge a block (1-based rows and columns); write-only sheets record merges for the end."""
-        if (first_row, first_col) != (last_row, last_col):
-            start = f"{get_column_letter(first_col)}{first_row}"
-            self.sheet.merged_cells.add(f"{start}:{get_column_letter(last_col)}{last_row}")
+        """Merge a block (1-based rows and columns): the first cell's value and look fill it."""
+        if (first_row, first_col) == (last_row, last_col):
+            return
+        spec, size = self._written.get((first_row, first_col), (Spec(), None))
+        self.sheet.worksheet.merge_range(
+            first_row - 1,
+            first_col - 1,
+            last_row - 1,
+            last_col - 1,
+            cell_value(spec.value),
+            self._format(spec, size),
+        )
 
     def title(self, text: str, columns: int) -> int:
         """A bold, centred title across the table, unboxed, as the report heads its tables."""
         height = LINE_HEIGHT * lines_needed(text, sum(self.widths[:columns]) * 0.8) + 6
-        self.sheet.row_dimensions[self.next_row].height = height
-        first = self.cell(Spec(text, align=CENTRE, boxed=False))
-        first.font = TITLE_FONT
-        self.sheet.append([first])
-        self.merge(self.next_row, 1, self.next_row, columns)
-        self.next_row += 1
-        return self.next_row - 1
+        number = self._write([Spec(text, align=CENTRE, boxed=False)], height, TITLE_SIZE)
+        self.merge(number, 1, number, columns)
+        return number
 
     def repeat_rows(self, first: int, last: int) -> None:
         """Print rows ``first``..``last`` (the heading) at the top of every printed page."""
-        self.sheet.print_title_rows = f"{first}:{last}"
+        self.sheet.worksheet.repeat_rows(first - 1, last - 1)
 
     def height_for(self, text: str, column: int, rows: int = 1) -> float | None:
         """Row height that shows ``text`` in full in ``column`` across ``rows`` rows, or None."""

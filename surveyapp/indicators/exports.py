@@ -1,6 +1,6 @@
 """The indicator table as XLSX (laid out by :mod:`surveyapp.indicators.sheets`) and as JSON.
 
-Every text cell is written as a string cell (:func:`surveyapp.exports.cells.written_cell`), which
+Every text cell is written as a string cell (see :mod:`surveyapp.exports.streams`), which
 no spreadsheet evaluates: a target such as ``= 100 %`` reads as printed, with no apostrophe.
 """
 
@@ -10,7 +10,6 @@ from decimal import Decimal
 from typing import IO, Any
 
 from analysis import indicators as ai
-from surveyapp.exports.cells import xlsx_cell
 from surveyapp.exports.streams import XlsxBook
 from surveyapp.indicators.links import LinkedValue
 from surveyapp.indicators.sheets import FundsPrint, write_full_sheet, write_funds_sheet, write_summary_sheet
@@ -50,7 +49,7 @@ def write_xlsx(
         write_funds_sheet(book, table.title, funds)
     about = book.sheet(ABOUT_SHEET, [18, 80])
     for row in _about_rows(table, links or {}):
-        about.append([xlsx_cell(about, v) for v in row])
+        book.row(about, row)
     book.save(target)
 
 

@@ -66,3 +66,29 @@ def test_xlsx_cells_are_inert(tmp_path: Path) -> None:
     assert all(cell.data_type != "f" for row in rows for cell in row)
     assert rows[2][4].value == 98
     assert [cell.data_type for cell in rows[2]] == ["n", "s", "s", "s", "n"]
+
+
+def test_streamed_and_laid_out_sheets_share_one_workbook(tmp_path: Path) -> None:
+    from surveyapp.exports.layout import LaidOutSheet, Spec
+
+    book = XlsxBook()
+    table = LaidOutSheet(book, "统计表", [20, 10, 10])
+    first = table.append([Spec("1.题目"), Spec("人数"), Spec(3)])
+    table.append([Spec(""), Spec("占比"), Spec(0.5, number_format="0.00%")])
+    table.merge(first, 1, first + 1, 1)  # given after both rows, as the statistics sheet does
+    rows = book.sheet("答卷")
+    for number in range(1, 2001):
+        book.row(rows, [number, f"r{number}", "=x"])
+    path = tmp_path / "mixed.xlsx"
+    book.save(path)
+    workbook = load_workbook(path)
+    laid_out, streamed = workbook["统计表"], workbook["答卷"]
+    assert [str(r) for r in laid_out.merged_cells.ranges] == ["A1:A2"]
+    assert [[c.value for c in row] for row in laid_out.iter_rows()] == [
+        ["1.题目", "人数", 3],
+        [None, "占比", 0.5],
+    ]
+    assert laid_out["C2"].number_format == "0.00%" and laid_out["A1"].border.left.style == "thin"
+    values = [[c.value for c in row] for row in streamed.iter_rows()]
+    assert len(values) == 2000 and values[0] == [1, "r1", "=x"] and values[-1] == [2000, "r2000", "=x"]
+    assert streamed["C1"].data_type == "s"
