@@ -24,8 +24,9 @@ from surveyapp.extensions import db
 from surveyapp.imports.reading import Sheet
 from surveyapp.models import CHANNELS, MODES, Area, Campaign
 from surveyapp.questionnaires.question_types import QUESTION_TYPES, AnswerError
+from surveyapp.survey.bulk import submit_many
 from surveyapp.survey.forms import choices_of
-from surveyapp.survey.services import Submission, submit_response
+from surveyapp.survey.services import Submission
 
 OPTIONAL_COLUMNS = ("id", "area", "channel", "mode", "submitted_at")
 QUESTION_COLUMN = re.compile(r"^q(\d+)$")
@@ -272,5 +273,4 @@ def check_rows(campaign: Campaign, sheet: Sheet) -> list[Submission]:
 def import_responses(campaign: Campaign, sheet: Sheet) -> ImportResult:
     """Check all rows, then store each response once; nothing is stored if a row is bad."""
     submissions = check_rows(campaign, sheet)
-    added = sum(1 for s in submissions if submit_response(campaign, s)[1])
-    return ImportResult(rows=len(submissions), added=added)
+    return ImportResult(rows=len(submissions), added=submit_many(campaign, submissions))

@@ -138,3 +138,23 @@ def test_import_reads_option_columns_and_other_texts(context: None) -> None:
         import_responses(campaign, read_csv("\n".join(bad).encode()))
     columns = sorted(p.column for p in refused.value.problems)
     assert columns == ["q17", "q17/other"]  # "2" is no flag; "unclear" disagrees with q17/unclear = 0
+
+
+def test_bulk_import_stores_each_once_when_another_writer_got_there_first(
+    context: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sqlalchemy import func, select
+
+    from surveyapp.models import Response
+    from surveyapp.survey import bulk
+    from surveyapp.survey.services import Submission, submit_response
+
+    campaign = _campaign("kunming-2022-pension-survey")
+    base = {1: "self", 2: "f", 3: "45_59", 6: "g3", **{n: "A" for n in range(7, 17)}}
+    submissions = [Submission(f"race-{i}", base) for i in range(5)]
+    submit_response(campaign, submissions[3])  # stored by another writer after the look-up
+    monkeypatch.setattr(bulk, "_stored_ids", lambda campaign, ids: set())
+    assert bulk.submit_many(campaign, submissions, batch=2) == 4
+    count = select(func.count()).select_from(Response).where(Response.campaign_id == campaign.id)
+    assert db.session.scalar(count) == 5
+    assert bulk.submit_many(campaign, submissions, batch=2) == 0

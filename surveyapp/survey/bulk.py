@@ -1,0 +1,112 @@
+"""Storing many responses at once (an import of paper questionnaires), each still exactly once.
+
+The same checks as :func:`surveyapp.survey.services.submit_response` (every answer read by its
+type, relevance, required questions), but written a few thousand at a time with one multi-row
+insert per table, as the database's own bulk loading does. Responses whose submission id is
+already stored are skipped; if another writer stores one of the same ids meanwhile, that batch
+falls back to one response at a time, so nothing is stored twice. Services flush; the caller
+commits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from sqlalchemy import insert, select
+from sqlalchemy.exc import IntegrityError
+
+from surveyapp.extensions import db
+from surveyapp.models import Answer, AnswerChoice, Campaign, Response
+from surveyapp.models.base import utcnow
+from surveyapp.survey.services import Submission, _answers, _check, submit_response
+
+#: Responses written per batch: large enough to amortise each statement, small enough to keep
+#: each write transaction short on SQLite.
+BATCH = 2000
+_ANSWER_COLUMNS = ("campaign_id", "question_id", "option_id", "value_text", "value_number", "value_date")
+
+
+def _batches(items: Sequence[Submission], size: int) -> Iterator[Sequence[Submission]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _stored_ids(campaign: Campaign, ids: list[str]) -> set[str]:
+    query = select(Response.submission_id).where(
+        Response.campaign_id == campaign.id, Response.submission_id.in_(ids)
+    )
+    return set(db.session.scalars(query))
+
+
+def _response_row(campaign: Campaign, submission: Submission, now: Any) -> dict[str, Any]:
+    return {
+        "campaign_id": campaign.id,
+        "questionnaire_version_id": campaign.questionnaire_version_id,
+        "submission_id": submission.submission_id,
+        "channel": submission.channel,
+        "mode": submission.mode,
+        "area_id": submission.area_id,
+        "submitted_at": submission.submitted_at or now,
+        "received_at": now,
+        "entered_by_id": submission.entered_by_id,
+        "form_seconds": submission.form_seconds,
+        "address_hash": submission.address_hash,
+        "device_id": submission.device_id,
+    }
+
+
+def _insert_batch(campaign: Campaign, batch: list[Submission], answers: list[list[Answer]]) -> None:
+    now = utcnow()
+    rows = [_response_row(campaign, s, now) for s in batch]
+    ids = db.session.scalars(
+        insert(Response).returning(Response.id, sort_by_parameter_order=True), rows
+    ).all()
+    answer_rows: list[dict[str, Any]] = []
+    choices: list[list[int]] = []
+    for response_id, given in zip(ids, answers, strict=True):
+        for answer in given:
+            row = {column: getattr(answer, column) for column in _ANSWER_COLUMNS}
+            answer_rows.append({"response_id": response_id, **row})
+            choices.append([c.option_id for c in answer.choices])
+    if not answer_rows:
+        return
+    if not any(choices):
+        db.session.execute(insert(Answer), answer_rows)
+        return
+    answer_ids = db.session.scalars(
+        insert(Answer).returning(Answer.id, sort_by_parameter_order=True), answer_rows
+    ).all()
+    choice_rows = [
+        {"answer_id": answer_id, "option_id": option_id}
+        for answer_id, options in zip(answer_ids, choices, strict=True)
+        for option_id in options
+    ]
+    db.session.execute(insert(AnswerChoice), choice_rows)
+
+
+def submit_many(campaign: Campaign, submissions: Sequence[Submission], batch: int = BATCH) -> int:
+    """Store each submission once, in batches; return how many were new.
+
+    Every submission is checked before anything is written: a bad one raises
+    :class:`~surveyapp.survey.services.SubmissionError` and nothing of this call is stored.
+    """
+    checked = []
+    for submission in submissions:
+        _check(campaign, submission)
+        checked.append((submission, _answers(campaign, submission)))
+    by_id = dict(zip((s.submission_id for s, _ in checked), checked, strict=True))
+    added = 0
+    for part in _batches([s for s, _ in checked], batch):
+        stored = _stored_ids(campaign, [s.submission_id for s in part])
+        new = [s for s in part if s.submission_id not in stored]
+        if not new:
+            continue
+        try:
+            with db.session.begin_nested():
+                _insert_batch(campaign, new, [by_id[s.submission_id][1] for s in new])
+            added += len(new)
+        except IntegrityError:
+            # Another writer stored one of these ids meanwhile: one at a time, each once.
+            added += sum(1 for s in new if submit_response(campaign, s)[1])
+    return added
