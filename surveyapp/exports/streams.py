@@ -80,7 +80,10 @@ class XlsxSheet:
     def append(self, values: Sequence[Any], cell_format: Any = None) -> int:
         """Write one row of plain values; returns its 0-based index."""
         index = self.next_row
-        self.worksheet.write_row(index, 0, [cell_value(v) for v in values], cell_format)
+        try:  # the common case: plain values, which XlsxWriter writes as they are
+            self.worksheet.write_row(index, 0, values, cell_format)
+        except TypeError:  # a lazy text, a NaN: made plain, the row written again in place
+            self.worksheet.write_row(index, 0, [cell_value(v) for v in values], cell_format)
         self.next_row += 1
         return index
 

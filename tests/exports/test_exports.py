@@ -92,3 +92,15 @@ def test_streamed_and_laid_out_sheets_share_one_workbook(tmp_path: Path) -> None
     values = [[c.value for c in row] for row in streamed.iter_rows()]
     assert len(values) == 2000 and values[0] == [1, "r1", "=x"] and values[-1] == [2000, "r2000", "=x"]
     assert streamed["C1"].data_type == "s"
+
+
+def test_streamed_rows_take_lazy_texts_and_leave_nan_empty(tmp_path: Path) -> None:
+    from flask_babel import lazy_gettext
+
+    book = XlsxBook()
+    sheet = book.sheet("答卷")
+    book.row(sheet, [1, lazy_gettext("Channel"), float("nan"), "=x"])
+    path = tmp_path / "lazy.xlsx"
+    book.save(path)
+    row = next(load_workbook(path).active.iter_rows(values_only=True))
+    assert row == (1, "Channel", None, "=x")
