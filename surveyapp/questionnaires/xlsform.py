@@ -37,7 +37,14 @@ from surveyapp.questionnaires.spec import (
     Translations,
     language_code,
 )
-from surveyapp.questionnaires.xlsform_checks import LEFT_OUT, check_workbook, read_sheets, text_of
+from surveyapp.questionnaires.xlsform_checks import (
+    LEFT_OUT,
+    check_workbook,
+    has_or_other,
+    pyxform_spelling,
+    read_sheets,
+    text_of,
+)
 
 TYPES = {
     "select one": "select_one",
@@ -131,7 +138,7 @@ class _Reader:
                 continue  # the text box pyxform adds for "or_other": asked with its question
             if kind == "group":
                 self.group(node, group)
-            elif kind in TYPES:
+            elif kind in TYPES or pyxform_spelling(kind):
                 previous = self.question(node, group)
             elif kind in LEFT_OUT:
                 self.left_out.append((name, kind))
@@ -163,10 +170,19 @@ class _Reader:
         self.walk(node.get("children") or [], name)
 
     def question(self, node: dict[str, Any], group: str | None) -> QuestionSpec:
-        kind = TYPES[node["type"]]
+        spelling = None if node["type"] in TYPES else pyxform_spelling(node["type"])
+        kind = TYPES[node["type"]] if spelling is None else spelling[0]
         bind = node.get("bind") or {}
+        if spelling and spelling[1] and not bind.get("constraint"):
+            bind = {**bind, "constraint": spelling[1]}  # e.g. "phone number": digits only
+            node = {**node, "bind": bind}
         name = node["name"]
         main, translations = self.translated(node, {"text": "label", "hint": "hint"})
+        if not main["text"] and main["hint"]:
+            # a question written with its hint only: ODK shows the hint as its text
+            main["text"], main["hint"] = main["hint"], None
+            if "hint" in translations:
+                translations["text"] = translations.pop("hint")
         messages = {
             "constraint_message": bind.get("jr:constraintMsg"),
             "required_message": bind.get("jr:requiredMsg"),
@@ -320,9 +336,7 @@ def read_xlsform(data: bytes, filename: str, source: str | None = None) -> Quest
     default_code = language_code(default) if default and default != "default" else _preferred(languages)
     reader = _Reader(form, problems, default_code)
     reader.or_other = {
-        text_of(c.get("name"))
-        for _row, c in survey.rows
-        if "or_other" in text_of(c.get("type")).lower().split()
+        text_of(c.get("name")) for _row, c in survey.rows if has_or_other(text_of(c.get("type")))
     }
     reader.walk(form.get("children") or [], None)
     scale_name = _scale_list(reader)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -56,6 +57,34 @@ ALIASES = {
     "add select one prompt using": "select_one",
     "add select multiple prompt using": "select_multiple",
 }
+#: pyxform's ways of writing "with an 'other' option and its text" after a select's list name
+OR_OTHER = re.compile(r"\s+(or specify other|or_other|or other)$", re.IGNORECASE)
+#: the value types of pyxform's input questions, as the platform's types
+_INPUT_TYPES = {"string": "text", "int": "integer", "decimal": "decimal", "date": "date"}
+
+
+def pyxform_spelling(kind: str) -> tuple[str, str | None] | None:
+    """The platform's type for another of pyxform's spellings of a text, number, date or note
+    question (``string``, ``int``, ``q int``, ``add text prompt``, ``phone number``,
+    ``percentage``, …), with the constraint pyxform gives that spelling; None for anything else.
+    """
+    from pyxform.question_type_dictionary import QUESTION_TYPE_DICT
+
+    entry = QUESTION_TYPE_DICT.get(kind)
+    if entry is None or "select" in kind or "external" in kind:
+        return None
+    control, bind = entry.get("control") or {}, entry.get("bind") or {}
+    if control.get("tag") != "input" or any(key.startswith("jr:preload") for key in bind):
+        return None
+    if bind.get("readonly") == "true()":
+        return "note", None
+    ours = _INPUT_TYPES.get(str(bind.get("type")))
+    return (ours, bind.get("constraint")) if ours else None
+
+
+def has_or_other(type_text: str) -> bool:
+    """Whether a survey row's type asks for an "other" option with its text."""
+    return OR_OTHER.search(" ".join(type_text.split())) is not None
 
 
 @dataclass
@@ -134,7 +163,7 @@ def read_sheets(data: bytes, xls: bool) -> dict[str, Sheet] | None:
 
             book = xlrd.open_workbook(file_contents=data)
             return {
-                s.name.strip().lower(): _sheet(s.name, [s.row_values(i) for i in range(s.nrows)])
+                s.name.strip().lower(): _sheet(s.name, _bounded(s.row_values(i) for i in range(s.nrows)))
                 for s in book.sheets()
             }
         from openpyxl import load_workbook
@@ -142,13 +171,38 @@ def read_sheets(data: bytes, xls: bool) -> dict[str, Sheet] | None:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         try:
             return {
-                ws.title.strip().lower(): _sheet(ws.title, [list(r) for r in ws.iter_rows(values_only=True)])
+                ws.title.strip().lower(): _sheet(ws.title, _bounded(ws.iter_rows(values_only=True)))
                 for ws in workbook.worksheets
             }
         finally:
             workbook.close()
     except Exception:
         return None
+
+
+#: A questionnaire's sheet ends at the first run of this many empty rows (a sheet formatted down
+#: to Excel's last row would otherwise be read a million rows long) ...
+EMPTY_RUN = 200
+#: ... and is never read beyond this many rows.
+MAX_ROWS = 20_000
+
+
+def _bounded(rows: Iterable[Sequence[Any]]) -> list[list[Any]]:
+    """A sheet's rows up to its last written one, without the empty rows after it."""
+    kept: list[list[Any]] = []
+    empty = 0
+    for row in rows:
+        if len(kept) + empty >= MAX_ROWS:
+            break
+        if all(cell is None or str(cell).strip() == "" for cell in row):
+            empty += 1
+            if empty >= EMPTY_RUN:
+                break
+            continue
+        kept += [[] for _ in range(empty)]  # empty rows between written ones keep the row numbers
+        empty = 0
+        kept.append(list(row))
+    return kept
 
 
 def label_columns(sheet: Sheet) -> list[str]:
@@ -164,9 +218,10 @@ def _kind(cells: dict[str, Any]) -> tuple[str, str | None]:
             lowered = name + lowered[len(alias) :]
     parts = lowered.split(" ")
     if parts[0] in ("select_one", "select_multiple"):
-        rest = [p for p in raw.split(" ") if p.lower() != "or_other"]
-        return parts[0], rest[-1] if len(parts) > 1 else None
-    return lowered, None
+        rest = OR_OTHER.sub("", raw).split(" ")
+        return parts[0], rest[-1] if len(rest) > 1 else None
+    spelling = None if lowered in SUPPORTED else pyxform_spelling(lowered)
+    return (spelling[0] if spelling else lowered), None
 
 
 def check_survey(problems: Problems, survey: Sheet, choices: Sheet | None) -> None:
@@ -202,10 +257,11 @@ def check_survey(problems: Problems, survey: Sheet, choices: Sheet | None) -> No
                     "type",
                     _("there is no choice list “%(list)s” in the choices sheet", list=list_name or ""),
                 )
+        hints = [h for h in survey.headers if h == "hint" or h.startswith("hint::")]
         if (
             kind not in ("end group", "begin group")
             and labels
-            and not any(text_of(cells.get(c)) for c in labels)
+            and not any(text_of(cells.get(c)) for c in [*labels, *hints])
         ):
             problems.add(survey, row, labels[0], _("the question has no label"))
         for column in ("relevant", "constraint"):

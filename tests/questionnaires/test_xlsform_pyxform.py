@@ -93,3 +93,33 @@ def test_unreadable_relevant_is_refused_naming_the_cell(english: None) -> None:
     with pytest.raises(QuestionnaireFileError) as raised:
         read_xlsform(workbook_bytes(sheets), "x.xlsx")
     assert [p for p, _m in raised.value.problems] == ["sheet “SURVEY”, row 7, column “relevant”"]
+
+
+def test_pyxforms_other_spellings_are_read_as_their_types(english: None) -> None:
+    survey = [
+        ["type", "name", "label", "hint"],
+        ["string", "village", "Village", None],
+        ["int", "age", "Age", None],
+        ["phone number", "phone", "Phone", None],
+        ["percentage", "share", "Share of income", None],
+        ["select one from sexes or specify other", "sex", "Sex", None],
+        ["text", "remarks", None, "Anything else?"],  # a hint only: ODK shows it as the text
+    ]
+    choices = [["list name", "name", "label"], ["sexes", "m", "Male"], ["sexes", "f", "Female"]]
+    spec = read_xlsform(workbook_bytes({"survey": survey, "choices": choices}), "spellings.xlsx")
+    by_name = {q.name: q for q in spec.questions}
+    assert [by_name[n].type for n in ("village", "age", "phone", "share", "sex", "remarks")] == [
+        "text", "integer", "text", "integer", "select_one", "text",
+    ]  # fmt: skip
+    assert by_name["phone"].constraint == "regex(., '^\\d*$')"  # pyxform's own rule for the spelling
+    assert by_name["share"].constraint == "0 <= . and . <= 100"
+    assert by_name["sex"].or_other and by_name["sex"].list_name == "sexes"
+    assert (by_name["remarks"].text, by_name["remarks"].hint) == ("Anything else?", None)
+
+
+def test_a_sheet_formatted_to_the_last_row_is_read_to_its_last_written_row() -> None:
+    from surveyapp.questionnaires.xlsform_checks import EMPTY_RUN, _bounded
+
+    rows = [["type", "name"], ["text", "a"], [None, None], ["text", "b"], *([[None, ""]] * 1_000_000)]
+    assert _bounded(iter(rows)) == [["type", "name"], ["text", "a"], [], ["text", "b"]]
+    assert EMPTY_RUN < 1_000_000
