@@ -19,6 +19,7 @@ COMPRESSIBLE = (
     "application/json",
     "text/csv",
     "application/javascript",
+    "text/javascript",
 )
 MIN_COMPRESS_BYTES = 1024
 
@@ -80,6 +81,9 @@ def _security_headers(response: Response) -> Response:
 
 def _compress(response: Response) -> Response:
     """Gzip text answers: respondents are often on slow, metered mobile networks."""
+    if response.direct_passthrough and request.endpoint == "static" and response.status_code == 200:
+        # The app's own small scripts and style sheets: read the file to compress it.
+        response.direct_passthrough = False
     if (
         response.direct_passthrough
         or response.status_code < 200
