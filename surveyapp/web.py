@@ -81,9 +81,18 @@ def _security_headers(response: Response) -> Response:
 
 def _compress(response: Response) -> Response:
     """Gzip text answers: respondents are often on slow, metered mobile networks."""
-    if response.direct_passthrough and request.endpoint == "static" and response.status_code == 200:
+    if (
+        response.direct_passthrough
+        and request.endpoint == "static"
+        and response.status_code == 200
+        and (response.mimetype or "").startswith(COMPRESSIBLE)
+    ):
         # The app's own small scripts and style sheets: read the file to compress it.
         response.direct_passthrough = False
+        wrapper = response.response
+        response.set_data(response.get_data())
+        if hasattr(wrapper, "close"):
+            wrapper.close()
     if (
         response.direct_passthrough
         or response.status_code < 200

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import base64
+import gzip as gzip_module
+import hashlib
 import re
 from types import SimpleNamespace
 
@@ -105,3 +108,37 @@ def test_faces_are_hidden_from_screen_readers_and_keep_the_words(
     assert page.count('class="face face-4" aria-hidden="true"') == 10
     face = r'<span class="code">A</span><span class="face face-0"[^>]*></span>\s*<span class="text">非常满意'
     assert re.search(face, page)
+
+
+PHONE_BUDGET_BYTES = 10 * 1024
+
+
+def test_form_and_its_scripts_stay_under_the_phone_budget_in_every_mode(
+    client: FlaskClient, campaign: Campaign
+) -> None:
+    gzip = {"Accept-Encoding": "gzip"}
+    for mode in ("", "large", "contrast", "faces", "steps", "large.contrast.faces.steps"):
+        if mode:
+            client.set_cookie("display", mode)
+        else:
+            client.delete_cookie("display")
+        page = client.get(f"/s/{campaign.slug}", headers=gzip)
+        assert page.headers["Content-Encoding"] == "gzip"
+        html = page.get_data(as_text=False)
+        text = gzip_module.decompress(html).decode("utf-8")
+        assert '<link rel="stylesheet"' not in text  # the style sheet is inlined
+        total = len(html)
+        for src in re.findall(r'<script src="([^"]+)" defer>', text):
+            script = client.get(src, headers=gzip)
+            assert script.status_code == 200 and script.headers["Content-Encoding"] == "gzip"
+            total += len(script.get_data())
+        assert total <= PHONE_BUDGET_BYTES, (mode, total)
+
+
+def test_the_inline_style_sheet_is_allowed_by_its_hash(client: FlaskClient, campaign: Campaign) -> None:
+    page = client.get(f"/s/{campaign.slug}")
+    css = re.search(r"<style>(.*?)</style>", page.get_data(as_text=True), re.S)
+    assert css
+    digest = base64.b64encode(hashlib.sha256(css.group(1).encode("utf-8")).digest()).decode("ascii")
+    policy = page.headers["Content-Security-Policy"]
+    assert f"style-src 'self' 'sha256-{digest}'" in policy and "unsafe-inline" not in policy
