@@ -371,7 +371,7 @@ MODES = ["", "large", "contrast", "faces", "steps", "large.contrast.faces.steps"
 
 
 @pytest.mark.parametrize("mode", MODES)
-def test_every_mode_passes_axe_on_form_error_thanks_and_closed_pages(
+def test_every_mode_passes_axe_on_form_error_thanks_closed_and_missing_pages(
     context: Callable[..., Page], live_server: str, campaign: Campaign, app: Flask, mode: str
 ) -> None:
     page = context()
@@ -398,6 +398,8 @@ def test_every_mode_passes_axe_on_form_error_thanks_and_closed_pages(
         db.session.commit()
     page.goto(f"{live_server}/s/{campaign.slug}")
     expect(page.get_by_role("heading", name="本调查已结束")).to_be_visible()
+    assert (found := axe_violations(page)) == [], describe(found)
+    page.goto(f"{live_server}/s/nosuchpage")
     assert (found := axe_violations(page)) == [], describe(found)
 
 
