@@ -28,16 +28,16 @@
     skip.hidden = !open;
     if (open) { skip.setAttribute("href", "#" + open.id); }
   }
-  if (skip) {
-    skip.addEventListener("click", function (event) {
-      var set = document.getElementById(skip.getAttribute("href").slice(1));
-      if (!set) { return; }
-      event.preventDefault();
-      if (steps) { steps.show(sets().indexOf(set)); }
-      var input = firstInput(set);
-      if (input) { input.focus(); set.scrollIntoView({ block: "start" }); }
-    });
-  }
+  // The skip link and the error summary's links: to the question's first choice (and its screen).
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("a[href^='#']");
+    var set = link && document.getElementById(link.getAttribute("href").slice(1));
+    if (!set || !set.matches("fieldset[data-name]") || set.hidden) { return; }
+    if (steps) { steps.show(sets().indexOf(set)); }
+    var input = firstInput(set);
+    // After the browser has followed the link (the address keeps the question's anchor).
+    if (input) { setTimeout(function () { input.focus(); set.scrollIntoView({ block: "start" }); }, 0); }
+  });
 
   /* One question at a time. */
   var steps = null, stepButton = form.querySelector("[data-needs-script]");

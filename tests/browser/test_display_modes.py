@@ -18,6 +18,8 @@ from tests.browser.conftest import axe_violations, describe
 
 #: Everything a form page loads, compressed, in every mode (issue 13: a phone on a slow network).
 PAGE_BUDGET_COMPRESSED = 10 * 1024
+#: The budget of any questionnaire's page, however long.
+PAGE_BUDGET_ANY_FORM = 30 * 1024
 #: The elder mode of the MIIT's rules, in CSS pixels.
 LARGE_TEXT_PX = 24
 LARGE_TARGET_PX = 60
@@ -440,3 +442,51 @@ def test_form_and_everything_it_loads_stay_under_10_kb_compressed(
     # Nothing blocks the first paint: no external style sheet, scripts deferred.
     assert page.locator("link[rel=stylesheet]").count() == 0
     assert page.locator("script:not([defer])").count() == 0
+
+
+@pytest.fixture
+def profile_survey(app: Flask, questionnaire: Any) -> Campaign:
+    """The bundled survey with sections, skip logic and open questions."""
+    from surveyapp.campaigns.services import create_campaign
+    from surveyapp.questionnaires.services import find_version
+
+    with app.app_context():
+        version = find_version("kunming-2022-pension-survey")
+        assert version is not None
+        made = create_campaign(version, "profile survey")
+        db.session.commit()
+        db.session.refresh(made)
+        db.session.expunge(made)
+        return made
+
+
+def test_sections_are_named_regions_read_before_their_questions(
+    context: Callable[..., Page], live_server: str, profile_survey: Campaign
+) -> None:
+    page = context()
+    page.goto(f"{live_server}/s/{profile_survey.slug}")
+    tree = page.locator("#answers").aria_snapshot()
+    regions = re.findall(r'- region "([^"]+)"', tree)
+    headings = page.locator("section.group > h2").all_inner_texts()
+    assert regions == headings and len(regions) >= 2
+    first, second = (tree.index(f'region "{name}"') for name in regions[:2])
+    assert first < tree.index('group "1. ') < second
+
+
+@pytest.mark.parametrize("mode", ["", "steps", "large.contrast.faces.steps"])
+def test_survey_with_skip_logic_stays_under_the_budget_and_passes_axe(
+    context: Callable[..., Page],
+    live_server: str,
+    profile_survey: Campaign,
+    weighed: Callable[[Page, str], int],
+    mode: str,
+) -> None:
+    page = context()
+    if mode:
+        page.context.add_cookies([{"name": "display", "value": mode, "url": live_server}])
+    total = weighed(page, f"{live_server}/s/{profile_survey.slug}")
+    print(f"\nsurvey with skip logic, mode {mode or 'standard'}: {total} bytes on the wire")
+    assert page.locator("script[defer]").count() == 2
+    # Eighteen questions with sections, open questions and skip logic: the page budget applies.
+    assert 0 < total <= PAGE_BUDGET_ANY_FORM
+    assert (found := axe_violations(page)) == [], describe(found)
