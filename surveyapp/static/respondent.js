@@ -18,7 +18,7 @@
       return (i.type === "radio" || i.type === "checkbox") ? i.checked : i.value.trim() !== "";
     });
   }
-  function firstInput(set) { return set.querySelector("input:checked, input, textarea"); }
+  function firstInput(set) { return set.querySelector("input:checked") || set.querySelector("input, textarea"); }
 
   /* Skip link to the first unanswered question. */
   var skip = document.querySelector("[data-skip-unanswered]");

@@ -490,3 +490,31 @@ def test_survey_with_skip_logic_stays_under_the_budget_and_passes_axe(
     # Eighteen questions with sections, open questions and skip logic: the page budget applies.
     assert 0 < total <= PAGE_BUDGET_ANY_FORM
     assert (found := axe_violations(page)) == [], describe(found)
+
+
+def test_one_question_per_screen_with_the_keyboard_alone(
+    context: Callable[..., Page], live_server: str, campaign: Campaign, app: Flask
+) -> None:
+    page = context()
+    page.context.add_cookies([{"name": "display", "value": "steps.large", "url": live_server}])
+    page.goto(f"{live_server}/s/{campaign.slug}")
+    page.locator("[data-skip-unanswered]").focus()
+    page.keyboard.press("Enter")
+    for number in range(1, 11):
+        assert page.evaluate("document.activeElement.name") == f"q{number}"
+        page.keyboard.press("Space")
+        page.keyboard.press("ArrowDown")  # B
+        page.keyboard.press("Tab")
+        label = page.evaluate("document.activeElement.textContent")
+        if number < 10:
+            assert label == ("上一题" if number > 1 else "下一题")
+            if number > 1:
+                page.keyboard.press("Tab")
+            assert page.evaluate("document.activeElement.textContent") == "下一题"
+        else:
+            if label == "上一题":
+                page.keyboard.press("Tab")
+            assert page.evaluate("document.activeElement.textContent") == "提交"
+        page.keyboard.press("Enter")
+    page.wait_for_url("**/thanks")
+    assert _answers(app) == {n: "B" for n in range(1, 11)}
