@@ -1,9 +1,9 @@
 """How the respondent's pages are shown: large text, high contrast, faces, one question per screen.
 
-The choice is made with buttons named ``display`` inside the form (they send the answers given so
-far, which come back on the page unchecked and unsaved) or with links on the other pages, and is
-kept for a year in an HttpOnly cookie, so it works without JavaScript and on the next visit. The
-page's root element gets one ``mode-<name>`` class per chosen mode.
+The choice is made with buttons named ``display`` inside the answer form (they send the answers
+given so far, which come back on the page unchecked and unsaved) or in a small GET form on the
+other pages, and is kept for a year in an HttpOnly cookie, so it works without JavaScript and on
+the next visit. The page's root element gets one ``mode-<name>`` class per chosen mode.
 """
 
 from __future__ import annotations
