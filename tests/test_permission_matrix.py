@@ -118,6 +118,7 @@ TABLE: dict[tuple[str, str], Row] = {
     ("survey.thanks", "GET"): Row(lambda w: f"/s/{A_CAMPAIGN(w)}/thanks", everyone(200)),
     ("survey.again", "POST"): Row(lambda w: f"/s/{A_CAMPAIGN(w)}/again", everyone(303)),
     ("survey.language", "GET"): Row(lambda w: "/language/en", everyone(302)),
+    ("survey.display", "GET"): Row(lambda w: "/display?display=large", everyone(303)),
     # accounts
     ("accounts.login", "GET"): Row(lambda w: "/login", {**everyone(302), "anonymous": 200}),
     ("accounts.login", "POST"): Row(lambda w: "/login", {**everyone(302), "anonymous": 422}),

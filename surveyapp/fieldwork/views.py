@@ -22,6 +22,7 @@ from surveyapp.fieldwork.services import (
     respondent_area_root,
 )
 from surveyapp.models import Campaign, FieldDetail, Response
+from surveyapp.survey import display
 from surveyapp.survey.forms import ResponseFormBase
 from surveyapp.survey.services import CampaignClosedError, SubmissionError
 
@@ -113,6 +114,8 @@ def save(slug: str) -> tuple[str, int] | BaseResponse:
     """Store the entry once, then offer an empty form for the next one."""
     campaign = entry_campaign_or_404(current_user, slug)
     form = build_form(campaign, current_user, "interview")
+    if display.chosen_in_form():  # a display button: the same entry again, in the new mode
+        return _page(campaign, form, "interview")
     if not form.validate():
         return _page(campaign, form, "interview", 422)
     stored = _store(campaign, form, "interview")

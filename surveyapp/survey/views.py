@@ -23,7 +23,7 @@ from surveyapp.distribution import access
 from surveyapp.extensions import csrf
 from surveyapp.i18n import LANGUAGE_COOKIE
 from surveyapp.models import Campaign
-from surveyapp.survey import snapshot
+from surveyapp.survey import display, snapshot
 from surveyapp.survey.ballots import (
     BadSubmissionToken,
     IssuedId,
@@ -44,6 +44,7 @@ from surveyapp.survey.services import (
 )
 
 bp = Blueprint("survey", __name__, template_folder="templates")
+display.install(bp)
 
 
 @bp.app_template_filter("relevant_tree")
@@ -154,6 +155,8 @@ def submit(slug: str) -> BaseResponse | tuple[str, int]:
         return refused
     snapshot.remember(campaign)
     form = public_form_class(campaign.questionnaire_version)()
+    if display.chosen_in_form():  # a display button: the same answers again, in the new mode
+        return render_template("survey/form.html", campaign=campaign, form=form), 200
     if not form.validate():
         return _form_page(campaign, form, 422)
     try:

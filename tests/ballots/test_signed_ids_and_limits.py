@@ -48,7 +48,7 @@ def test_a_client_made_id_stores_nothing_and_keeps_the_answers(
         response = client.post(f"/s/{campaign.slug}", data={**data, "submission_id": forged})
         assert response.status_code == 422
         page = response.get_data(as_text=True)
-        assert page.count("checked") == 10
+        assert page.count(" checked") == 10
         assert "您的答案已保留" in page
         fresh = SUBMISSION.search(page)
         assert fresh and fresh.group(1) != forged

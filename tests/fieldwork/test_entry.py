@@ -104,7 +104,7 @@ def test_interview_without_mode_is_explained_and_answers_kept(
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert "访谈请选择作答方式" in page
-    assert page.count("checked") == 11  # ten answers and the channel stay chosen
+    assert page.count(" checked") == 11  # ten answers and the channel stay chosen
     assert _responses(app) == []
 
 

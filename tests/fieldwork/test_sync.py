@@ -164,7 +164,7 @@ def test_a_second_sheet_with_the_same_serial_is_refused_naming_the_first(
     answer = client.post(f"/entry/{places['slug']}/paper", data=plain)
     assert answer.status_code == 409
     text = answer.get_data(as_text=True)
-    assert "该编号的问卷已经录入过" in text and text.count("checked") == 10
+    assert "该编号的问卷已经录入过" in text and text.count(" checked") == 10
     with app.app_context():
         [stored] = db.session.scalars(select(FieldDetail)).all()
         assert (stored.sheet_serial, stored.batch) == ("0007", "batch-1")
@@ -197,7 +197,7 @@ def test_a_correction_keeps_the_earlier_answers_in_the_audit_log(
     )
     number = stored.get_json()["id"]
     page = client.get(f"/entry/{places['slug']}/responses/{number}/correct").get_data(as_text=True)
-    assert page.count("checked") == 10 and 'value="12"' in page
+    assert page.count(" checked") == 10 and 'value="12"' in page
     form = dict(_sheet(user_id, "12", places["township"], "hhhhhhhhhhhh"))
     form.update(
         {

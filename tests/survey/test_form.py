@@ -77,7 +77,7 @@ def test_missing_answers_keep_the_others_and_name_the_questions(
     assert 'class="error-summary"' in page
     assert 'href="#q3-group"' in page and 'href="#q7-group"' in page
     assert page.count('class="error-message"') == 2
-    assert page.count("checked") == 8
+    assert page.count(" checked") == 8
     assert _count(app, Response) == 0
 
 
@@ -121,7 +121,7 @@ def test_missing_csrf_token_keeps_answers(app: Flask, client: FlaskClient, campa
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert "您的答案已保留" in page
-    assert page.count("checked") == 10
+    assert page.count(" checked") == 10
     assert _count(app, Response) == 0
 
 

@@ -178,6 +178,8 @@
   }
 
   form.addEventListener("submit", function (event) {
+    // A display button (large text, high contrast...) asks the server for the same page: let it go.
+    if (event.submitter && event.submitter.name === "display") return;
     event.preventDefault();
     var fields = pairs();
     var submissionId = value("submission_id");
