@@ -518,3 +518,45 @@ def test_one_question_per_screen_with_the_keyboard_alone(
         page.keyboard.press("Enter")
     page.wait_for_url("**/thanks")
     assert _answers(app) == {n: "B" for n in range(1, 11)}
+
+
+#: Every text's contrast against the nearest background painted behind it, computed in the page.
+TEXT_CONTRAST_JS = """
+() => {
+  const parse = c => (c.match(/[\\d.]+/g) || []).slice(0, 3).map(Number);
+  const lum = c => {
+    const [r, g, b] = parse(c).map(v => {
+      v /= 255;
+      return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+    });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  };
+  const behind = el => {
+    for (let p = el; p; p = p.parentElement) {
+      const c = getComputedStyle(p).backgroundColor;
+      if (c && !c.startsWith("rgba(0, 0, 0, 0)") && c !== "transparent") return c;
+    }
+    return "rgb(255, 255, 255)";
+  };
+  return [...document.querySelectorAll("a, button, label, h1, h2, p, span, legend, li")]
+    .filter(el => el.offsetParent !== null && el.textContent.trim())
+    .map(el => {
+      const a = lum(getComputedStyle(el).color), b = lum(behind(el));
+      return [el.textContent.trim().slice(0, 30), (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05)];
+    });
+}
+"""
+
+
+@pytest.mark.parametrize("mode", ["", "large", "contrast", "large.contrast"])
+def test_every_text_on_the_form_reads_at_4_5_to_1_or_more(
+    context: Callable[..., Page], live_server: str, campaign: Campaign, mode: str
+) -> None:
+    page = context()
+    if mode:
+        page.context.add_cookies([{"name": "display", "value": mode, "url": live_server}])
+    page.goto(f"{live_server}/s/{campaign.slug}")
+    texts = page.evaluate(TEXT_CONTRAST_JS)
+    assert any(text == "English" for text, _ in texts)  # the language switch is among them
+    faint = [(text, round(ratio, 2)) for text, ratio in texts if ratio < 4.5]
+    assert faint == [], faint
