@@ -16,11 +16,12 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response as BaseResponse
 
-from surveyapp.campaigns.services import find_campaign
 from surveyapp.distribution import access
-from surveyapp.extensions import csrf
+from surveyapp.extensions import csrf, db
 from surveyapp.i18n import LANGUAGE_COOKIE
 from surveyapp.models import Campaign
 from surveyapp.survey import snapshot
@@ -58,7 +59,10 @@ def relevant_tree(expression: str | None) -> str:
 
 
 def _campaign_or_404(slug: str) -> Campaign:
-    campaign = find_campaign(slug)
+    """The campaign and its version (whose title every page shows), in one query."""
+    campaign = db.session.scalars(
+        select(Campaign).options(joinedload(Campaign.questionnaire_version)).where(Campaign.slug == slug)
+    ).first()
     if campaign is None:
         abort(404)
     return campaign
@@ -135,8 +139,10 @@ def form(slug: str) -> str | tuple[str, int]:
     refused = access.refusal(campaign)  # personal codes
     if refused is not None:
         return refused
+    carried = isinstance(session.get(_session_key(campaign)), str)
     token, issued = _issued(campaign)
-    if find_response(campaign, issued.nonce) is not None:
+    # Only an id this browser already carried can have been answered; a fresh one cannot.
+    if carried and token == session.get(_session_key(campaign)) and find_response(campaign, issued.nonce):
         return render_template("survey/answered.html", campaign=campaign)
     snapshot.remember(campaign)
     _give_device_cookie()
@@ -164,7 +170,8 @@ def submit(slug: str) -> BaseResponse | tuple[str, int]:
         stored = _store(campaign, form, issued)
         if stored is not None:
             return stored
-    session[_session_key(campaign)] = form.submission_id.data
+    if session.get(_session_key(campaign)) != form.submission_id.data:
+        session[_session_key(campaign)] = form.submission_id.data  # else the cookie is not sent again
     return redirect(url_for("survey.thanks", slug=slug), code=303)
 
 
@@ -185,7 +192,7 @@ def _store(campaign: Campaign, form: ResponseFormBase, issued: IssuedId) -> tupl
         other_texts=form.other_texts(),
     )
     try:
-        access.submit_with_code(campaign, submission)
+        access.submit_with_code(campaign, submission, looked_up=True)
     except CampaignClosedError:
         return render_template("survey/closed.html", campaign=campaign), 200
     except access.CodeUsedError:
