@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import Table, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
@@ -215,7 +215,8 @@ def _insert_answers(response: Response, answers: list[Answer]) -> None:
     plain = [a for a in answers if not a.choices]
     if plain:
         rows = [{"response_id": response.id, **{c: getattr(a, c) for c in ANSWER_COLUMNS}} for a in plain]
-        db.session.execute(insert(Answer.__table__), rows)  # Core: one executemany, every column
+        answer_table: Table = Answer.__table__  # type: ignore[assignment]
+        db.session.execute(insert(answer_table), rows)  # Core: one executemany, every column
     with_choices = [a for a in answers if a.choices]
     for answer in with_choices:
         answer.response_id = response.id

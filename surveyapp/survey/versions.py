@@ -64,20 +64,20 @@ def loaded_version(version: QuestionnaireVersion) -> QuestionnaireVersion:
     key = ("version", version.id)
     kept = _kept().get(key)
     if kept is not None:
-        return kept  # type: ignore[no-any-return]
+        return kept
     copy = version if inspect(version).detached else _read_copy(version.id)
     with _lock:
-        return _kept().setdefault(key, copy)  # type: ignore[no-any-return]
+        return _kept().setdefault(key, copy)
 
 
 def version_by_id(version_id: int) -> QuestionnaireVersion:
     """The kept copy of the version with this id (read on first use)."""
     kept_copy = _kept().get(("version", version_id))
     if kept_copy is not None:
-        return kept_copy  # type: ignore[no-any-return]
+        return kept_copy
     copy = _read_copy(version_id)
     with _lock:
-        return _kept().setdefault(("version", version_id), copy)  # type: ignore[no-any-return]
+        return _kept().setdefault(("version", version_id), copy)
 
 
 def kept(key: tuple[Any, ...], build: Callable[[], T]) -> T:
@@ -88,4 +88,4 @@ def kept(key: tuple[Any, ...], build: Callable[[], T]) -> T:
         made = build()
         with _lock:
             found = store.setdefault(key, made)
-    return found  # type: ignore[no-any-return]
+    return found
