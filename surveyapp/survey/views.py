@@ -43,6 +43,7 @@ from surveyapp.survey.services import (
     Submission,
     find_response,
 )
+from surveyapp.survey.versions import version_by_id
 
 bp = Blueprint("survey", __name__, template_folder="templates")
 
@@ -58,11 +59,12 @@ def relevant_tree(expression: str | None) -> str:
     return json.dumps(tree, ensure_ascii=False, separators=(",", ":")) if tree is not None else ""
 
 
-def _campaign_or_404(slug: str) -> Campaign:
-    """The campaign and its version (whose title every page shows), in one query."""
-    campaign = db.session.scalars(
-        select(Campaign).options(joinedload(Campaign.questionnaire_version)).where(Campaign.slug == slug)
-    ).first()
+def _campaign_or_404(slug: str, with_version: bool = True) -> Campaign:
+    """The campaign, and its version (whose title the form shows) in the same query if asked."""
+    query = select(Campaign).where(Campaign.slug == slug)
+    if with_version:
+        query = query.options(joinedload(Campaign.questionnaire_version))
+    campaign = db.session.scalars(query).first()
     if campaign is None:
         abort(404)
     return campaign
@@ -154,12 +156,12 @@ def form(slug: str) -> str | tuple[str, int]:
 @csrf.exempt  # checked by the form itself, so an expired token keeps the answers on the page
 def submit(slug: str) -> BaseResponse | tuple[str, int]:
     """Store the answers once, then show the thank-you page."""
-    campaign = _campaign_or_404(slug)
+    campaign = _campaign_or_404(slug, with_version=False)  # a page shown instead loads it
     refused = access.refusal(campaign)  # personal codes
     if refused is not None:
         return refused
     snapshot.remember(campaign)
-    form = public_form_class(campaign.questionnaire_version)()
+    form = public_form_class(version_by_id(campaign.questionnaire_version_id))()
     if not form.validate():
         return _form_page(campaign, form, 422)
     try:
@@ -203,7 +205,7 @@ def _store(campaign: Campaign, form: ResponseFormBase, issued: IssuedId) -> tupl
 @bp.get("/s/<slug>/thanks")
 def thanks(slug: str) -> str:
     """The thank-you page."""
-    return render_template("survey/thanks.html", campaign=_campaign_or_404(slug))
+    return render_template("survey/thanks.html", campaign=_campaign_or_404(slug, with_version=False))
 
 
 @bp.post("/s/<slug>/again")
