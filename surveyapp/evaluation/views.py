@@ -31,6 +31,7 @@ from surveyapp.exports.word import DOCX_TYPE, report_docx
 from surveyapp.exports.writers import report_csv, report_json, report_xlsx, responses_csv
 from surveyapp.models import Campaign
 from surveyapp.quality.services import campaign_quality
+from surveyapp.scoring.kept import one_reading
 from surveyapp.scoring.report import CampaignReport, campaign_report
 from surveyapp.scoring.schemes import SchemeError, set_campaign_scheme
 
@@ -70,6 +71,11 @@ def survey_answers(campaign: Campaign, search: str | None) -> dict[str, Any]:
 
 
 def _page(campaign: Campaign, form: SchemeForm, status: int = 200) -> tuple[str, int]:
+    with one_reading(campaign):  # the report and the quality checks read the campaign once
+        return _page_of(campaign, form, status)
+
+
+def _page_of(campaign: Campaign, form: SchemeForm, status: int) -> tuple[str, int]:
     report = campaign_report(campaign, include_excluded=_include_excluded())
     data = report.as_dict()
     return render_template(

@@ -21,6 +21,7 @@ from analysis.breakdown import statistics_by
 from surveyapp.areas.services import ordered_areas
 from surveyapp.extensions import db
 from surveyapp.models import Answer, Area, Campaign, Response, User
+from surveyapp.scoring.kept import aggregate_rows
 from surveyapp.scoring.services import (
     campaign_weights,
     counted_answers,
@@ -175,11 +176,12 @@ def grouped_counts(campaign: Campaign, by: str, include_excluded: bool = False) 
         .select_from(Answer)
         .join(Response, Response.id == Answer.response_id)
     )
-    rows = db.session.execute(
+    rows = aggregate_rows(
+        campaign,
         _with_profile(query, campaign, by)
         .where(*counted_answers(campaign, include_excluded))
-        .group_by(group, Answer.question_id, Answer.option_id)
-    ).all()
+        .group_by(group, Answer.question_id, Answer.option_id),
+    )
     version = campaign.questionnaire_version
     numbers = {q.id: q.number for q in version.scored_questions}
     codes = {o.id: o.code for o in version.scale}
@@ -194,9 +196,9 @@ def grouped_respondents(campaign: Campaign, by: str, include_excluded: bool = Fa
     """Responses per group, indexed by group label."""
     group = _group_column(by, campaign)
     query = _with_profile(select(group, func.count()).select_from(Response), campaign, by)
-    rows = db.session.execute(
-        query.where(*counted_responses(campaign, include_excluded)).group_by(group)
-    ).all()
+    rows = aggregate_rows(
+        campaign, query.where(*counted_responses(campaign, include_excluded)).group_by(group)
+    )
     label = _labeller(by, campaign)
     frame = pd.DataFrame([(label(g), int(n)) for g, n in rows], columns=[by, "respondents"])
     return frame.groupby(by)["respondents"].sum().astype("int64")

@@ -19,6 +19,7 @@ from analysis.scoring import StatisticsTable, statistics_table
 from surveyapp.extensions import db
 from surveyapp.models import Answer, Campaign, QuestionnaireVersion, Response
 from surveyapp.questionnaires.defaults import satisfied_flags
+from surveyapp.scoring.kept import aggregate_rows, aggregate_scalar
 
 
 def excluded_ids(campaign: Campaign) -> Select[Any]:
@@ -49,11 +50,12 @@ def excluded_count(campaign: Campaign) -> int:
 
 def answer_counts(campaign: Campaign, include_excluded: bool = False) -> pd.DataFrame:
     """Answers per question number and option code: columns ``question``, ``code``, ``count``."""
-    rows = db.session.execute(
+    rows = aggregate_rows(
+        campaign,
         select(Answer.question_id, Answer.option_id, func.count())
         .where(*counted_answers(campaign, include_excluded))
-        .group_by(Answer.question_id, Answer.option_id)
-    ).all()
+        .group_by(Answer.question_id, Answer.option_id),
+    )
     version = campaign.questionnaire_version
     numbers = {q.id: q.number for q in version.scored_questions}
     codes = {o.id: o.code for o in version.scale}
@@ -66,7 +68,7 @@ def answer_counts(campaign: Campaign, include_excluded: bool = False) -> pd.Data
 def respondent_count(campaign: Campaign, include_excluded: bool = False) -> int:
     """How many responses the campaign counts (those left out by an evaluator only on request)."""
     query = select(func.count()).select_from(Response).where(*counted_responses(campaign, include_excluded))
-    return db.session.scalar(query) or 0
+    return int(aggregate_scalar(campaign, query) or 0)
 
 
 def scale_frame(version: QuestionnaireVersion, weights: dict[str, Decimal] | None = None) -> pd.DataFrame:

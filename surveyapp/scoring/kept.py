@@ -1,0 +1,130 @@
+"""A campaign's aggregates, kept per process and keyed on what they are computed from.
+
+The evaluator's page of a large campaign runs a dozen ``GROUP BY`` queries over its answers (the
+table, the respondents' sums for the intervals, every breakdown, the quality checks). Their rows
+depend only on the campaign's stored responses and answers, and on the query itself (which holds
+the weights, points and conditions it uses). So each query's rows are kept under
+
+* the query: its SQL and parameters, weights and scheme included, and
+* the campaign's *reading*: how many responses it has, its highest response id, and its data
+  revision, which the database raises whenever one of its responses or answers is changed or
+  deleted (an exclusion, a restore, a correction; see :func:`_count_changes`).
+
+A new response changes the count and the highest id, anything else the revision, so a kept result
+is only ever used for the very data it was computed from, whatever process made the change. A
+result is kept only when the campaign's reading is the same after the query as before it, so a
+response stored while the query ran is never folded into an older reading. Labels (area names,
+interviewers, languages) and scoring are worked out after the rows, on every view.
+
+Reading the campaign costs one indexed count of its responses; a page reads it once
+(:func:`one_reading`), a lone call (the command line, an indicator link) once per query.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
+from threading import Lock
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import Table, event, func, select, update
+from sqlalchemy.orm import Session
+from sqlalchemy.sql import ClauseElement, Executable
+
+from surveyapp.extensions import db
+from surveyapp.models import Answer, Campaign, Response
+
+#: How many query results a process keeps (the oldest used go first).
+MAX_KEPT = 512
+_EXTENSION = "surveyapp_kept_aggregates"
+_lock = Lock()
+_pinned: ContextVar[dict[int, tuple[int, int, int]] | None] = ContextVar("kept_readings", default=None)
+
+Reading = tuple[int, int, int]
+
+
+def reading(campaign_id: int) -> Reading:
+    """The campaign's response count, highest response id and data revision, read now."""
+    count, highest = db.session.execute(
+        select(func.count(), func.max(Response.id)).where(Response.campaign_id == campaign_id)
+    ).one()
+    revision = db.session.scalar(select(Campaign.data_revision).where(Campaign.id == campaign_id))
+    return int(count or 0), int(highest or 0), int(revision or 0)
+
+
+@contextmanager
+def one_reading(campaign: Campaign) -> Iterator[None]:
+    """Read the campaign once for every aggregate asked for inside the block (a page, an export)."""
+    pinned = dict(_pinned.get() or {})
+    if campaign.id in pinned:  # already inside a block reading this campaign
+        yield
+        return
+    pinned[campaign.id] = reading(campaign.id)
+    token = _pinned.set(pinned)
+    try:
+        yield
+    finally:
+        _pinned.reset(token)
+
+
+def _store() -> OrderedDict[Any, tuple[Reading, list[tuple[Any, ...]]]]:
+    return current_app.extensions.setdefault(_EXTENSION, OrderedDict())
+
+
+def _statement_key(statement: Executable) -> tuple[str, tuple[tuple[str, str], ...]]:
+    assert isinstance(statement, ClauseElement)
+    compiled = statement.compile(dialect=db.session.get_bind().dialect)
+    return compiled.string, tuple(sorted((name, repr(value)) for name, value in compiled.params.items()))
+
+
+def aggregate_rows(campaign: Campaign, statement: Executable) -> Sequence[tuple[Any, ...]]:
+    """The rows of ``statement`` (an aggregate over the campaign's responses and answers), kept."""
+    db.session.flush()  # a change not yet flushed raises the revision now, before it is read
+    pinned = (_pinned.get() or {}).get(campaign.id)
+    before = pinned if pinned is not None else reading(campaign.id)
+    key = (campaign.id, _statement_key(statement))
+    store = _store()
+    found = store.get(key)
+    if found is not None and found[0] == before:
+        with _lock:
+            store.move_to_end(key)
+        return found[1]
+    rows = [tuple(row) for row in db.session.execute(statement).all()]
+    if reading(campaign.id) == before:
+        with _lock:
+            store[key] = (before, rows)
+            store.move_to_end(key)
+            while len(store) > MAX_KEPT:
+                store.popitem(last=False)
+    return rows
+
+
+def aggregate_scalar(campaign: Campaign, statement: Executable) -> Any:
+    """The single value of ``statement``, kept as :func:`aggregate_rows` keeps rows."""
+    rows = aggregate_rows(campaign, statement)
+    return rows[0][0] if rows else None
+
+
+@event.listens_for(Session, "before_flush")
+def _count_changes(session: Session, _context: Any, _instances: Any) -> None:
+    """Raise the data revision of every campaign whose stored responses or answers change.
+
+    A new response needs nothing (it changes the count and the highest id); a changed or deleted
+    response or answer raises the revision in the same transaction as the change.
+    """
+    campaigns: set[int] = set()
+    for obj in (*session.dirty, *session.deleted):
+        if not isinstance(obj, Response | Answer) or obj.campaign_id is None:
+            continue
+        if obj in session.deleted or session.is_modified(obj, include_collections=False):
+            campaigns.add(obj.campaign_id)
+    if campaigns:
+        table: Table = Campaign.__table__  # type: ignore[assignment]
+        session.connection().execute(  # Core: no autoflush inside the flush
+            update(table)
+            .where(table.c.id.in_(sorted(campaigns)))
+            .values(data_revision=table.c.data_revision + 1)
+        )
