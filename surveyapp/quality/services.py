@@ -67,23 +67,30 @@ def too_fast_seconds(campaign: Campaign) -> int:
 
 
 def _too_fast(campaign: Campaign) -> set[int]:
-    query = select(Response.id).where(
-        Response.campaign_id == campaign.id, Response.form_seconds < too_fast_seconds(campaign)
-    )
-    return {row[0] for row in aggregate_rows(campaign, query)}
+    def fast(since: int = 0) -> Any:
+        return select(Response.id).where(
+            Response.campaign_id == campaign.id,
+            Response.form_seconds < too_fast_seconds(campaign),
+            Response.id > since,
+        )
+
+    return {row[0] for row in aggregate_rows(campaign, fast(), newer=fast, summed=0)}
 
 
 def _same_answer(campaign: Campaign) -> set[int]:
     questions = len(campaign.questionnaire_version.questions)
     if questions < STRAIGHT_MIN_QUESTIONS:
         return set()
-    query = (
-        select(Answer.response_id)
-        .where(Answer.campaign_id == campaign.id)
-        .group_by(Answer.response_id)
-        .having(func.count(func.distinct(Answer.option_id)) == 1, func.count() == questions)
-    )
-    return {row[0] for row in aggregate_rows(campaign, query)}
+
+    def same(since: int = 0) -> Any:
+        return (
+            select(Answer.response_id)
+            .where(Answer.campaign_id == campaign.id, Answer.response_id > since)
+            .group_by(Answer.response_id)
+            .having(func.count(func.distinct(Answer.option_id)) == 1, func.count() == questions)
+        )
+
+    return {row[0] for row in aggregate_rows(campaign, same(), newer=same, summed=0)}
 
 
 def _bursts(campaign: Campaign) -> set[int]:

@@ -176,12 +176,15 @@ def grouped_counts(campaign: Campaign, by: str, include_excluded: bool = False) 
         .select_from(Answer)
         .join(Response, Response.id == Answer.response_id)
     )
-    rows = aggregate_rows(
-        campaign,
-        _with_profile(query, campaign, by)
-        .where(*counted_answers(campaign, include_excluded))
-        .group_by(group, Answer.question_id, Answer.option_id),
-    )
+
+    def counts(since: int | None = None) -> Any:
+        return (
+            _with_profile(query, campaign, by)
+            .where(*counted_answers(campaign, include_excluded, since))
+            .group_by(group, Answer.question_id, Answer.option_id)
+        )
+
+    rows = aggregate_rows(campaign, counts(), newer=counts)
     version = campaign.questionnaire_version
     numbers = {q.id: q.number for q in version.scored_questions}
     codes = {o.id: o.code for o in version.scale}
@@ -196,9 +199,11 @@ def grouped_respondents(campaign: Campaign, by: str, include_excluded: bool = Fa
     """Responses per group, indexed by group label."""
     group = _group_column(by, campaign)
     query = _with_profile(select(group, func.count()).select_from(Response), campaign, by)
-    rows = aggregate_rows(
-        campaign, query.where(*counted_responses(campaign, include_excluded)).group_by(group)
-    )
+
+    def counts(since: int | None = None) -> Any:
+        return query.where(*counted_responses(campaign, include_excluded, since)).group_by(group)
+
+    rows = aggregate_rows(campaign, counts(), newer=counts)
     label = _labeller(by, campaign)
     frame = pd.DataFrame([(label(g), int(n)) for g, n in rows], columns=[by, "respondents"])
     return frame.groupby(by)["respondents"].sum().astype("int64")

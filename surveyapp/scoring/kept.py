@@ -23,7 +23,7 @@ Reading the campaign costs one indexed count of its responses; a page reads it o
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from threading import Lock
@@ -40,6 +40,7 @@ from surveyapp.models import Answer, Campaign, Response
 #: How many query results a process keeps (the oldest used go first).
 MAX_KEPT = 512
 _EXTENSION = "surveyapp_kept_aggregates"
+_ABOVE = "surveyapp_kept_aggregates_above"
 _lock = Lock()
 _pinned: ContextVar[dict[int, tuple[int, int, int]] | None] = ContextVar("kept_readings", default=None)
 
@@ -80,8 +81,63 @@ def _statement_key(statement: Executable) -> tuple[str, tuple[tuple[str, str], .
     return compiled.string, tuple(sorted((name, repr(value)) for name, value in compiled.params.items()))
 
 
-def aggregate_rows(campaign: Campaign, statement: Executable) -> Sequence[tuple[Any, ...]]:
-    """The rows of ``statement`` (an aggregate over the campaign's responses and answers), kept."""
+def only_new_since(campaign_id: int, old: Reading, new: Reading) -> int | None:
+    """The highest response id of ``old`` if all that changed since are new responses above it.
+
+    Nothing else may have changed (the same revision), and every response added since must have
+    a higher id than ``old``'s highest: on PostgreSQL a transaction holding a lower id can commit
+    after one holding a higher id, which the count of responses above that id tells.
+    """
+    count, highest, revision = old
+    if new[2] != revision or new[1] < highest or new[0] < count:
+        return None
+    memo: dict[tuple[int, Reading, Reading], bool] = current_app.extensions.setdefault(_ABOVE, {})
+    if (campaign_id, old, new) not in memo:
+        above = db.session.scalar(
+            select(func.count()).where(Response.campaign_id == campaign_id, Response.id > highest)
+        )
+        if len(memo) > MAX_KEPT:
+            memo.clear()
+        memo[(campaign_id, old, new)] = int(above or 0) == new[0] - count
+    return highest if memo[(campaign_id, old, new)] else None
+
+
+def _merged(
+    kept_rows: list[tuple[Any, ...]], new_rows: list[tuple[Any, ...]], summed: int
+) -> list[tuple[Any, ...]]:
+    """Rows of two disjoint sets of responses as one: the last ``summed`` columns added by key;
+    with ``summed`` 0, the union of the rows."""
+    if not summed:
+        return sorted(set(kept_rows) | set(new_rows), key=repr)
+    totals: dict[tuple[Any, ...], list[Any]] = {}
+    for row in (*kept_rows, *new_rows):
+        key, values = row[: len(row) - summed], row[len(row) - summed :]
+        if key in totals:
+            totals[key] = [_add(a, b) for a, b in zip(totals[key], values, strict=True)]
+        else:
+            totals[key] = list(values)
+    return [(*key, *values) for key, values in totals.items()]
+
+
+def _add(a: Any, b: Any) -> Any:
+    return b if a is None else a if b is None else a + b
+
+
+def aggregate_rows(
+    campaign: Campaign,
+    statement: Executable,
+    *,
+    newer: Callable[[int], Executable] | None = None,
+    summed: int = 1,
+) -> Sequence[tuple[Any, ...]]:
+    """The rows of ``statement`` (an aggregate over the campaign's responses and answers), kept.
+
+    ``newer(since)`` is the same aggregate over the responses with an id above ``since`` only,
+    for an aggregate that adds up over responses: when all that changed since the rows were kept
+    is new responses, only those are counted and added to the kept rows (their last ``summed``
+    columns added by the other columns; ``summed=0`` takes the union of the rows). Only integer
+    counts and sets are added up this way, so the result is exactly what a fresh query gives.
+    """
     db.session.flush()  # a change not yet flushed raises the revision now, before it is read
     pinned = (_pinned.get() or {}).get(campaign.id)
     before = pinned if pinned is not None else reading(campaign.id)
@@ -92,7 +148,12 @@ def aggregate_rows(campaign: Campaign, statement: Executable) -> Sequence[tuple[
         with _lock:
             store.move_to_end(key)
         return found[1]
-    rows = [tuple(row) for row in db.session.execute(statement).all()]
+    since = only_new_since(campaign.id, found[0], before) if found is not None and newer else None
+    if since is not None and newer is not None and found is not None:
+        added = [tuple(row) for row in db.session.execute(newer(since)).all()]
+        rows = _merged(found[1], added, summed)
+    else:
+        rows = [tuple(row) for row in db.session.execute(statement).all()]
     if reading(campaign.id) == before:
         with _lock:
             store[key] = (before, rows)
@@ -102,9 +163,11 @@ def aggregate_rows(campaign: Campaign, statement: Executable) -> Sequence[tuple[
     return rows
 
 
-def aggregate_scalar(campaign: Campaign, statement: Executable) -> Any:
+def aggregate_scalar(
+    campaign: Campaign, statement: Executable, newer: Callable[[int], Executable] | None = None
+) -> Any:
     """The single value of ``statement``, kept as :func:`aggregate_rows` keeps rows."""
-    rows = aggregate_rows(campaign, statement)
+    rows = aggregate_rows(campaign, statement, newer=newer)
     return rows[0][0] if rows else None
 
 

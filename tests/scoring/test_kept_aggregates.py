@@ -139,3 +139,20 @@ def test_a_change_committed_by_another_worker_is_seen(app: Flask, report_campaig
         after = _figures(campaign)
         assert after["respondents"] == 40 != before["respondents"]
         assert after == fresh(campaign)
+
+
+def test_new_responses_are_added_to_the_kept_counts(app: Flask, report_campaign: Campaign) -> None:
+    with app.app_context():
+        campaign = load(report_campaign)
+        _figures(campaign)  # kept
+        for number in range(3):
+            submit_response(campaign, Submission(f"more-{number}", ALL_A))
+        with grouped_queries() as seen:
+            added = _figures(campaign)
+        # Only the respondents' sums (floating point, never added up) are read over every answer;
+        # every count reads the three new responses alone.
+        over_everything = [s for s in seen if "response_id >" not in s and "response.id >" not in s]
+        assert len(over_everything) == 1 and "sum(" in over_everything[0].lower()
+        # 44 respondents, 358 A, 82 B: 10 x (358 + 73.8) / 44 = 98.136... -> 98.14.
+        assert added["respondents"] == 44 and added["score"] == 98.14
+        assert added == fresh(campaign)
