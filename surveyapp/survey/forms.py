@@ -8,8 +8,11 @@ answers before it: a question that is not relevant is neither required nor kept.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
+from flask import current_app, has_request_context
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -30,8 +33,24 @@ INCOMPLETE = _l("This form is incomplete. Please reload the page.")
 OTHER = "other"
 
 
+@lru_cache(maxsize=8)
+def _wtforms_messages(locale: str) -> Any:
+    """WTForms' own messages in ``locale``, read once per process (Flask-WTF reads them per request)."""
+    from babel import support
+    from wtforms.i18n import messages_path
+
+    return support.Translations.load(messages_path(), [locale], domain="wtforms")
+
+
 class ResponseFormBase(FlaskForm):
     """Fields every response form has; question fields are added per version."""
+
+    class Meta(FlaskForm.Meta):
+        def get_translations(self, form: Any) -> Any:
+            """The same messages Flask-WTF gives, without reading the catalogue on every request."""
+            if not current_app.config.get("WTF_I18N_ENABLED", True) or not has_request_context():
+                return super().get_translations(form)
+            return _wtforms_messages(str(get_locale()))
 
     submission_id = HiddenField(
         validators=[
