@@ -21,7 +21,7 @@ from analysis.breakdown import statistics_by
 from surveyapp.areas.services import ordered_areas
 from surveyapp.extensions import db
 from surveyapp.models import Answer, Area, Campaign, Response, User
-from surveyapp.scoring.kept import aggregate_rows
+from surveyapp.scoring.kept import aggregate_rows, content_key, pure_result
 from surveyapp.scoring.services import (
     campaign_weights,
     counted_answers,
@@ -215,12 +215,15 @@ def campaign_breakdown(campaign: Campaign, by: str, include_excluded: bool = Fal
     respondents = grouped_respondents(campaign, by, include_excluded)
     if respondents.empty:
         return pd.DataFrame(columns=[by, "respondents", "score", "satisfaction_rate"])
-    frame = statistics_by(
-        grouped_counts(campaign, by, include_excluded),
-        scale_frame(version, campaign_weights(campaign)),
-        questions_frame(version),
-        by=by,
-        respondents=respondents,
+    counts = grouped_counts(campaign, by, include_excluded)
+    scale = scale_frame(version, campaign_weights(campaign))
+    questions = questions_frame(version)
+    # Scoring a few hundred counts per group costs more than reading them once they are kept:
+    # the scored frame is kept too, under the exact content it is computed from.
+    inputs = (by, content_key(counts), content_key(respondents.reset_index()), content_key(scale))
+    frame = pure_result(
+        ("breakdown", *inputs, content_key(questions)),
+        lambda: statistics_by(counts, scale, questions, by=by, respondents=respondents),
     )
     return in_tree_order(frame) if by == "area" else frame
 

@@ -29,6 +29,7 @@ from contextvars import ContextVar
 from threading import Lock
 from typing import Any
 
+import pandas as pd
 from flask import current_app
 from sqlalchemy import Table, event, func, select, update
 from sqlalchemy.orm import Session
@@ -41,6 +42,7 @@ from surveyapp.models import Answer, Campaign, Response
 MAX_KEPT = 512
 _EXTENSION = "surveyapp_kept_aggregates"
 _ABOVE = "surveyapp_kept_aggregates_above"
+_SCORED = "surveyapp_kept_scored"
 _lock = Lock()
 _pinned: ContextVar[dict[int, tuple[int, int, int]] | None] = ContextVar("kept_readings", default=None)
 
@@ -169,6 +171,28 @@ def aggregate_scalar(
     """The single value of ``statement``, kept as :func:`aggregate_rows` keeps rows."""
     rows = aggregate_rows(campaign, statement, newer=newer)
     return rows[0][0] if rows else None
+
+
+def content_key(frame: pd.DataFrame) -> tuple[Any, ...]:
+    """A small frame's exact content (columns and every row), usable as a dictionary key."""
+    return (tuple(frame.columns), tuple(frame.itertuples(index=False, name=None)))
+
+
+def pure_result(key: tuple[Any, ...], compute: Callable[[], pd.DataFrame]) -> pd.DataFrame:
+    """What ``compute`` gives for inputs whose whole content is ``key``, kept per process.
+
+    For pure functions of small frames only (scoring a breakdown): the same content gives the
+    same result, so nothing kept this way can be stale. A copy is returned each time.
+    """
+    store: OrderedDict[Any, pd.DataFrame] = current_app.extensions.setdefault(_SCORED, OrderedDict())
+    found = store.get(key)
+    if found is None:
+        found = compute()
+        with _lock:
+            store[key] = found
+            while len(store) > MAX_KEPT:
+                store.popitem(last=False)
+    return found.copy()
 
 
 @event.listens_for(Session, "before_flush")

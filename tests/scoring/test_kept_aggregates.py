@@ -38,7 +38,8 @@ def _figures(campaign: Campaign) -> dict[str, Any]:
 
 def fresh(campaign: Campaign) -> dict[str, Any]:
     """The report computed with nothing kept."""
-    current_app.extensions.pop(kept._EXTENSION, None)
+    for name in (kept._EXTENSION, kept._ABOVE, kept._SCORED):
+        current_app.extensions.pop(name, None)
     return _figures(campaign)
 
 
