@@ -144,7 +144,7 @@ def form(slug: str) -> str | tuple[str, int]:
     carried = isinstance(session.get(_session_key(campaign)), str)
     token, issued = _issued(campaign)
     # Only an id this browser already carried can have been answered; a fresh one cannot.
-    if carried and token == session.get(_session_key(campaign)) and find_response(campaign, issued.nonce):
+    if carried and find_response(campaign, issued.nonce) is not None:
         return render_template("survey/answered.html", campaign=campaign)
     snapshot.remember(campaign)
     _give_device_cookie()
