@@ -29,6 +29,7 @@ def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
 
 def init_app(app: Flask) -> None:
     """Commit a request's work when it succeeded, roll it back otherwise."""
+    from surveyapp.scoring import kept  # noqa: F401 (counts changes to responses on every flush)
 
     @app.after_request
     def commit_on_success(response: Response) -> Response:

@@ -9,6 +9,7 @@ from typing import Any
 
 from flask import current_app, has_request_context, request, url_for
 from sqlalchemy import Select, func, select
+from sqlalchemy.orm import joinedload
 
 from surveyapp.audit import record
 from surveyapp.extensions import db
@@ -129,10 +130,14 @@ def public_url(campaign: Campaign) -> str:
 
 
 def campaigns_in_reach(user: Any) -> Select[Any]:
-    """The campaigns whose area ``user`` reaches, newest first."""
+    """The campaigns whose area ``user`` reaches, newest first, with their area and version loaded."""
     from surveyapp.accounts.permissions import reachable_area_ids
 
-    query = select(Campaign).order_by(Campaign.created_at.desc(), Campaign.id.desc())
+    query = (
+        select(Campaign)
+        .options(joinedload(Campaign.area), joinedload(Campaign.questionnaire_version))
+        .order_by(Campaign.created_at.desc(), Campaign.id.desc())
+    )
     areas = reachable_area_ids(user)
     if areas is not None:
         query = query.where(Campaign.area_id.in_(areas))

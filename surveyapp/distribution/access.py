@@ -95,12 +95,17 @@ def refusal(campaign: Campaign) -> Page | None:
     return None
 
 
-def submit_with_code(campaign: Campaign, submission: Submission) -> tuple[Response, bool]:
+def submit_with_code(
+    campaign: Campaign, submission: Submission, *, looked_up: bool = False
+) -> tuple[Response, bool]:
     """Store the response and use the held code with it, both or neither.
 
     Raises ``CodeUsedError`` (and stores nothing) when the code was used meanwhile, for example
     on another phone.
     """
     return store_with_code(
-        campaign, submission, _held_code(campaign) if campaign.access != "anyone" else None
+        campaign,
+        submission,
+        _held_code(campaign) if campaign.access != "anyone" else None,
+        looked_up=looked_up,
     )

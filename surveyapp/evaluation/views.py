@@ -17,22 +17,21 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 from werkzeug.wrappers import Response as BaseResponse
 
 from analysis.certainty import MIN_RESPONDENTS
 from surveyapp import audit, labels
-from surveyapp.accounts.permissions import EVALUATOR, campaign_or_404, reaches_area, role_required
-from surveyapp.campaigns.services import response_count
+from surveyapp.accounts.permissions import EVALUATOR, campaign_or_404, role_required
+from surveyapp.campaigns.services import campaigns_with_counts
 from surveyapp.evaluation import charts
 from surveyapp.evaluation.forms import SchemeForm
 from surveyapp.exports.statistical import FORMATS as STATISTICAL_FORMATS
 from surveyapp.exports.statistical import MIMETYPES, responses_file
 from surveyapp.exports.word import DOCX_TYPE, report_docx
 from surveyapp.exports.writers import report_csv, report_json, report_xlsx, responses_csv
-from surveyapp.extensions import db
 from surveyapp.models import Campaign
 from surveyapp.quality.services import campaign_quality
+from surveyapp.scoring.kept import one_reading
 from surveyapp.scoring.report import CampaignReport, campaign_report
 from surveyapp.scoring.schemes import SchemeError, set_campaign_scheme
 
@@ -45,11 +44,7 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 @role_required(EVALUATOR)
 def index() -> str:
     """The campaigns the signed-in evaluator reaches."""
-    campaigns = [
-        (campaign, response_count(campaign))
-        for campaign in db.session.scalars(select(Campaign).order_by(Campaign.created_at.desc()))
-        if reaches_area(current_user, campaign.area_id)
-    ]
+    campaigns = [(row.campaign, row.responses) for row in campaigns_with_counts(current_user)]
     return render_template("evaluation/index.html", campaigns=campaigns)
 
 
@@ -76,6 +71,11 @@ def survey_answers(campaign: Campaign, search: str | None) -> dict[str, Any]:
 
 
 def _page(campaign: Campaign, form: SchemeForm, status: int = 200) -> tuple[str, int]:
+    with one_reading(campaign):  # the report and the quality checks read the campaign once
+        return _page_of(campaign, form, status)
+
+
+def _page_of(campaign: Campaign, form: SchemeForm, status: int) -> tuple[str, int]:
     report = campaign_report(campaign, include_excluded=_include_excluded())
     data = report.as_dict()
     return render_template(

@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import abort
 from sqlalchemy import or_, select
+from sqlalchemy.orm import joinedload
 
 from surveyapp.accounts.permissions import reachable_area_ids
 from surveyapp.campaigns.services import find_campaign
@@ -36,7 +37,12 @@ def entry_area_ids(user: Any) -> set[int] | None:
 
 def entry_campaigns(user: Any) -> list[Campaign]:
     """The open campaigns ``user`` may enter responses for, newest first."""
-    query = select(Campaign).where(Campaign.status == "open").order_by(Campaign.created_at.desc())
+    query = (
+        select(Campaign)
+        .options(joinedload(Campaign.area))
+        .where(Campaign.status == "open")
+        .order_by(Campaign.created_at.desc())
+    )
     areas = entry_area_ids(user)
     if areas is not None:
         query = query.where(or_(Campaign.area_id.is_(None), Campaign.area_id.in_(areas)))

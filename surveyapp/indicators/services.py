@@ -13,6 +13,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
 
 from analysis import indicators as ai
 from surveyapp import audit
@@ -75,7 +76,11 @@ def all_tables(user: Any | None = None) -> list[IndicatorTable]:
     """The stored tables ``user`` reaches (every table when None), newest first."""
     from surveyapp.accounts.permissions import reachable_area_ids
 
-    query = select(IndicatorTable).order_by(IndicatorTable.id.desc())
+    query = (
+        select(IndicatorTable)
+        .options(selectinload(IndicatorTable.nodes).joinedload(IndicatorNode.link_campaign))
+        .order_by(IndicatorTable.id.desc())
+    )
     areas = reachable_area_ids(user) if user is not None else None
     if areas is not None:
         query = query.where(IndicatorTable.area_id.in_(areas))
@@ -226,6 +231,7 @@ def history(record: IndicatorTable) -> list[IndicatorChange]:
     return list(
         db.session.scalars(
             select(IndicatorChange)
+            .options(joinedload(IndicatorChange.user))
             .where(IndicatorChange.table_id == record.id)
             .order_by(IndicatorChange.changed_at.desc(), IndicatorChange.id.desc())
         )

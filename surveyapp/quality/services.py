@@ -27,6 +27,7 @@ from sqlalchemy import func, select
 from surveyapp import audit
 from surveyapp.extensions import db
 from surveyapp.models import Answer, Campaign, Response, utcnow
+from surveyapp.scoring.kept import aggregate_rows, one_reading
 
 SECONDS_PER_QUESTION = 2
 BURST_SIZE = 5
@@ -66,23 +67,30 @@ def too_fast_seconds(campaign: Campaign) -> int:
 
 
 def _too_fast(campaign: Campaign) -> set[int]:
-    query = select(Response.id).where(
-        Response.campaign_id == campaign.id, Response.form_seconds < too_fast_seconds(campaign)
-    )
-    return set(db.session.scalars(query))
+    def fast(since: int = 0) -> Any:
+        return select(Response.id).where(
+            Response.campaign_id == campaign.id,
+            Response.form_seconds < too_fast_seconds(campaign),
+            Response.id > since,
+        )
+
+    return {row[0] for row in aggregate_rows(campaign, fast(), newer=fast, summed=0)}
 
 
 def _same_answer(campaign: Campaign) -> set[int]:
     questions = len(campaign.questionnaire_version.questions)
     if questions < STRAIGHT_MIN_QUESTIONS:
         return set()
-    query = (
-        select(Answer.response_id)
-        .where(Answer.campaign_id == campaign.id)
-        .group_by(Answer.response_id)
-        .having(func.count(func.distinct(Answer.option_id)) == 1, func.count() == questions)
-    )
-    return set(db.session.scalars(query))
+
+    def same(since: int = 0) -> Any:
+        return (
+            select(Answer.response_id)
+            .where(Answer.campaign_id == campaign.id, Answer.response_id > since)
+            .group_by(Answer.response_id)
+            .having(func.count(func.distinct(Answer.option_id)) == 1, func.count() == questions)
+        )
+
+    return {row[0] for row in aggregate_rows(campaign, same(), newer=same, summed=0)}
 
 
 def _bursts(campaign: Campaign) -> set[int]:
@@ -92,12 +100,13 @@ def _bursts(campaign: Campaign) -> set[int]:
         .group_by(Response.address_hash)
         .having(func.count() >= BURST_SIZE)
     )
-    rows = db.session.execute(
+    rows = aggregate_rows(
+        campaign,
         select(Response.id, Response.address_hash, Response.received_at)
         .where(Response.campaign_id == campaign.id, Response.address_hash.in_(busy))
-        .order_by(Response.address_hash, Response.received_at)
-    ).all()
-    return _in_bursts([(r.id, r.address_hash, r.received_at) for r in rows])
+        .order_by(Response.address_hash, Response.received_at),
+    )
+    return _in_bursts([(r[0], r[1], r[2]) for r in rows])
 
 
 def _in_bursts(rows: list[tuple[int, str, datetime]]) -> set[int]:
@@ -114,6 +123,11 @@ def _in_bursts(rows: list[tuple[int, str, datetime]]) -> set[int]:
 
 def campaign_quality(campaign: Campaign) -> Quality:
     """The flags of a campaign's responses, and the responses an evaluator excluded."""
+    with one_reading(campaign):
+        return _quality(campaign)
+
+
+def _quality(campaign: Campaign) -> Quality:
     found = {
         "too_fast": _too_fast(campaign),
         "burst": _bursts(campaign),

@@ -10,6 +10,7 @@ from typing import Any
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response as BaseResponse
 
 from surveyapp.accounts.permissions import ADMIN, EVALUATOR, role_required
@@ -42,7 +43,11 @@ def _version_or_404(key: str, number: int) -> QuestionnaireVersion:
 @role_required(EVALUATOR)
 def index() -> str:
     """Every questionnaire and its versions, with how many campaigns use each."""
-    questionnaires = db.session.scalars(select(Questionnaire).order_by(Questionnaire.key)).all()
+    questionnaires = db.session.scalars(
+        select(Questionnaire)
+        .options(selectinload(Questionnaire.versions).selectinload(QuestionnaireVersion.items))
+        .order_by(Questionnaire.key)
+    ).all()
     uses = dict(
         db.session.execute(
             select(Campaign.questionnaire_version_id, func.count()).group_by(

@@ -21,6 +21,7 @@ from analysis.breakdown import statistics_by
 from surveyapp.areas.services import ordered_areas
 from surveyapp.extensions import db
 from surveyapp.models import Answer, Area, Campaign, Response, User
+from surveyapp.scoring.kept import aggregate_rows, content_key, pure_result
 from surveyapp.scoring.services import (
     campaign_weights,
     counted_answers,
@@ -175,11 +176,15 @@ def grouped_counts(campaign: Campaign, by: str, include_excluded: bool = False) 
         .select_from(Answer)
         .join(Response, Response.id == Answer.response_id)
     )
-    rows = db.session.execute(
-        _with_profile(query, campaign, by)
-        .where(*counted_answers(campaign, include_excluded))
-        .group_by(group, Answer.question_id, Answer.option_id)
-    ).all()
+
+    def counts(since: int | None = None) -> Any:
+        return (
+            _with_profile(query, campaign, by)
+            .where(*counted_answers(campaign, include_excluded, since))
+            .group_by(group, Answer.question_id, Answer.option_id)
+        )
+
+    rows = aggregate_rows(campaign, counts(), newer=counts)
     version = campaign.questionnaire_version
     numbers = {q.id: q.number for q in version.scored_questions}
     codes = {o.id: o.code for o in version.scale}
@@ -194,9 +199,11 @@ def grouped_respondents(campaign: Campaign, by: str, include_excluded: bool = Fa
     """Responses per group, indexed by group label."""
     group = _group_column(by, campaign)
     query = _with_profile(select(group, func.count()).select_from(Response), campaign, by)
-    rows = db.session.execute(
-        query.where(*counted_responses(campaign, include_excluded)).group_by(group)
-    ).all()
+
+    def counts(since: int | None = None) -> Any:
+        return query.where(*counted_responses(campaign, include_excluded, since)).group_by(group)
+
+    rows = aggregate_rows(campaign, counts(), newer=counts)
     label = _labeller(by, campaign)
     frame = pd.DataFrame([(label(g), int(n)) for g, n in rows], columns=[by, "respondents"])
     return frame.groupby(by)["respondents"].sum().astype("int64")
@@ -208,12 +215,15 @@ def campaign_breakdown(campaign: Campaign, by: str, include_excluded: bool = Fal
     respondents = grouped_respondents(campaign, by, include_excluded)
     if respondents.empty:
         return pd.DataFrame(columns=[by, "respondents", "score", "satisfaction_rate"])
-    frame = statistics_by(
-        grouped_counts(campaign, by, include_excluded),
-        scale_frame(version, campaign_weights(campaign)),
-        questions_frame(version),
-        by=by,
-        respondents=respondents,
+    counts = grouped_counts(campaign, by, include_excluded)
+    scale = scale_frame(version, campaign_weights(campaign))
+    questions = questions_frame(version)
+    # Scoring a few hundred counts per group costs more than reading them once they are kept:
+    # the scored frame is kept too, under the exact content it is computed from.
+    inputs = (by, content_key(counts), content_key(respondents.reset_index()), content_key(scale))
+    frame = pure_result(
+        ("breakdown", *inputs, content_key(questions)),
+        lambda: statistics_by(counts, scale, questions, by=by, respondents=respondents),
     )
     return in_tree_order(frame) if by == "area" else frame
 

@@ -16,8 +16,8 @@ from sqlalchemy import Float, case, cast, func, literal, select
 
 from analysis.certainty import Interval, proportion_interval, score_interval
 from analysis.survey_inputs import checked_scale
-from surveyapp.extensions import db
 from surveyapp.models import Answer, Campaign
+from surveyapp.scoring.kept import aggregate_rows
 from surveyapp.scoring.services import campaign_weights, counted_answers, scale_frame
 
 
@@ -81,15 +81,16 @@ def respondent_sums(campaign: Campaign, include_excluded: bool = False) -> Respo
         .subquery()
     )
     score = 100.0 * cast(per_response.c.earned, Float) / per_response.c.possible
-    row = db.session.execute(
+    rows = aggregate_rows(
+        campaign,
         select(
             func.count(),
             func.sum(score),
             func.sum(score * score),
             func.sum(case((2 * per_response.c.satisfied > per_response.c.counted, 1), else_=0)),
-        ).where(per_response.c.possible > 0)
-    ).one()
-    n, total, total_sq, happy = row
+        ).where(per_response.c.possible > 0),
+    )
+    n, total, total_sq, happy = rows[0]
     return RespondentSums(int(n or 0), float(total or 0.0), float(total_sq or 0.0), int(happy or 0))
 
 

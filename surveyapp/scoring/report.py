@@ -20,6 +20,7 @@ from analysis.scoring import StatisticsTable
 from surveyapp.models import Campaign, utcnow
 from surveyapp.scoring.breakdowns import BREAKDOWNS, campaign_breakdown, profile_breakdowns
 from surveyapp.scoring.certainty import Certainty, campaign_certainty
+from surveyapp.scoring.kept import one_reading
 from surveyapp.scoring.schemes import SchemeInfo, scheme_info
 from surveyapp.scoring.services import campaign_statistics, excluded_count
 
@@ -106,6 +107,11 @@ def campaign_report(
     report says how many there are.
     """
     every = include_excluded
+    with one_reading(campaign):  # every aggregate below is kept under the same reading
+        return _report(campaign, breakdowns, every)
+
+
+def _report(campaign: Campaign, breakdowns: bool, every: bool) -> CampaignReport:
     return CampaignReport(
         campaign=campaign,
         table=campaign_statistics(campaign, include_excluded=every),

@@ -19,6 +19,7 @@ from analysis.scoring import StatisticsTable, statistics_table
 from surveyapp.extensions import db
 from surveyapp.models import Answer, Campaign, QuestionnaireVersion, Response
 from surveyapp.questionnaires.defaults import satisfied_flags
+from surveyapp.scoring.kept import aggregate_rows, aggregate_scalar
 
 
 def excluded_ids(campaign: Campaign) -> Select[Any]:
@@ -26,17 +27,28 @@ def excluded_ids(campaign: Campaign) -> Select[Any]:
     return select(Response.id).where(Response.campaign_id == campaign.id, Response.excluded_at.is_not(None))
 
 
-def counted_answers(campaign: Campaign, include_excluded: bool = False) -> list[ColumnElement[bool]]:
-    """Conditions on :class:`Answer` that pick the answers a statistics table counts."""
+def counted_answers(
+    campaign: Campaign, include_excluded: bool = False, since: int | None = None
+) -> list[ColumnElement[bool]]:
+    """Conditions on :class:`Answer` that pick the answers a statistics table counts.
+
+    ``since``: only the answers of responses with a higher id (what is new since a kept count).
+    """
     conditions = [Answer.campaign_id == campaign.id]
+    if since is not None:
+        conditions.append(Answer.response_id > since)
     if not include_excluded:
         conditions.append(Answer.response_id.not_in(excluded_ids(campaign)))
     return conditions
 
 
-def counted_responses(campaign: Campaign, include_excluded: bool = False) -> list[ColumnElement[bool]]:
+def counted_responses(
+    campaign: Campaign, include_excluded: bool = False, since: int | None = None
+) -> list[ColumnElement[bool]]:
     """Conditions on :class:`Response` that pick the responses a statistics table counts."""
     conditions = [Response.campaign_id == campaign.id]
+    if since is not None:
+        conditions.append(Response.id > since)
     if not include_excluded:
         conditions.append(Response.excluded_at.is_(None))
     return conditions
@@ -49,11 +61,15 @@ def excluded_count(campaign: Campaign) -> int:
 
 def answer_counts(campaign: Campaign, include_excluded: bool = False) -> pd.DataFrame:
     """Answers per question number and option code: columns ``question``, ``code``, ``count``."""
-    rows = db.session.execute(
-        select(Answer.question_id, Answer.option_id, func.count())
-        .where(*counted_answers(campaign, include_excluded))
-        .group_by(Answer.question_id, Answer.option_id)
-    ).all()
+
+    def counts(since: int | None = None) -> Any:
+        return (
+            select(Answer.question_id, Answer.option_id, func.count())
+            .where(*counted_answers(campaign, include_excluded, since))
+            .group_by(Answer.question_id, Answer.option_id)
+        )
+
+    rows = aggregate_rows(campaign, counts(), newer=counts)
     version = campaign.questionnaire_version
     numbers = {q.id: q.number for q in version.scored_questions}
     codes = {o.id: o.code for o in version.scale}
@@ -65,8 +81,15 @@ def answer_counts(campaign: Campaign, include_excluded: bool = False) -> pd.Data
 
 def respondent_count(campaign: Campaign, include_excluded: bool = False) -> int:
     """How many responses the campaign counts (those left out by an evaluator only on request)."""
-    query = select(func.count()).select_from(Response).where(*counted_responses(campaign, include_excluded))
-    return db.session.scalar(query) or 0
+
+    def count(since: int | None = None) -> Any:
+        return (
+            select(func.count())
+            .select_from(Response)
+            .where(*counted_responses(campaign, include_excluded, since))
+        )
+
+    return int(aggregate_scalar(campaign, count(), newer=count) or 0)
 
 
 def scale_frame(version: QuestionnaireVersion, weights: dict[str, Decimal] | None = None) -> pd.DataFrame:

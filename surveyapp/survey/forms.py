@@ -8,8 +8,11 @@ answers before it: a question that is not relevant is neither required nor kept.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
+from flask import current_app, has_request_context
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -22,6 +25,7 @@ from surveyapp.questionnaires.question_types import QUESTION_TYPES, AnswerError
 from surveyapp.questionnaires.relevance import asked_names, compiled
 from surveyapp.questionnaires.texts import current_language, text_of
 from surveyapp.questionnaires.walk import walk_items
+from surveyapp.survey.versions import kept, loaded_version
 
 SUBMISSION_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}\Z")
 #: The public form's id is signed by the server: nonce, issue time and signature, dot-separated.
@@ -30,8 +34,24 @@ INCOMPLETE = _l("This form is incomplete. Please reload the page.")
 OTHER = "other"
 
 
+@lru_cache(maxsize=8)
+def _wtforms_messages(locale: str) -> Any:
+    """WTForms' own messages in ``locale``, read once per process (Flask-WTF reads them per request)."""
+    from babel import support
+    from wtforms.i18n import messages_path
+
+    return support.Translations.load(messages_path(), [locale], domain="wtforms")
+
+
 class ResponseFormBase(FlaskForm):
     """Fields every response form has; question fields are added per version."""
+
+    class Meta(FlaskForm.Meta):
+        def get_translations(self, form: Any) -> Any:
+            """The same messages Flask-WTF gives, without reading the catalogue on every request."""
+            if not current_app.config.get("WTF_I18N_ENABLED", True) or not has_request_context():
+                return super().get_translations(form)
+            return _wtforms_messages(str(get_locale()))
 
     submission_id = HiddenField(
         validators=[
@@ -42,6 +62,9 @@ class ResponseFormBase(FlaskForm):
     _question_names: tuple[str, ...] = ()
     _version: QuestionnaireVersion
     _language: str | None = None
+    #: worked out once per class (a version never changes): field name -> question, choice codes
+    _by_field: dict[str, Question] = {}  # noqa: RUF012 (set per class, read only)
+    _choice_codes: dict[int, list[str]] = {}  # noqa: RUF012
 
     def question_fields(self) -> list:
         """The question fields, in questionnaire order."""
@@ -49,13 +72,13 @@ class ResponseFormBase(FlaskForm):
 
     def questions(self) -> dict[str, Question]:
         """Field name -> question."""
-        return {field_name(q.number): q for q in self._version.questions if q.number is not None}
+        return self._by_field
 
     def _raw_values(self) -> tuple[dict[str, Any], dict[str, str]]:
         """Each answered question's value by question name (unreadable ones left out), and errors."""
         values: dict[str, Any] = {}
         errors: dict[str, str] = {}
-        codes = _codes(self._version)
+        codes = self._choice_codes
         for name, question in self.questions().items():
             data = self[name].data
             if data in (None, "", []):
@@ -211,13 +234,24 @@ class _LocalisedOption:
 
 
 def response_form_class(version: QuestionnaireVersion, language: str | None = None) -> type[ResponseFormBase]:
-    """A form class with one field per question of the version, in ``language`` (default: the page's)."""
+    """A form class with one field per question of the version, in ``language`` (default: the page's).
+
+    Built once per version and language, on a detached copy of the version (see ``versions``).
+    """
     language = language if language is not None else current_language()
+    if version.id is None:
+        return _form_class(version, language)
+    return kept(("form", version.id, language), lambda: _form_class(loaded_version(version), language))
+
+
+def _form_class(version: QuestionnaireVersion, language: str | None) -> type[ResponseFormBase]:
     questions = version.questions
     attrs: dict[str, object] = {
         "_question_names": tuple(field_name(q.number) for q in questions),
         "_version": version,
         "_language": language,
+        "_by_field": {field_name(q.number): q for q in questions},
+        "_choice_codes": _codes(version),
     }
     for question in questions:
         kind = QUESTION_TYPES[question.type]
@@ -232,6 +266,14 @@ def response_form_class(version: QuestionnaireVersion, language: str | None = No
 
 def public_form_class(version: QuestionnaireVersion) -> type[ResponseFormBase]:
     """The respondent's form: the questions, and a submission id in the server's signed format."""
-    checks = [InputRequired(message=INCOMPLETE), Regexp(SIGNED_SUBMISSION_ID, message=INCOMPLETE)]
-    field = HiddenField(validators=checks)
-    return type("PublicResponseForm", (response_form_class(version),), {"submission_id": field})
+    language = current_language()
+
+    def build() -> type[ResponseFormBase]:
+        checks = [InputRequired(message=INCOMPLETE), Regexp(SIGNED_SUBMISSION_ID, message=INCOMPLETE)]
+        field = HiddenField(validators=checks)
+        base = response_form_class(version, language)
+        return type("PublicResponseForm", (base,), {"submission_id": field})
+
+    if version.id is None:
+        return build()
+    return kept(("public", version.id, language), build)

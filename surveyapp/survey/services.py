@@ -6,13 +6,15 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Table, insert, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
 from surveyapp.extensions import db
 from surveyapp.models import CHANNELS, MODES, Answer, AnswerChoice, Campaign, Response, utcnow
 from surveyapp.questionnaires.question_types import QUESTION_TYPES, AnswerError
 from surveyapp.questionnaires.relevance import asked_names
+from surveyapp.survey.versions import version_by_id
 
 
 class SubmissionError(ValueError):
@@ -53,20 +55,21 @@ def find_response(campaign: Campaign, submission_id: str) -> Response | None:
 
 def _answers(campaign: Campaign, submission: Submission) -> list[Answer]:
     """The answers to store: read by their type, only for the questions that are asked."""
-    version = campaign.questionnaire_version
+    version = version_by_id(campaign.questionnaire_version_id)  # read once per process, detached
     questions = version.by_number()
     unknown_questions = sorted(set(submission.answers) - set(questions))
     if unknown_questions:
         raise SubmissionError(f"no question numbered {unknown_questions[0]}")
     options = {(o.list_name, o.code): o for o in version.options}
+    codes_of: dict[str, list[str]] = {}
+    for list_name, code in options:
+        codes_of.setdefault(list_name, []).append(code)
     values: dict[str, Any] = {}
     for number, raw in submission.answers.items():
         question = questions[number]
         if raw in (None, "", []):
             continue
-        codes = [
-            code for (list_name, code) in options if list_name == (question.list_name or version.scale_list)
-        ]
+        codes = list(codes_of.get(question.list_name or version.scale_list, ()))
         if question.or_other:
             codes.append("other")
         try:
@@ -84,7 +87,14 @@ def _answers(campaign: Campaign, submission: Submission) -> list[Answer]:
         if question.name not in asked or question.name not in values:
             continue  # not relevant: neither stored nor scored
         answers.append(
-            _answer(campaign, question, values[question.name], options, submission.other_texts.get(number))
+            _answer(
+                campaign,
+                version,
+                question,
+                values[question.name],
+                options,
+                submission.other_texts.get(number),
+            )
         )
     return answers
 
@@ -94,8 +104,9 @@ def check_answers(campaign: Campaign, submission: Submission) -> list[Answer]:
     return _answers(campaign, submission)
 
 
-def _answer(campaign: Campaign, question: Any, value: Any, options: dict, other: str | None) -> Answer:
-    version = campaign.questionnaire_version
+def _answer(
+    campaign: Campaign, version: Any, question: Any, value: Any, options: dict, other: str | None
+) -> Answer:
     list_name = question.list_name or version.scale_list
     storage = QUESTION_TYPES[question.type].storage
     answer = Answer(campaign_id=campaign.id, question_id=question.id)
@@ -129,39 +140,89 @@ def _check(campaign: Campaign, submission: Submission) -> None:
         raise CampaignClosedError("the campaign is closed")
 
 
-def submit_response(campaign: Campaign, submission: Submission) -> tuple[Response, bool]:
+def submit_response(
+    campaign: Campaign, submission: Submission, *, looked_up: bool = False
+) -> tuple[Response, bool]:
     """Store a response once; return it and whether it is new.
 
     A repeat of a submission id (a double tap, a reloaded POST, a resent offline queue) returns the
     response already stored. The unique constraint decides, so this holds across workers and servers.
+    ``looked_up`` says the caller has just found no response under this id (it is not asked again).
+
+    The response is one ``INSERT ... ON CONFLICT DO NOTHING`` and its answers one more statement,
+    so a write transaction holds SQLite's lock only for those two and the commit.
     """
-    existing = find_response(campaign, submission.submission_id)
-    if existing is not None:
-        return existing, False
+    if not looked_up:
+        existing = find_response(campaign, submission.submission_id)
+        if existing is not None:
+            return existing, False
     _check(campaign, submission)
+    answers = _answers(campaign, submission)
     now = utcnow()
-    response = Response(
-        campaign_id=campaign.id,
-        questionnaire_version_id=campaign.questionnaire_version_id,
-        submission_id=submission.submission_id,
-        channel=submission.channel,
-        mode=submission.mode,
-        area_id=submission.area_id,
-        submitted_at=submission.submitted_at or now,
-        received_at=now,
-        entered_by_id=submission.entered_by_id,
-        form_seconds=submission.form_seconds,
-        address_hash=submission.address_hash,
-        device_id=submission.device_id,
-        answers=_answers(campaign, submission),
+    row = {
+        "campaign_id": campaign.id,
+        "questionnaire_version_id": campaign.questionnaire_version_id,
+        "submission_id": submission.submission_id,
+        "channel": submission.channel,
+        "mode": submission.mode,
+        "area_id": submission.area_id,
+        "submitted_at": submission.submitted_at or now,
+        "received_at": now,
+        "entered_by_id": submission.entered_by_id,
+        "form_seconds": submission.form_seconds,
+        "address_hash": submission.address_hash,
+        "device_id": submission.device_id,
+    }
+    response = _insert_once(row)
+    if response is None:
+        # Another request stored the same submission between our look-up and our insert.
+        stored = find_response(campaign, submission.submission_id)
+        if stored is None:
+            raise SubmissionError("the response could not be stored")
+        return stored, False
+    _insert_answers(response, answers)
+    return response, True
+
+
+ANSWER_COLUMNS = ("campaign_id", "question_id", "option_id", "value_text", "value_number", "value_date")
+
+
+def _insert_once(row: dict[str, Any]) -> Response | None:
+    """Insert the response unless its submission id is stored already; None when it was."""
+    dialect = db.session.get_bind().dialect.name
+    if dialect not in ("sqlite", "postgresql"):
+        return _insert_in_savepoint(row)
+    make = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = (
+        make(Response)
+        .on_conflict_do_nothing(index_elements=["campaign_id", "submission_id"])
+        .returning(Response)
     )
+    return db.session.scalars(statement, [row]).first()
+
+
+def _insert_in_savepoint(row: dict[str, Any]) -> Response | None:
+    response = Response(**row)
     try:
         with db.session.begin_nested():
             db.session.add(response)
     except IntegrityError:
-        # Another worker stored the same submission between our look-up and our insert.
-        stored = find_response(campaign, submission.submission_id)
-        if stored is None:
-            raise
-        return stored, False
-    return response, True
+        return None
+    return response
+
+
+def _insert_answers(response: Response, answers: list[Answer]) -> None:
+    """The answers in one statement; an answer with several choices is added with its choices."""
+    plain = [a for a in answers if not a.choices]
+    if plain:
+        rows = [{"response_id": response.id, **{c: getattr(a, c) for c in ANSWER_COLUMNS}} for a in plain]
+        answer_table: Table = Answer.__table__  # type: ignore[assignment]
+        db.session.execute(insert(answer_table), rows)  # Core: one executemany, every column
+    with_choices = [a for a in answers if a.choices]
+    for answer in with_choices:
+        answer.response_id = response.id
+        db.session.add(answer)
+    if with_choices:
+        db.session.flush()
+    if "answers" in response.__dict__:
+        db.session.expire(response, ["answers"])

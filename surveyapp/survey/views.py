@@ -16,11 +16,12 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response as BaseResponse
 
-from surveyapp.campaigns.services import find_campaign
 from surveyapp.distribution import access
-from surveyapp.extensions import csrf
+from surveyapp.extensions import csrf, db
 from surveyapp.i18n import LANGUAGE_COOKIE
 from surveyapp.models import Campaign
 from surveyapp.survey import display, snapshot
@@ -42,6 +43,7 @@ from surveyapp.survey.services import (
     Submission,
     find_response,
 )
+from surveyapp.survey.versions import version_by_id
 
 bp = Blueprint("survey", __name__, template_folder="templates")
 display.install(bp)
@@ -58,8 +60,12 @@ def relevant_tree(expression: str | None) -> str:
     return json.dumps(tree, ensure_ascii=False, separators=(",", ":")) if tree is not None else ""
 
 
-def _campaign_or_404(slug: str) -> Campaign:
-    campaign = find_campaign(slug)
+def _campaign_or_404(slug: str, with_version: bool = True) -> Campaign:
+    """The campaign, and its version (whose title the form shows) in the same query if asked."""
+    query = select(Campaign).where(Campaign.slug == slug)
+    if with_version:
+        query = query.options(joinedload(Campaign.questionnaire_version))
+    campaign = db.session.scalars(query).first()
     if campaign is None:
         abort(404)
     return campaign
@@ -136,8 +142,10 @@ def form(slug: str) -> str | tuple[str, int]:
     refused = access.refusal(campaign)  # personal codes
     if refused is not None:
         return refused
+    carried = isinstance(session.get(_session_key(campaign)), str)
     token, issued = _issued(campaign)
-    if find_response(campaign, issued.nonce) is not None:
+    # Only an id this browser already carried can have been answered; a fresh one cannot.
+    if carried and find_response(campaign, issued.nonce) is not None:
         return render_template("survey/answered.html", campaign=campaign)
     snapshot.remember(campaign)
     _give_device_cookie()
@@ -149,12 +157,12 @@ def form(slug: str) -> str | tuple[str, int]:
 @csrf.exempt  # checked by the form itself, so an expired token keeps the answers on the page
 def submit(slug: str) -> BaseResponse | tuple[str, int]:
     """Store the answers once, then show the thank-you page."""
-    campaign = _campaign_or_404(slug)
+    campaign = _campaign_or_404(slug, with_version=False)  # a page shown instead loads it
     refused = access.refusal(campaign)  # personal codes
     if refused is not None:
         return refused
     snapshot.remember(campaign)
-    form = public_form_class(campaign.questionnaire_version)()
+    form = public_form_class(version_by_id(campaign.questionnaire_version_id))()
     if display.chosen_in_form():  # a display button: the same answers again, in the new mode
         return render_template("survey/form.html", campaign=campaign, form=form), 200
     if not form.validate():
@@ -167,7 +175,8 @@ def submit(slug: str) -> BaseResponse | tuple[str, int]:
         stored = _store(campaign, form, issued)
         if stored is not None:
             return stored
-    session[_session_key(campaign)] = form.submission_id.data
+    if session.get(_session_key(campaign)) != form.submission_id.data:
+        session[_session_key(campaign)] = form.submission_id.data  # else the cookie is not sent again
     return redirect(url_for("survey.thanks", slug=slug), code=303)
 
 
@@ -188,7 +197,7 @@ def _store(campaign: Campaign, form: ResponseFormBase, issued: IssuedId) -> tupl
         other_texts=form.other_texts(),
     )
     try:
-        access.submit_with_code(campaign, submission)
+        access.submit_with_code(campaign, submission, looked_up=True)
     except CampaignClosedError:
         return render_template("survey/closed.html", campaign=campaign), 200
     except access.CodeUsedError:
@@ -199,7 +208,7 @@ def _store(campaign: Campaign, form: ResponseFormBase, issued: IssuedId) -> tupl
 @bp.get("/s/<slug>/thanks")
 def thanks(slug: str) -> str:
     """The thank-you page."""
-    return render_template("survey/thanks.html", campaign=_campaign_or_404(slug))
+    return render_template("survey/thanks.html", campaign=_campaign_or_404(slug, with_version=False))
 
 
 @bp.post("/s/<slug>/again")

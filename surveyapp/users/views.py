@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response as BaseResponse
 
 from surveyapp.accounts.permissions import ADMIN, OutOfReach, check_reach, reaches_area, role_required
@@ -53,7 +54,9 @@ def _area(form: NewUserForm | EditUserForm) -> Area | None:
 @role_required(ADMIN)
 def index() -> str:
     """Every staff account."""
-    users = db.session.scalars(select(User).order_by(User.active.desc(), User.username)).all()
+    users = db.session.scalars(
+        select(User).options(joinedload(User.area)).order_by(User.active.desc(), User.username)
+    ).all()
     return render_template(
         "users/index.html", users=[u for u in users if reaches_area(current_user, u.area_id)]
     )

@@ -1,0 +1,217 @@
+"""A campaign's aggregates, kept per process and keyed on what they are computed from.
+
+The evaluator's page of a large campaign runs a dozen ``GROUP BY`` queries over its answers (the
+table, the respondents' sums for the intervals, every breakdown, the quality checks). Their rows
+depend only on the campaign's stored responses and answers, and on the query itself (which holds
+the weights, points and conditions it uses). So each query's rows are kept under
+
+* the query: its SQL and parameters, weights and scheme included, and
+* the campaign's *reading*: how many responses it has, its highest response id, and its data
+  revision, which the database raises whenever one of its responses or answers is changed or
+  deleted (an exclusion, a restore, a correction; see :func:`_count_changes`).
+
+A new response changes the count and the highest id, anything else the revision, so a kept result
+is only ever used for the very data it was computed from, whatever process made the change. A
+result is kept only when the campaign's reading is the same after the query as before it, so a
+response stored while the query ran is never folded into an older reading. Labels (area names,
+interviewers, languages) and scoring are worked out after the rows, on every view.
+
+Reading the campaign costs one indexed count of its responses; a page reads it once
+(:func:`one_reading`), a lone call (the command line, an indicator link) once per query.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
+from threading import Lock
+from typing import Any
+
+import pandas as pd
+from flask import current_app
+from sqlalchemy import Table, event, func, select, update
+from sqlalchemy.orm import Session
+from sqlalchemy.sql import ClauseElement, Executable
+
+from surveyapp.extensions import db
+from surveyapp.models import Answer, Campaign, Response
+
+#: How many query results a process keeps (the oldest used go first).
+MAX_KEPT = 512
+_EXTENSION = "surveyapp_kept_aggregates"
+_ABOVE = "surveyapp_kept_aggregates_above"
+_SCORED = "surveyapp_kept_scored"
+_lock = Lock()
+_pinned: ContextVar[dict[int, tuple[int, int, int]] | None] = ContextVar("kept_readings", default=None)
+
+Reading = tuple[int, int, int]
+
+
+def reading(campaign_id: int) -> Reading:
+    """The campaign's response count, highest response id and data revision, read now."""
+    count, highest = db.session.execute(
+        select(func.count(), func.max(Response.id)).where(Response.campaign_id == campaign_id)
+    ).one()
+    revision = db.session.scalar(select(Campaign.data_revision).where(Campaign.id == campaign_id))
+    return int(count or 0), int(highest or 0), int(revision or 0)
+
+
+@contextmanager
+def one_reading(campaign: Campaign) -> Iterator[None]:
+    """Read the campaign once for every aggregate asked for inside the block (a page, an export)."""
+    pinned = dict(_pinned.get() or {})
+    if campaign.id in pinned:  # already inside a block reading this campaign
+        yield
+        return
+    pinned[campaign.id] = reading(campaign.id)
+    token = _pinned.set(pinned)
+    try:
+        yield
+    finally:
+        _pinned.reset(token)
+
+
+def _store() -> OrderedDict[Any, tuple[Reading, list[tuple[Any, ...]]]]:
+    return current_app.extensions.setdefault(_EXTENSION, OrderedDict())
+
+
+def _statement_key(statement: Executable) -> tuple[str, tuple[tuple[str, str], ...]]:
+    assert isinstance(statement, ClauseElement)
+    compiled = statement.compile(dialect=db.session.get_bind().dialect)
+    return compiled.string, tuple(sorted((name, repr(value)) for name, value in compiled.params.items()))
+
+
+def only_new_since(campaign_id: int, old: Reading, new: Reading) -> int | None:
+    """The highest response id of ``old`` if all that changed since are new responses above it.
+
+    Nothing else may have changed (the same revision), and every response added since must have
+    a higher id than ``old``'s highest: on PostgreSQL a transaction holding a lower id can commit
+    after one holding a higher id, which the count of responses above that id tells.
+    """
+    count, highest, revision = old
+    if new[2] != revision or new[1] < highest or new[0] < count:
+        return None
+    memo: dict[tuple[int, Reading, Reading], bool] = current_app.extensions.setdefault(_ABOVE, {})
+    if (campaign_id, old, new) not in memo:
+        above = db.session.scalar(
+            select(func.count()).where(Response.campaign_id == campaign_id, Response.id > highest)
+        )
+        if len(memo) > MAX_KEPT:
+            memo.clear()
+        memo[(campaign_id, old, new)] = int(above or 0) == new[0] - count
+    return highest if memo[(campaign_id, old, new)] else None
+
+
+def _merged(
+    kept_rows: list[tuple[Any, ...]], new_rows: list[tuple[Any, ...]], summed: int
+) -> list[tuple[Any, ...]]:
+    """Rows of two disjoint sets of responses as one: the last ``summed`` columns added by key;
+    with ``summed`` 0, the union of the rows."""
+    if not summed:
+        return sorted(set(kept_rows) | set(new_rows), key=repr)
+    totals: dict[tuple[Any, ...], list[Any]] = {}
+    for row in (*kept_rows, *new_rows):
+        key, values = row[: len(row) - summed], row[len(row) - summed :]
+        if key in totals:
+            totals[key] = [_add(a, b) for a, b in zip(totals[key], values, strict=True)]
+        else:
+            totals[key] = list(values)
+    return [(*key, *values) for key, values in totals.items()]
+
+
+def _add(a: Any, b: Any) -> Any:
+    return b if a is None else a if b is None else a + b
+
+
+def aggregate_rows(
+    campaign: Campaign,
+    statement: Executable,
+    *,
+    newer: Callable[[int], Executable] | None = None,
+    summed: int = 1,
+) -> Sequence[tuple[Any, ...]]:
+    """The rows of ``statement`` (an aggregate over the campaign's responses and answers), kept.
+
+    ``newer(since)`` is the same aggregate over the responses with an id above ``since`` only,
+    for an aggregate that adds up over responses: when all that changed since the rows were kept
+    is new responses, only those are counted and added to the kept rows (their last ``summed``
+    columns added by the other columns; ``summed=0`` takes the union of the rows). Only integer
+    counts and sets are added up this way, so the result is exactly what a fresh query gives.
+    """
+    db.session.flush()  # a change not yet flushed raises the revision now, before it is read
+    pinned = (_pinned.get() or {}).get(campaign.id)
+    before = pinned if pinned is not None else reading(campaign.id)
+    key = (campaign.id, _statement_key(statement))
+    store = _store()
+    found = store.get(key)
+    if found is not None and found[0] == before:
+        with _lock:
+            store.move_to_end(key)
+        return found[1]
+    since = only_new_since(campaign.id, found[0], before) if found is not None and newer else None
+    if since is not None and newer is not None and found is not None:
+        added = [tuple(row) for row in db.session.execute(newer(since)).all()]
+        rows = _merged(found[1], added, summed)
+    else:
+        rows = [tuple(row) for row in db.session.execute(statement).all()]
+    if reading(campaign.id) == before:
+        with _lock:
+            store[key] = (before, rows)
+            store.move_to_end(key)
+            while len(store) > MAX_KEPT:
+                store.popitem(last=False)
+    return rows
+
+
+def aggregate_scalar(
+    campaign: Campaign, statement: Executable, newer: Callable[[int], Executable] | None = None
+) -> Any:
+    """The single value of ``statement``, kept as :func:`aggregate_rows` keeps rows."""
+    rows = aggregate_rows(campaign, statement, newer=newer)
+    return rows[0][0] if rows else None
+
+
+def content_key(frame: pd.DataFrame) -> tuple[Any, ...]:
+    """A small frame's exact content (columns and every row), usable as a dictionary key."""
+    return (tuple(frame.columns), tuple(frame.itertuples(index=False, name=None)))
+
+
+def pure_result(key: tuple[Any, ...], compute: Callable[[], pd.DataFrame]) -> pd.DataFrame:
+    """What ``compute`` gives for inputs whose whole content is ``key``, kept per process.
+
+    For pure functions of small frames only (scoring a breakdown): the same content gives the
+    same result, so nothing kept this way can be stale. A copy is returned each time.
+    """
+    store: OrderedDict[Any, pd.DataFrame] = current_app.extensions.setdefault(_SCORED, OrderedDict())
+    found = store.get(key)
+    if found is None:
+        found = compute()
+        with _lock:
+            store[key] = found
+            while len(store) > MAX_KEPT:
+                store.popitem(last=False)
+    return found.copy()
+
+
+@event.listens_for(Session, "before_flush")
+def _count_changes(session: Session, _context: Any, _instances: Any) -> None:
+    """Raise the data revision of every campaign whose stored responses or answers change.
+
+    A new response needs nothing (it changes the count and the highest id); a changed or deleted
+    response or answer raises the revision in the same transaction as the change.
+    """
+    campaigns: set[int] = set()
+    for obj in (*session.dirty, *session.deleted):
+        if not isinstance(obj, Response | Answer) or obj.campaign_id is None:
+            continue
+        if obj in session.deleted or session.is_modified(obj, include_collections=False):
+            campaigns.add(obj.campaign_id)
+    if campaigns:
+        table: Table = Campaign.__table__  # type: ignore[assignment]
+        session.connection().execute(  # Core: no autoflush inside the flush
+            update(table)
+            .where(table.c.id.in_(sorted(campaigns)))
+            .values(data_revision=table.c.data_revision + 1)
+        )

@@ -1,0 +1,159 @@
+"""The evaluator's report keeps its aggregates, yet always gives what a fresh computation gives.
+
+After every kind of change (a new response, an exclusion, a restore, another weight scheme, a
+corrected answer, a deleted response) the report read through the kept aggregates is compared with
+one computed with nothing kept, and with figures worked out by hand from the report's counts:
+328 A and 82 B answers over 41 respondents, ten questions of 10 points each, so with B worth 0.9
+the score is 10 x (328 + 0.9 x 82) / 41 = 98.00, and with B worth 0.8 it is 3936 / 41 = 96.00.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from flask import Flask, current_app
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session
+
+from surveyapp.accounts.services import create_user
+from surveyapp.extensions import db
+from surveyapp.models import Answer, Campaign, Response
+from surveyapp.quality.services import exclude_response, restore_response
+from surveyapp.scoring import kept
+from surveyapp.scoring.report import campaign_report
+from surveyapp.scoring.schemes import load_builtin_schemes, set_campaign_scheme
+from surveyapp.survey.services import Submission, submit_response
+from tests.scoring.conftest import load
+
+ALL_A = {n: "A" for n in range(1, 11)}
+
+
+def _figures(campaign: Campaign) -> dict[str, Any]:
+    data = campaign_report(campaign).as_dict()
+    data.pop("generated_at")
+    return data
+
+
+def fresh(campaign: Campaign) -> dict[str, Any]:
+    """The report computed with nothing kept."""
+    for name in (kept._EXTENSION, kept._ABOVE, kept._SCORED):
+        current_app.extensions.pop(name, None)
+    return _figures(campaign)
+
+
+@contextmanager
+def grouped_queries() -> Iterator[list[str]]:
+    """The GROUP BY statements run while the block runs."""
+    seen: list[str] = []
+
+    def note(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        if "GROUP BY" in statement:
+            seen.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", note)
+    try:
+        yield seen
+    finally:
+        event.remove(db.engine, "before_cursor_execute", note)
+
+
+def test_a_second_view_runs_no_group_by(app: Flask, report_campaign: Campaign) -> None:
+    with app.app_context():
+        campaign = load(report_campaign)
+        first = fresh(campaign)
+        with grouped_queries() as seen:
+            again = _figures(campaign)
+        assert seen == []
+        assert again == first
+        assert first["score"] == 98.0 and first["respondents"] == 41
+
+
+def test_kept_figures_follow_every_change(app: Flask, report_campaign: Campaign) -> None:
+    with app.app_context():
+        load_builtin_schemes()
+        evaluator = create_user("evaluator1", "correct horse battery", "evaluator")
+        campaign = load(report_campaign)
+        assert _figures(campaign) == fresh(campaign)
+        _figures(campaign)  # now kept
+
+        # A new response: 42 respondents, 338 A, 82 B: 10 x (338 + 73.8) / 42 = 98.05.
+        submit_response(campaign, Submission("new-one", ALL_A))
+        after_new = _figures(campaign)
+        assert after_new["respondents"] == 42 and after_new["score"] == 98.05
+        assert after_new == fresh(campaign)
+
+        # Excluded, it is left out again; restored, it counts again.
+        new_id = db.session.scalar(select(Response.id).where(Response.submission_id == "new-one"))
+        assert new_id is not None
+        exclude_response(campaign, new_id, "a test", evaluator)
+        excluded = _figures(campaign)
+        assert excluded["respondents"] == 41 and excluded["score"] == 98.0
+        assert excluded == fresh(campaign)
+        restore_response(campaign, new_id)
+        assert _figures(campaign) == after_new == fresh(campaign)
+
+        # Another weight scheme (B worth 0.8) without the new response: 3936 / 41 = 96.00.
+        exclude_response(campaign, new_id, "a test", evaluator)
+        set_campaign_scheme(campaign, "national-100-80-60-30-0")
+        national = _figures(campaign)
+        assert national["score"] == 96.0
+        assert national == fresh(campaign)
+
+        # A corrected answer (one A of the first response becomes a B): 327 A, 83 B,
+        # 10 x (327 + 0.8 x 83) / 41 = 3934 / 41 = 95.95.
+        answer = db.session.scalars(
+            select(Answer)
+            .join(Response, Response.id == Answer.response_id)
+            .where(Response.submission_id == "report-0000")
+            .order_by(Answer.question_id)
+        ).first()
+        assert answer is not None
+        b_option = next(o for o in campaign.questionnaire_version.scale if o.code == "B")
+        assert answer.option_id != b_option.id
+        answer.option_id = b_option.id
+        corrected = _figures(campaign)
+        assert corrected["score"] == 95.95
+        assert corrected == fresh(campaign)
+
+        # A deleted response (the corrected one: 9 A left, 1 B gone): 318 A, 82 B over 40,
+        # 10 x (318 + 0.8 x 82) / 40 = 3836 / 40 = 95.90.
+        db.session.delete(db.session.get(Response, answer.response_id))
+        deleted = _figures(campaign)
+        assert deleted["respondents"] == 40 and deleted["score"] == 95.9
+        assert deleted == fresh(campaign)
+        db.session.commit()
+
+
+def test_a_change_committed_by_another_worker_is_seen(app: Flask, report_campaign: Campaign) -> None:
+    with app.app_context():
+        campaign = load(report_campaign)
+        before = _figures(campaign)  # kept in this process
+        db.session.commit()
+        # Another worker excludes a response: its own session and connection, its own commit.
+        with Session(db.engine) as other:
+            response = other.scalars(select(Response).where(Response.campaign_id == campaign.id)).first()
+            assert response is not None
+            response.excluded_at, response.excluded_reason = response.received_at, "a test"
+            other.commit()
+        after = _figures(campaign)
+        assert after["respondents"] == 40 != before["respondents"]
+        assert after == fresh(campaign)
+
+
+def test_new_responses_are_added_to_the_kept_counts(app: Flask, report_campaign: Campaign) -> None:
+    with app.app_context():
+        campaign = load(report_campaign)
+        _figures(campaign)  # kept
+        for number in range(3):
+            submit_response(campaign, Submission(f"more-{number}", ALL_A))
+        with grouped_queries() as seen:
+            added = _figures(campaign)
+        # Only the respondents' sums (floating point, never added up) are read over every answer;
+        # every count reads the three new responses alone.
+        over_everything = [s for s in seen if "response_id >" not in s and "response.id >" not in s]
+        assert len(over_everything) == 1 and "sum(" in over_everything[0].lower()
+        # 44 respondents, 358 A, 82 B: 10 x (358 + 73.8) / 44 = 98.136... -> 98.14.
+        assert added["respondents"] == 44 and added["score"] == 98.14
+        assert added == fresh(campaign)
