@@ -24,6 +24,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from surveyapp.accounts.permissions import check_reach
 from surveyapp.extensions import db
 from surveyapp.models import AREA_LEVELS, Area
 
@@ -86,8 +87,6 @@ def add_area(parent: Area, name: str, code: str | None = None) -> Area:
 
     The parent must lie within the acting user's reach.
     """
-    from surveyapp.accounts.permissions import check_reach
-
     check_reach(parent.id)
     level = child_level(parent)
     if level is None or parent.level == "city":
@@ -101,24 +100,6 @@ def add_area(parent: Area, name: str, code: str | None = None) -> Area:
     db.session.add(area)
     db.session.flush()
     return area
-
-
-def _children_map() -> dict[int | None, list[int]]:
-    children: dict[int | None, list[int]] = {}
-    for area_id, parent_id in db.session.execute(select(Area.id, Area.parent_id)):
-        children.setdefault(parent_id, []).append(area_id)
-    return children
-
-
-def area_subtree(area_id: int) -> set[int]:
-    """The ids of an area and every area below it."""
-    children = _children_map()
-    found, todo = set(), [area_id]
-    while todo:
-        current = todo.pop()
-        found.add(current)
-        todo.extend(children.get(current, []))
-    return found
 
 
 def ordered_areas(within: int | None = None) -> list[tuple[Area, int]]:

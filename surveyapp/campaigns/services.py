@@ -7,9 +7,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from flask import current_app, has_request_context, request, url_for
+from flask import abort, current_app, has_request_context, request, url_for
+from flask_login import current_user
 from sqlalchemy import Select, func, select
 
+from surveyapp.accounts.permissions import check_reach, reachable_area_ids, reaches_area
 from surveyapp.audit import record
 from surveyapp.extensions import db
 from surveyapp.models import Campaign, QuestionnaireVersion, Response, WeightScheme
@@ -42,8 +44,6 @@ def create_campaign(
 
     The area must lie within the acting user's reach (a county user cannot start a city-wide one).
     """
-    from surveyapp.accounts.permissions import check_reach
-
     check_reach(area_id)
     if not name.strip():
         raise ValueError("a campaign needs a name")
@@ -84,8 +84,6 @@ def create_campaign(
 
 def close_campaign(campaign: Campaign) -> None:
     """Stop accepting responses (raises ``CampaignStateError`` if already closed)."""
-    from surveyapp.accounts.permissions import check_reach
-
     check_reach(campaign.area_id)
     campaign.close()
     db.session.flush()
@@ -94,8 +92,6 @@ def close_campaign(campaign: Campaign) -> None:
 
 def open_campaign(campaign: Campaign) -> None:
     """Accept responses again (raises ``CampaignStateError`` if already open)."""
-    from surveyapp.accounts.permissions import check_reach
-
     check_reach(campaign.area_id)
     campaign.reopen()
     db.session.flush()
@@ -105,6 +101,21 @@ def open_campaign(campaign: Campaign) -> None:
 def find_campaign(slug: str) -> Campaign | None:
     """The campaign with this slug, if any."""
     return db.session.scalars(select(Campaign).where(Campaign.slug == slug)).first()
+
+
+def campaign_or_404(slug: str) -> Campaign:
+    """The campaign with this slug if the signed-in user reaches its area; 404 otherwise.
+
+    Another county's campaign answers 404, exactly like one that does not exist.
+    """
+    campaign = find_campaign(slug)
+    if (
+        campaign is None
+        or not current_user.is_authenticated
+        or not reaches_area(current_user, campaign.area_id)
+    ):
+        abort(404)
+    return campaign
 
 
 def response_count(campaign: Campaign) -> int:
@@ -130,8 +141,6 @@ def public_url(campaign: Campaign) -> str:
 
 def campaigns_in_reach(user: Any) -> Select[Any]:
     """The campaigns whose area ``user`` reaches, newest first."""
-    from surveyapp.accounts.permissions import reachable_area_ids
-
     query = select(Campaign).order_by(Campaign.created_at.desc(), Campaign.id.desc())
     areas = reachable_area_ids(user)
     if areas is not None:

@@ -16,7 +16,6 @@ from surveyapp.accounts.permissions import (
     EVALUATOR,
     FIELD_STAFF,
     OutOfReach,
-    campaign_or_404,
     role_required,
 )
 from surveyapp.areas.choices import bind_area_field, chosen_area_id
@@ -24,6 +23,7 @@ from surveyapp.campaigns.forms import CampaignForm, start_of_day
 from surveyapp.campaigns.limits import LimitsForm, set_limits
 from surveyapp.campaigns.qr import QR_FORMATS, qr_svg
 from surveyapp.campaigns.services import (
+    campaign_or_404,
     campaigns_with_counts,
     close_campaign,
     create_campaign,

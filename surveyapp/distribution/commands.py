@@ -12,7 +12,7 @@ import click
 from flask.cli import with_appcontext
 from flask_babel import force_locale
 
-from surveyapp.campaigns.services import find_campaign
+from surveyapp.cli.helpers import campaign_or_fail
 from surveyapp.distribution.cards import cards_pdf
 from surveyapp.distribution.codes import code_cards
 from surveyapp.distribution.crosscheck import cross_check_sheets, cross_check_xlsx
@@ -24,7 +24,7 @@ from surveyapp.distribution.services import CARD_HINT, set_access
 from surveyapp.exports.cells import safe_cell
 from surveyapp.extensions import db
 from surveyapp.imports.reading import ImportFileError, read_file
-from surveyapp.models import ACCESS_MODES, Campaign
+from surveyapp.models import ACCESS_MODES
 
 F = TypeVar("F", bound=Callable[..., Any])
 FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
@@ -57,13 +57,6 @@ def distribution_command(command: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def _campaign(slug: str) -> Campaign:
-    campaign = find_campaign(slug)
-    if campaign is None:
-        raise click.ClickException(f"no campaign with slug '{slug}'")
-    return campaign
-
-
 @click.group("roster")
 def roster_group() -> None:
     """Import, cross-check and delete beneficiary rosters."""
@@ -77,7 +70,7 @@ def roster_group() -> None:
 @distribution_command
 def roster_import(slug: str, path: Path, keep_contacts: bool) -> None:
     """Import a roster (CSV or XLSX) for a campaign: every row is checked, all or nothing."""
-    checked = import_roster(_campaign(slug), read_file(path), keep_contacts=keep_contacts)
+    checked = import_roster(campaign_or_fail(slug), read_file(path), keep_contacts=keep_contacts)
     if checked.errors:
         for error in checked.errors:
             click.echo(row_error_text(error), err=True)
@@ -91,7 +84,7 @@ def roster_import(slug: str, path: Path, keep_contacts: bool) -> None:
 @distribution_command
 def roster_delete(slug: str) -> None:
     """Delete a campaign's roster, its sample and its codes completely."""
-    people = delete_roster(_campaign(slug))
+    people = delete_roster(campaign_or_fail(slug))
     click.echo(f"roster of {slug} deleted: {people} people")
 
 
@@ -139,7 +132,7 @@ def sample_draw(
     if (per_county is None) == (fraction is None):
         raise click.UsageError("give exactly one of --per-county N and --fraction F")
     rule = DrawRule(seed=seed, per_stratum=per_county, fraction=fraction, by_township=by_township)
-    made = draw_sample(_campaign(slug), rule)
+    made = draw_sample(campaign_or_fail(slug), rule)
     click.echo(f"sample of {slug}: {made} people drawn with seed {seed}; each has a personal code")
 
 
@@ -155,7 +148,7 @@ def codes_group() -> None:
 @distribution_command
 def codes_export(slug: str, output: Path) -> None:
     """Write the codes as CSV (code, county, township, address) or as A4 PDF cards."""
-    campaign = _campaign(slug)
+    campaign = campaign_or_fail(slug)
     suffix = output.suffix.lower()
     if suffix == ".csv":
         count = 0
@@ -184,7 +177,7 @@ def codes_export(slug: str, output: Path) -> None:
 @distribution_command
 def campaign_access(slug: str, mode: str) -> None:
     """Who may answer: anyone with the address, only personal codes, or both."""
-    set_access(_campaign(slug), mode)
+    set_access(campaign_or_fail(slug), mode)
     click.echo(f"campaign {slug}: access {mode}")
 
 

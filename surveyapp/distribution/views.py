@@ -12,9 +12,9 @@ from flask_login import current_user
 from markupsafe import Markup
 from werkzeug.wrappers import Response as BaseResponse
 
-from surveyapp.accounts.permissions import EVALUATOR, FIELD_STAFF, campaign_or_404, role_required
+from surveyapp.accounts.permissions import EVALUATOR, FIELD_STAFF, role_required
 from surveyapp.campaigns.qr import qr_svg
-from surveyapp.campaigns.services import response_count
+from surveyapp.campaigns.services import campaign_or_404, response_count
 from surveyapp.campaigns.views import poster_locale
 from surveyapp.distribution.cards import cards_pdf, pages
 from surveyapp.distribution.codes import code_cards

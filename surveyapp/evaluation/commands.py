@@ -9,7 +9,7 @@ import click
 from flask.cli import with_appcontext
 
 from surveyapp import audit
-from surveyapp.cli import _campaign_or_fail, campaign_group, transactional
+from surveyapp.cli.helpers import campaign_or_fail, transactional
 from surveyapp.exports.statistical import FORMATS as STATISTICAL_FORMATS
 from surveyapp.exports.statistical import write_responses
 from surveyapp.exports.word import report_docx
@@ -48,7 +48,7 @@ def scheme_list() -> None:
 @transactional
 def campaign_scheme(slug: str, key: str) -> None:
     """Score campaign SLUG with weight scheme KEY ('questionnaire': the questionnaire's own weights)."""
-    campaign = _campaign_or_fail(slug)
+    campaign = campaign_or_fail(slug)
     try:
         info = set_campaign_scheme(campaign, key)
     except SchemeError as error:
@@ -70,7 +70,7 @@ def responses_group() -> None:
 @transactional
 def responses_import(slug: str, file: Path) -> None:
     """Import FILE (CSV or XLSX, one row per respondent, columns q1..qN) into campaign SLUG."""
-    campaign = _campaign_or_fail(slug)
+    campaign = campaign_or_fail(slug)
     try:
         result = import_responses(campaign, read_file(file))
     except ImportRowsError as error:
@@ -103,7 +103,7 @@ def report_command(fmt: str, slug: str, output: Path | None, responses: bool, in
     With --responses, the individual responses as CSV, SPSS (sav) or Stata (dta). Text formats go
     to standard output without -o; the others need -o FILE.
     """
-    campaign = _campaign_or_fail(slug)
+    campaign = campaign_or_fail(slug)
     audit.record(
         "report.export",
         campaign,
@@ -154,5 +154,4 @@ def _write_text(chunks: Iterable[str], output: Path | None) -> None:
             handle.write(chunk)
 
 
-campaign_group.add_command(campaign_scheme)
 EVALUATION_COMMANDS: list[click.Command] = [scheme_group, responses_group, report_command]

@@ -22,8 +22,8 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from analysis.certainty import MIN_RESPONDENTS
 from surveyapp import audit, labels
-from surveyapp.accounts.permissions import EVALUATOR, campaign_or_404, reaches_area, role_required
-from surveyapp.campaigns.services import response_count
+from surveyapp.accounts.permissions import EVALUATOR, reaches_area, role_required
+from surveyapp.campaigns.services import campaign_or_404, response_count
 from surveyapp.evaluation import charts
 from surveyapp.evaluation.forms import SchemeForm
 from surveyapp.exports.statistical import FORMATS as STATISTICAL_FORMATS

@@ -15,6 +15,7 @@ from typing import Any
 import pandas as pd
 from flask_babel import gettext as _
 from openpyxl import load_workbook
+from sqlalchemy import select
 
 from analysis import funds as af
 from surveyapp.extensions import db
@@ -71,11 +72,21 @@ class FundsReport:
     findings: list[af.Finding]
 
 
+def find_sheet(record: IndicatorTable) -> FundsSheet | None:
+    """The table's stored funds sheet, if it has one (reads only)."""
+    return db.session.scalars(select(FundsSheet).filter_by(table_id=record.id)).one_or_none()
+
+
+def empty_sheet(record: IndicatorTable) -> FundsSheet:
+    """An empty sheet for the table, not stored: what a page shows before the first change."""
+    return FundsSheet(table_id=record.id, standard=af.STANDARD_YUAN, rows=[])
+
+
 def sheet_for(record: IndicatorTable) -> FundsSheet:
-    """The table's funds sheet, made empty on first use."""
-    sheet = db.session.query(FundsSheet).filter_by(table_id=record.id).one_or_none()
+    """The table's funds sheet, stored empty on first use (for the changes; flushes)."""
+    sheet = find_sheet(record)
     if sheet is None:
-        sheet = FundsSheet(table_id=record.id, standard=af.STANDARD_YUAN)
+        sheet = empty_sheet(record)
         db.session.add(sheet)
         db.session.flush()
     return sheet

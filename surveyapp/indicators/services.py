@@ -11,12 +11,15 @@ from decimal import Decimal
 from importlib.resources import files
 from typing import Any
 
+from flask import abort
 from flask_babel import gettext as _
+from flask_login import current_user
 from sqlalchemy import select
 
 from analysis import indicators as ai
 from surveyapp import audit
-from surveyapp.accounts.permissions import area_within, check_reach
+from surveyapp.accounts.permissions import check_reach, reachable_area_ids, reaches_area
+from surveyapp.areas.tree import area_within
 from surveyapp.extensions import db
 from surveyapp.indicators.links import LinkedValue, link_fits, linked_values
 from surveyapp.indicators.store import (
@@ -71,10 +74,16 @@ def find_table(key: str) -> IndicatorTable | None:
     return db.session.scalars(select(IndicatorTable).where(IndicatorTable.key == key)).first()
 
 
+def table_or_404(key: str) -> IndicatorTable:
+    """The stored table with this key, or 404 (also when it lies beyond the signed-in user's areas)."""
+    record = find_table(key)
+    if record is None or not reaches_area(current_user, record.area_id):
+        abort(404)
+    return record
+
+
 def all_tables(user: Any | None = None) -> list[IndicatorTable]:
     """The stored tables ``user`` reaches (every table when None), newest first."""
-    from surveyapp.accounts.permissions import reachable_area_ids
-
     query = select(IndicatorTable).order_by(IndicatorTable.id.desc())
     areas = reachable_area_ids(user) if user is not None else None
     if areas is not None:

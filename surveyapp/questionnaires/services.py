@@ -9,12 +9,12 @@ from sqlalchemy import func, select
 
 from surveyapp.extensions import db
 from surveyapp.models import Question, QuestionGroup, Questionnaire, QuestionnaireVersion, ScaleOption, utcnow
+from surveyapp.questionnaires.reading import read_questionnaire_file
 from surveyapp.questionnaires.spec import (
     SCALE_LIST,
     OptionSpec,
     QuestionnaireFileError,
     QuestionnaireSpec,
-    read_questionnaire_file,
 )
 
 BUNDLED_DIR = Path(__file__).resolve().parents[2] / "questionnaires"

@@ -9,6 +9,7 @@ from flask import (
     Response,
     abort,
     after_this_request,
+    current_app,
     redirect,
     render_template,
     request,
@@ -16,6 +17,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_login import current_user
 from werkzeug.wrappers import Response as BaseResponse
 
 from surveyapp.campaigns.services import find_campaign
@@ -44,6 +46,9 @@ from surveyapp.survey.services import (
 )
 
 bp = Blueprint("survey", __name__, template_folder="templates")
+
+#: The app extension holding the page signed-in staff get at ``/`` (set by the dashboard).
+STAFF_HOME = "surveyapp.staff_home"
 
 
 @bp.app_template_filter("relevant_tree")
@@ -116,13 +121,14 @@ def _form_page(campaign: Campaign, form: ResponseFormBase, status: int) -> tuple
 
 @bp.get("/")
 def index() -> str:
-    """A short public page; signed-in staff get their dashboard instead."""
-    from flask_login import current_user
+    """A short public page; signed-in staff get their dashboard instead.
 
-    if current_user.is_authenticated:
-        from surveyapp.dashboard.views import dashboard
-
-        return dashboard()
+    The dashboard registers itself as the staff home (:data:`STAFF_HOME`) when its blueprint is
+    registered, so the public side never imports staff code.
+    """
+    staff_home = current_app.extensions.get(STAFF_HOME)
+    if staff_home is not None and current_user.is_authenticated:
+        return str(staff_home())
     return render_template("survey/index.html")
 
 

@@ -141,3 +141,16 @@ def test_import_xlsx_with_chinese_headings(app: Flask, evaluator: FlaskClient, r
     assert "相差 0.904 万元" in page and _rows(app) == 1
     status, page = _import(evaluator, report_table, "funds.txt", b"x")
     assert status == 422 and "请上传 .csv 或 .xlsx 文件。" in page
+
+
+def test_opening_the_funds_page_stores_nothing(app: Flask, evaluator: FlaskClient, report_table: str) -> None:
+    from surveyapp.models import FundsSheet
+
+    page = evaluator.get(f"/indicators/{report_table}/funds")
+    assert page.status_code == 200 and 'id="total-funds"' not in page.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(FundsSheet)) == 0
+    # The first change stores the sheet.
+    assert _settings(evaluator, report_table, standard="200", people_target="20000") == 303
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(FundsSheet)) == 1
