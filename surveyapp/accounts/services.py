@@ -7,8 +7,10 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
+from surveyapp.accounts import throttle
 from surveyapp.accounts.passwords import hash_password, needs_rehash, password_problem, verify_password
 from surveyapp.accounts.permissions import check_reach
+from surveyapp.audit.services import record, record_detached
 from surveyapp.extensions import db
 from surveyapp.models import ROLES, Area, User, utcnow
 
@@ -50,7 +52,6 @@ def create_user(
     )
     db.session.add(user)
     db.session.flush()
-    from surveyapp.audit import record
 
     record("account.create", user, username=user.username, role=role, area=area.code if area else None)
     return user
@@ -134,9 +135,6 @@ def attempt_sign_in(
     attempts are logged at most once a minute per account and address, and a lockout once, so a
     guesser cannot flood the audit log.
     """
-    from surveyapp.accounts import throttle
-    from surveyapp.audit.services import record, record_detached
-
     name = username.strip()[:64]
     wait = throttle.seconds_blocked(name, address, trusted=trusted)
     if wait:

@@ -8,9 +8,10 @@ from flask_babel import ngettext
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response as BaseResponse
 
-from surveyapp.accounts import devices, throttle
+from surveyapp.accounts import cookies, devices, throttle
 from surveyapp.accounts.forms import PasswordChangeForm, SignInForm
 from surveyapp.accounts.services import attempt_sign_in, change_password
+from surveyapp.audit import record
 from surveyapp.extensions import db, login_manager
 from surveyapp.models import User
 from surveyapp.survey.views import _safe_next
@@ -83,8 +84,6 @@ def logout() -> BaseResponse:
 @login_required
 def password() -> str | BaseResponse | tuple[str, int] | tuple[str, int, dict[str, str]]:
     """Change one's own password; other sessions of the account end."""
-    from surveyapp.audit import record
-
     form = PasswordChangeForm()
     if form.validate_on_submit():
         # Guessing the current password here is guessing a sign-in: the same throttle applies.
@@ -107,8 +106,6 @@ def password() -> str | BaseResponse | tuple[str, int] | tuple[str, int, dict[st
 
 def init_app(app: Flask) -> None:
     """Configure Flask-Login's sign-in page and message, and the session cookie."""
-    from surveyapp.accounts import cookies
-
     cookies.init_app(app)
     login_manager.login_view = "accounts.login"
     login_manager.login_message = None  # the sign-in page explains itself

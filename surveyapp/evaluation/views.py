@@ -26,6 +26,7 @@ from surveyapp.accounts.permissions import EVALUATOR, reaches_area, role_require
 from surveyapp.campaigns.services import campaign_or_404, response_count
 from surveyapp.evaluation import charts
 from surveyapp.evaluation.forms import SchemeForm
+from surveyapp.evaluation.open_answers import open_answers
 from surveyapp.exports.statistical import FORMATS as STATISTICAL_FORMATS
 from surveyapp.exports.statistical import MIMETYPES, responses_file
 from surveyapp.exports.word import DOCX_TYPE, report_docx
@@ -33,6 +34,8 @@ from surveyapp.exports.writers import report_csv, report_json, report_xlsx, resp
 from surveyapp.extensions import db
 from surveyapp.models import Campaign
 from surveyapp.quality.services import campaign_quality
+from surveyapp.questionnaires.texts import current_language, text_of
+from surveyapp.scoring.breakdowns import profile_breakdowns
 from surveyapp.scoring.report import CampaignReport, campaign_report
 from surveyapp.scoring.schemes import SchemeError, set_campaign_scheme
 
@@ -60,10 +63,6 @@ def _include_excluded() -> bool:
 
 def survey_answers(campaign: Campaign, search: str | None) -> dict[str, Any]:
     """What the page's section on the questionnaire's own answers needs (open answers, profiles)."""
-    from surveyapp.evaluation.open_answers import open_answers
-    from surveyapp.questionnaires.texts import current_language, text_of
-    from surveyapp.scoring.breakdowns import profile_breakdowns
-
     version = campaign.questionnaire_version
     language = current_language()
     return {

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
+from surveyapp.audit import record
 from surveyapp.extensions import db
 from surveyapp.models import Question, QuestionGroup, Questionnaire, QuestionnaireVersion, ScaleOption, utcnow
 from surveyapp.questionnaires.reading import read_questionnaire_file
@@ -171,8 +172,6 @@ def upload_questionnaire(
     Stored versions are never edited: a changed file under a version number already taken is
     refused, and the uploader is offered :func:`next_version_number` instead.
     """
-    from surveyapp.audit import record
-
     if as_version is not None:
         spec = replace(spec, version=as_version)
     version, created = store_questionnaire(spec, source)
@@ -191,8 +190,6 @@ def upload_questionnaire(
 
 def publish_version(version: QuestionnaireVersion) -> bool:
     """Make a version available for campaigns; return False if it already was."""
-    from surveyapp.audit import record
-
     if version.published_at is not None:
         return False
     version.published_at = utcnow()

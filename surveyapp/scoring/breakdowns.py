@@ -21,6 +21,7 @@ from analysis.breakdown import statistics_by
 from surveyapp.areas.services import ordered_areas
 from surveyapp.extensions import db
 from surveyapp.models import Answer, Area, Campaign, Response, User
+from surveyapp.questionnaires.texts import current_language, text_of
 from surveyapp.scoring.services import (
     campaign_weights,
     counted_answers,
@@ -141,8 +142,6 @@ def _iso_week(day: Any) -> str:
 
 def _labeller(by: str, campaign: Campaign | None = None) -> Any:
     if by.startswith(PROFILE_PREFIX):
-        from surveyapp.questionnaires.texts import current_language, text_of
-
         version = campaign.questionnaire_version  # type: ignore[union-attr]
         question = _profile_question(campaign, by)
         language = current_language()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from urllib.parse import urlsplit
 
 from flask import (
@@ -25,6 +26,7 @@ from surveyapp.distribution import access
 from surveyapp.extensions import csrf
 from surveyapp.i18n import LANGUAGE_COOKIE
 from surveyapp.models import Campaign
+from surveyapp.questionnaires.relevance import compiled
 from surveyapp.survey import snapshot
 from surveyapp.survey.ballots import (
     BadSubmissionToken,
@@ -54,10 +56,6 @@ STAFF_HOME = "surveyapp.staff_home"
 @bp.app_template_filter("relevant_tree")
 def relevant_tree(expression: str | None) -> str:
     """A ``relevant`` expression as the JSON tree the page's script evaluates ("" if unreadable)."""
-    import json
-
-    from surveyapp.questionnaires.relevance import compiled
-
     tree = compiled(expression)
     return json.dumps(tree, ensure_ascii=False, separators=(",", ":")) if tree is not None else ""
 

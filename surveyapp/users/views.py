@@ -11,6 +11,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from surveyapp.accounts.permissions import ADMIN, OutOfReach, check_reach, reaches_area, role_required
 from surveyapp.accounts.services import AccountError, create_user, find_user, set_password, update_user
+from surveyapp.accounts.throttle import lift, lockout_seconds
 from surveyapp.areas.choices import bind_area_field, chosen_area_id
 from surveyapp.audit import record
 from surveyapp.extensions import db
@@ -121,8 +122,6 @@ def edit(user_id: int) -> Page:
 
 
 def _edit_page(user: User, form: EditUserForm, reset: ResetPasswordForm, status: int) -> tuple[str, int]:
-    from surveyapp.accounts.throttle import lockout_seconds
-
     locked = lockout_seconds(user.username)
     page = render_template(
         "users/edit.html",
@@ -155,8 +154,6 @@ def reset_password(user_id: int) -> Page:
 @role_required(ADMIN)
 def unlock(user_id: int) -> Page:
     """Lift the account's sign-in lockout (after the owner mistyped their password too often)."""
-    from surveyapp.accounts.throttle import lift
-
     user = _user_or_404(user_id)
     if not FlaskForm(prefix="unlock").validate_on_submit():
         abort(400)
