@@ -11,7 +11,6 @@ from werkzeug.wrappers import Response as BaseResponse
 from surveyapp.accounts import cookies, devices, throttle
 from surveyapp.accounts.forms import PasswordChangeForm, SignInForm
 from surveyapp.accounts.services import attempt_sign_in, change_password
-from surveyapp.audit import record
 from surveyapp.extensions import db, login_manager
 from surveyapp.models import User
 from surveyapp.survey.views import _safe_next
@@ -93,8 +92,8 @@ def password() -> str | BaseResponse | tuple[str, int] | tuple[str, int, dict[st
             form.current_password.errors = [wait_message(wait)]
             page = render_template("accounts/password.html", form=form)
             return page, 429, {"Retry-After": str(wait)}
-        if change_password(current_user, form.current_password.data or "", form.new_password.data or ""):
-            record("account.password_change", current_user._get_current_object())
+        user = current_user._get_current_object()
+        if change_password(user, form.current_password.data or "", form.new_password.data or ""):
             login_user(current_user._get_current_object())  # this session carries the new stamp
             flash(_("Your password has been changed."), "success")
             return redirect(url_for("survey.index"), code=303)

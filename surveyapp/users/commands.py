@@ -6,6 +6,7 @@ import sys
 
 import click
 from flask.cli import with_appcontext
+from flask_babel import force_locale
 from sqlalchemy import select
 
 from surveyapp.accounts.services import AccountError, create_user
@@ -43,5 +44,6 @@ def user_create(
     try:
         user = create_user(username, password, role, area=area, display_name=display_name)
     except AccountError as error:
-        raise click.ClickException(str(error)) from error
+        with force_locale("en"):  # the command line speaks English
+            raise click.ClickException(str(error)) from error
     click.echo(f"user {user.username} created with role {user.role}")

@@ -129,3 +129,5 @@ def test_admin_adds_townships_and_villages(
     status, page = _add(client, township, "重复社区", "530129001001")
     assert status == 422 and "已有使用此代码的地区" in page and "重复社区" in page
     assert _add(client, city, "直接挂在市下")[0] == 422  # counties are preloaded, not added by hand
+    status, page = _add(client, township, "坏代码社区", "x")
+    assert status == 422 and "代码由 2 到 32 个字母、数字和连字符组成" in page and "hyphens" not in page
