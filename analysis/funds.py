@@ -142,7 +142,7 @@ def read_funds_sheet(path: str | Path) -> pd.DataFrame:
     Examples
     --------
     >>> from importlib.resources import files
-    >>> sheet = read_funds_sheet(str(files("indicator_tables") / "kunming-2022-funds.csv"))
+    >>> sheet = read_funds_sheet(str(files("analysis.indicators.tables") / "kunming-2022-funds.csv"))
     >>> sheet.loc[sheet["county"] == "晋宁区", "funds"].item()
     Decimal('13.075')
     """
@@ -161,7 +161,7 @@ def funds_totals(sheet: pd.DataFrame) -> FundsTotals:
     Examples
     --------
     >>> from importlib.resources import files
-    >>> sheet = read_funds_sheet(str(files("indicator_tables") / "kunming-2022-funds.csv"))
+    >>> sheet = read_funds_sheet(str(files("analysis.indicators.tables") / "kunming-2022-funds.csv"))
     >>> totals = funds_totals(sheet)
     >>> totals.funds, totals.people
     (Decimal('317.395'), 23186)

@@ -20,6 +20,7 @@ import csv
 import re
 from collections.abc import Iterable
 from decimal import Decimal
+from importlib.resources import files
 from pathlib import Path
 
 from flask_babel import lazy_gettext as _l
@@ -31,7 +32,7 @@ from surveyapp.domain import DomainError
 from surveyapp.extensions import db
 from surveyapp.models import AREA_LEVELS, Area
 
-AREAS_FILE = Path(__file__).with_name("kunming.csv")
+AREAS_FILE = Path(str(files("surveyapp.areas") / "kunming.csv"))
 CODE = re.compile(r"^[A-Za-z0-9-]{2,32}\Z")
 
 

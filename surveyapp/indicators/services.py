@@ -60,7 +60,7 @@ class ScoredTable:
 
 
 def bundled_templates() -> list[TemplateInfo]:
-    """The templates shipped in ``indicator_tables``, by id."""
+    """The templates shipped in ``analysis.indicators.tables``, by id."""
     found = []
     for entry in sorted(files(ai.templates.TEMPLATES_PACKAGE).iterdir(), key=lambda e: e.name):
         if entry.name.endswith(".yaml"):

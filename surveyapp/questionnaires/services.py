@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from importlib.resources import files
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -18,7 +19,8 @@ from surveyapp.questionnaires.spec import (
     QuestionnaireSpec,
 )
 
-BUNDLED_DIR = Path(__file__).resolve().parents[2] / "questionnaires"
+#: The questionnaires shipped with the application: the data package ``questionnaires``.
+BUNDLED_DIR = Path(str(files("questionnaires")))
 
 
 def find_version(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 from collections.abc import Callable
 from decimal import Decimal
+from importlib.resources import files
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,7 @@ from surveyapp.models import Area, AuditEvent
 from tests.accounts.conftest import sign_in
 from tests.conftest import PG_URL, csrf_token, make_app
 
-FUNDS_SHEET = Path(__file__).resolve().parents[2] / "indicator_tables" / "kunming-2022-funds.csv"
+FUNDS_SHEET = Path(str(files("analysis.indicators.tables") / "kunming-2022-funds.csv"))
 
 # The national administrative division codes given for the city and its counties and districts.
 NATIONAL_CODES = {

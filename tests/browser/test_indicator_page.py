@@ -15,7 +15,7 @@ from surveyapp.indicators.services import create_table
 from tests.accounts.conftest import PASSWORD, make_user  # noqa: F401  (fixture)
 from tests.browser.conftest import axe_violations, describe
 
-FUNDS_CSV = files("indicator_tables") / "kunming-2022-funds.csv"
+FUNDS_CSV = files("analysis.indicators.tables") / "kunming-2022-funds.csv"
 SCREENSHOTS = os.environ.get("SURVEYAPP_SCREENSHOTS")  # a folder to keep screenshots in, when set
 
 

@@ -20,7 +20,7 @@ REPORT_SUMMARY = [
     ("C项目绩效", 60.00, 57.00, 3.00, 0.9500),
     ("合计", 100.00, 95.20, 4.80, 0.9520),
 ]
-FUNDS_CSV = str(files("indicator_tables") / "kunming-2022-funds.csv")
+FUNDS_CSV = str(files("analysis.indicators.tables") / "kunming-2022-funds.csv")
 
 
 def test_list_shows_both_templates_and_stored_tables(runner: FlaskCliRunner, report_table: str) -> None:

@@ -15,7 +15,7 @@ from surveyapp.extensions import db
 from surveyapp.models import FundsRow
 from tests.conftest import csrf_token
 
-FUNDS_CSV = files("indicator_tables") / "kunming-2022-funds.csv"
+FUNDS_CSV = files("analysis.indicators.tables") / "kunming-2022-funds.csv"
 
 
 def _import(client: FlaskClient, key: str, name: str, data: bytes) -> tuple[int, str]:
