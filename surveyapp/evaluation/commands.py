@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 from flask.cli import with_appcontext
+from flask_babel import force_locale
 
 from surveyapp import audit
 from surveyapp.cli.helpers import campaign_or_fail, transactional
@@ -76,7 +77,8 @@ def responses_import(slug: str, file: Path) -> None:
     except ImportRowsError as error:
         raise click.ClickException(f"nothing was imported:\n{error}") from error
     except (ImportFileError, SubmissionError) as error:
-        raise click.ClickException(f"nothing was imported: {error}") from error
+        with force_locale("en"):  # the command line speaks English
+            raise click.ClickException(f"nothing was imported: {error}") from error
     audit.record("responses.import", campaign, file=file.name, rows=result.rows, added=result.added)
     click.echo(f"{file.name}: {result.rows} rows, {result.added} added, {result.already} already imported")
 

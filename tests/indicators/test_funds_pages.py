@@ -154,3 +154,14 @@ def test_opening_the_funds_page_stores_nothing(app: Flask, evaluator: FlaskClien
     assert _settings(evaluator, report_table, standard="200", people_target="20000") == 303
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(FundsSheet)) == 1
+
+
+def test_a_csv_saved_by_chinese_excel_is_imported(
+    app: Flask, evaluator: FlaskClient, report_table: str
+) -> None:
+    # Chinese Excel saves "CSV" as GB18030: read by the same reader as the responses.
+    sheet = "县(市、区),市级资金(万元),补助人数,承担比例\n石林县,32,1000,5:5\n晋宁区,13.075,1860,5:5\n"
+    status, _ = _import(evaluator, report_table, "使用情况表.csv", sheet.encode("gb18030"))
+    assert status == 303 and _rows(app) == 2
+    page = evaluator.get(f"/indicators/{report_table}/funds").get_data(as_text=True)
+    assert re.search(r'id="total-funds">45\.075<', page) and re.search(r'id="total-people">2860<', page)
