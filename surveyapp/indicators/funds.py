@@ -18,7 +18,7 @@ from analysis import funds as af
 from surveyapp.extensions import db
 from surveyapp.imports.reading import ImportFileError, Sheet, read_upload
 from surveyapp.indicators.services import record_change
-from surveyapp.models import FundsRow, FundsSheet, IndicatorTable, User
+from surveyapp.models import Area, FundsRow, FundsSheet, IndicatorTable, User
 from surveyapp.validation import INT_MAX, parse_bounded
 
 #: Column headings an import may use for each field (compared without spaces, case-insensitively).
@@ -58,6 +58,8 @@ class FundsRowInput:
     people: int
     city_share: int
     county_share: int
+    #: the row of the file it was read from (0 when typed in)
+    line: int = 0
 
 
 @dataclass(frozen=True)
@@ -112,19 +114,47 @@ def check_row(row: FundsRowInput, taken: set[str]) -> list[str]:
     return [_problem_text(code, county) for code in codes]
 
 
+def _counties() -> dict[str, Area]:
+    return {area.name: area for area in db.session.scalars(select(Area).where(Area.level == "county"))}
+
+
+def _area_problem(row: FundsRowInput, counties: dict[str, Area]) -> str | None:
+    """Why the row's county cannot be the area it names (None when it can)."""
+    county = row.county.strip()
+    area = counties.get(county)
+    if area is None:
+        return _("county: %(county)s is not a county of the area tree.", county=county)
+    if area.city_share is not None and Decimal(area.city_share) * 10 != row.city_share:
+        return _(
+            "cost share: %(county)s shares the cost %(share)s (city:county), not %(given)s.",
+            county=county,
+            share=_tenths(Decimal(area.city_share)),
+            given=f"{row.city_share}:{row.county_share}",
+        )
+    return None
+
+
+def _tenths(city_share: Decimal) -> str:
+    city = (city_share * 10).normalize() + 0
+    return f"{city}:{Decimal(10) - city}"
+
+
+def _stored_row(position: int, row: FundsRowInput, counties: dict[str, Area]) -> FundsRow:
+    """The row pointing to its county; a county without a cost share yet takes the row's."""
+    area = counties[row.county.strip()]
+    if area.city_share is None:
+        area.city_share = Decimal(row.city_share) / 10
+    return FundsRow(position=position, area=area, funds=row.funds, people=row.people)
+
+
 def add_row(sheet: FundsSheet, row: FundsRowInput, user: User | None) -> FundsRow:
     """Append a county row; :class:`FundsInputError` if it does not fit."""
+    counties = _counties()
     problems = check_row(row, {r.county for r in sheet.rows})
-    if problems:
-        raise FundsInputError(problems)
-    stored = FundsRow(
-        position=len(sheet.rows),
-        county=row.county.strip(),
-        funds=row.funds,
-        people=row.people,
-        city_share=row.city_share,
-        county_share=row.county_share,
-    )
+    problem = None if problems else _area_problem(row, counties)
+    if problems or problem:
+        raise FundsInputError(problems or [str(problem)])
+    stored = _stored_row(len(sheet.rows), row, counties)
     sheet.rows.append(stored)
     record_change(_table(sheet), None, "funds_row", None, _row_text(stored), user)
     db.session.flush()
@@ -312,7 +342,7 @@ def parse_rows(sheet: Sheet) -> tuple[list[FundsRowInput], tuple[Decimal, int] |
             printed = (funds, people)
             continue
         city, county = _shares(cells_by_key, number, problems)
-        row = FundsRowInput(cells_by_key["county"].strip(), funds, people, city, county)
+        row = FundsRowInput(cells_by_key["county"].strip(), funds, people, city, county, number)
         taken = {r.county for r in found}
         problems += [_("Row %(row)s, %(problem)s", row=number, problem=p) for p in check_row(row, taken)]
         found.append(row)
@@ -324,12 +354,20 @@ def parse_rows(sheet: Sheet) -> tuple[list[FundsRowInput], tuple[Decimal, int] |
 def import_rows(sheet: FundsSheet, filename: str, data: bytes, user: User | None) -> int:
     """Replace the sheet's rows with a file's; nothing changes unless every row is valid."""
     rows, printed = parse_rows(read_table(filename, data))
+    counties = _counties()
+    problems = [
+        _("Row %(row)s, %(problem)s", row=row.line, problem=problem)
+        for row in rows
+        if (problem := _area_problem(row, counties)) is not None
+    ]
+    if problems:
+        raise FundsInputError(problems)
     table = _table(sheet)
     for old in list(sheet.rows):
         sheet.rows.remove(old)
     db.session.flush()  # the old counties go before the new ones take their names
     for position, row in enumerate(rows):
-        sheet.rows.append(FundsRow(position=position, **row.__dict__))
+        sheet.rows.append(_stored_row(position, row, counties))
     record_change(table, None, "funds_import", None, f"{filename}: {len(rows)}", user)
     if printed is not None:
         update_settings(

@@ -9,6 +9,7 @@ from importlib.resources import files
 from flask import Flask
 from playwright.sync_api import Browser, expect
 
+from surveyapp.areas.services import load_areas
 from surveyapp.extensions import db
 from surveyapp.indicators.funds import import_rows, sheet_for
 from surveyapp.indicators.services import create_table
@@ -32,6 +33,7 @@ def test_edit_a_leaf_and_see_subtotal_and_grade(
 ) -> None:
     make_user("evaluator1", "evaluator")
     with app.app_context():
+        load_areas()  # as surveyapp init does: funds rows point to their county
         record = create_table("kunming-2022-pension-subsidy", key="kunming-2022")
         import_rows(sheet_for(record), "funds.csv", FUNDS_CSV.read_bytes(), None)
         db.session.commit()

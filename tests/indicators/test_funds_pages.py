@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+from decimal import Decimal
 from importlib.resources import files
 
 from flask import Flask
@@ -12,7 +13,7 @@ from openpyxl import Workbook
 from sqlalchemy import func, select
 
 from surveyapp.extensions import db
-from surveyapp.models import FundsRow
+from surveyapp.models import Area, FundsRow
 from tests.conftest import csrf_token
 
 FUNDS_CSV = files("analysis.indicators.tables") / "kunming-2022-funds.csv"
@@ -165,3 +166,28 @@ def test_a_csv_saved_by_chinese_excel_is_imported(
     assert status == 303 and _rows(app) == 2
     page = evaluator.get(f"/indicators/{report_table}/funds").get_data(as_text=True)
     assert re.search(r'id="total-funds">45\.075<', page) and re.search(r'id="total-people">2860<', page)
+
+
+def test_rows_name_counties_of_the_area_tree_with_their_cost_share(
+    app: Flask, evaluator: FlaskClient, report_table: str
+) -> None:
+    heading = "county,funds,people,city_share,county_share\n"
+    status, page = _import(evaluator, report_table, "a.csv", (heading + "不存在县,1,10,5,5\n").encode())
+    assert status == 422 and "第 2 行，县（市、区）：不存在县 不是地区树中的县级地区。" in page
+    # 石林县 shares the cost 5:5 (the areas file); a sheet saying 7:3 is refused, not stored twice.
+    status, page = _import(evaluator, report_table, "b.csv", (heading + "石林县,32,1000,7,3\n").encode())
+    assert status == 422 and "石林县 的承担比例为 5:5（市:县），不是 7:3。" in page
+    assert _rows(app) == 0
+    with app.app_context():
+        area = db.session.scalars(select(Area).where(Area.name == "石林县")).one()
+        area.city_share = None  # a county the tree knows no share of takes the sheet's
+        db.session.commit()
+    assert _import(evaluator, report_table, "c.csv", (heading + "石林县,32,1000,7,3\n").encode())[0] == 303
+    with app.app_context():
+        row = db.session.scalars(select(FundsRow)).one()
+        assert (row.county, row.area.city_share, row.city_share, row.county_share) == (
+            "石林县",
+            Decimal("0.7"),
+            7,
+            3,
+        )
