@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -103,17 +104,24 @@ def find_campaign(slug: str) -> Campaign | None:
     return db.session.scalars(select(Campaign).where(Campaign.slug == slug)).first()
 
 
-def campaign_or_404(slug: str) -> Campaign:
-    """The campaign with this slug if the signed-in user reaches its area; 404 otherwise.
+def _staff_reaches(campaign: Campaign) -> bool:
+    return bool(current_user.is_authenticated) and reaches_area(current_user, campaign.area_id)
 
-    Another county's campaign answers 404, exactly like one that does not exist.
+
+def campaign_or_404(
+    slug: str, *, public: bool = False, allowed: Callable[[Campaign], bool] | None = None
+) -> Campaign:
+    """The campaign with this slug; 404 when there is none or the visitor may not have it.
+
+    By default the signed-in user must reach the campaign's area: another county's campaign
+    answers 404, exactly like one that does not exist. ``public``: anyone may (the respondent's
+    form). ``allowed``: another check (data entry asks whether the user may enter for it).
     """
     campaign = find_campaign(slug)
-    if (
-        campaign is None
-        or not current_user.is_authenticated
-        or not reaches_area(current_user, campaign.area_id)
-    ):
+    if campaign is None:
+        abort(404)
+    check = allowed or (None if public else _staff_reaches)
+    if check is not None and not check(campaign):
         abort(404)
     return campaign
 

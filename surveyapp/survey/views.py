@@ -21,7 +21,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response as BaseResponse
 
-from surveyapp.campaigns.services import find_campaign
+from surveyapp.campaigns.services import campaign_or_404
 from surveyapp.distribution import access
 from surveyapp.extensions import csrf
 from surveyapp.i18n import LANGUAGE_COOKIE
@@ -58,13 +58,6 @@ def relevant_tree(expression: str | None) -> str:
     """A ``relevant`` expression as the JSON tree the page's script evaluates ("" if unreadable)."""
     tree = compiled(expression)
     return json.dumps(tree, ensure_ascii=False, separators=(",", ":")) if tree is not None else ""
-
-
-def _campaign_or_404(slug: str) -> Campaign:
-    campaign = find_campaign(slug)
-    if campaign is None:
-        abort(404)
-    return campaign
 
 
 def _session_key(campaign: Campaign) -> str:
@@ -133,7 +126,7 @@ def index() -> str:
 @bp.get("/s/<slug>")
 def form(slug: str) -> str | tuple[str, int]:
     """The questionnaire as respondents see it."""
-    campaign = _campaign_or_404(slug)
+    campaign = campaign_or_404(slug, public=True)
     if not campaign.is_accepting():
         return render_template("survey/closed.html", campaign=campaign), 200
     refused = access.refusal(campaign)  # personal codes
@@ -152,7 +145,7 @@ def form(slug: str) -> str | tuple[str, int]:
 @csrf.exempt  # checked by the form itself, so an expired token keeps the answers on the page
 def submit(slug: str) -> BaseResponse | tuple[str, int]:
     """Store the answers once, then show the thank-you page."""
-    campaign = _campaign_or_404(slug)
+    campaign = campaign_or_404(slug, public=True)
     refused = access.refusal(campaign)  # personal codes
     if refused is not None:
         return refused
@@ -200,13 +193,13 @@ def _store(campaign: Campaign, form: ResponseFormBase, issued: IssuedId) -> tupl
 @bp.get("/s/<slug>/thanks")
 def thanks(slug: str) -> str:
     """The thank-you page."""
-    return render_template("survey/thanks.html", campaign=_campaign_or_404(slug))
+    return render_template("survey/thanks.html", campaign=campaign_or_404(slug, public=True))
 
 
 @bp.post("/s/<slug>/again")
 def again(slug: str) -> BaseResponse:
     """Start a new, empty response on this phone, for another person."""
-    campaign = _campaign_or_404(slug)
+    campaign = campaign_or_404(slug, public=True)
     session.pop(_session_key(campaign), None)
     return redirect(url_for("survey.form", slug=slug), code=303)
 
