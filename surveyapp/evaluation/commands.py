@@ -18,7 +18,7 @@ from surveyapp.exports.writers import report_csv, report_json, report_xlsx, resp
 from surveyapp.imports.reading import ImportFileError, read_file
 from surveyapp.imports.services import ImportRowsError, import_responses
 from surveyapp.models import Campaign
-from surveyapp.scoring.report import campaign_report
+from surveyapp.scoring.report import campaign_report, record_export
 from surveyapp.scoring.schemes import SchemeError, all_schemes, set_campaign_scheme
 from surveyapp.scoring.services import campaign_statistics
 from surveyapp.survey.services import SubmissionError
@@ -106,13 +106,11 @@ def report_command(fmt: str, slug: str, output: Path | None, responses: bool, in
     to standard output without -o; the others need -o FILE.
     """
     campaign = campaign_or_fail(slug)
-    audit.record(
-        "report.export",
+    record_export(
         campaign,
-        campaign_slug=slug,
-        format=f"responses.{fmt}" if responses else fmt,
+        f"responses.{fmt}" if responses else fmt,
+        include_excluded,
         output=str(output) if output else "stdout",
-        include_excluded=include_excluded,
     )
     if responses:
         _write_responses(campaign, fmt, output, include_excluded)

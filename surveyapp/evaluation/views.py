@@ -21,7 +21,7 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response as BaseResponse
 
 from analysis.certainty import MIN_RESPONDENTS
-from surveyapp import audit, labels
+from surveyapp import labels
 from surveyapp.accounts.permissions import EVALUATOR, reaches_area, role_required
 from surveyapp.campaigns.services import campaign_or_404, response_count
 from surveyapp.evaluation import charts
@@ -36,7 +36,7 @@ from surveyapp.models import Campaign
 from surveyapp.quality.services import campaign_quality
 from surveyapp.questionnaires.texts import current_language, text_of
 from surveyapp.scoring.breakdowns import profile_breakdowns
-from surveyapp.scoring.report import CampaignReport, campaign_report
+from surveyapp.scoring.report import CampaignReport, campaign_report, record_export
 from surveyapp.scoring.schemes import SchemeError, set_campaign_scheme
 
 bp = Blueprint("evaluation", __name__, url_prefix="/evaluation", template_folder="templates")
@@ -138,9 +138,7 @@ def download(slug: str, fmt: str) -> Response:
     if fmt not in ("json", "csv", "xlsx", "docx"):
         abort(404)
     report = campaign_report(found, breakdowns=fmt == "json", include_excluded=_include_excluded())
-    audit.record(
-        "report.export", found, campaign_slug=found.slug, format=fmt, include_excluded=_include_excluded()
-    )
+    record_export(found, fmt, _include_excluded())
     if fmt == "json":
         return Response(
             report_json(report),
@@ -170,9 +168,7 @@ def responses(slug: str) -> Response:
     """The individual responses, without personal data, streamed from the database."""
     found = campaign_or_404(slug)
     every = _include_excluded()
-    audit.record(
-        "report.export", found, campaign_slug=found.slug, format="responses.csv", include_excluded=every
-    )
+    record_export(found, "responses.csv", every)
     return _streamed_text(responses_csv(found, every), "text/csv", f"{found.slug}-responses.csv")
 
 
@@ -184,9 +180,7 @@ def responses_statistical(slug: str, fmt: str) -> Response:
     if fmt not in STATISTICAL_FORMATS:
         abort(404)
     every = _include_excluded()
-    audit.record(
-        "report.export", found, campaign_slug=found.slug, format=f"responses.{fmt}", include_excluded=every
-    )
+    record_export(found, f"responses.{fmt}", every)
     return send_file(
         responses_file(found, fmt, every),
         mimetype=MIMETYPES[fmt],

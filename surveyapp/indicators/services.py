@@ -82,6 +82,11 @@ def table_or_404(key: str) -> IndicatorTable:
     return record
 
 
+def record_export(record: IndicatorTable, fmt: str) -> None:
+    """Audit an export of the scored table (``fmt``: json, xlsx or docx)."""
+    audit.record("indicator.export", record, table=record.key, format=fmt)
+
+
 def all_tables(user: Any | None = None) -> list[IndicatorTable]:
     """The stored tables ``user`` reaches (every table when None), newest first."""
     query = select(IndicatorTable).order_by(IndicatorTable.id.desc())

@@ -16,7 +16,7 @@ from wtforms import SelectChoice
 
 from analysis import indicators as ai
 from analysis.rounding import round_half_up
-from surveyapp import audit, labels
+from surveyapp import labels
 from surveyapp.accounts.permissions import EVALUATOR, OutOfReach, reaches_area, role_required
 from surveyapp.areas.choices import bind_area_field, chosen_area_id
 from surveyapp.areas.tree import area_within
@@ -36,6 +36,7 @@ from surveyapp.indicators.services import (
     history,
     link_leaf,
     node_or_none,
+    record_export,
     score_record,
     set_grades,
     table_or_404,
@@ -289,7 +290,7 @@ def changes(key: str) -> str:
 def export_json(key: str) -> Response:
     """The scored table as JSON."""
     scored = score_record(table_or_404(key))
-    audit.record("indicator.export", scored.record, table=key, format="json")
+    record_export(scored.record, "json")
     data = {"key": key, **table_json(scored.table, scored.links, scored.problems)}
     return Response(
         json.dumps(data, ensure_ascii=False, indent=2),
@@ -303,7 +304,7 @@ def export_json(key: str) -> Response:
 def export_xlsx(key: str) -> Response:
     """The full table and the summary as an XLSX workbook."""
     scored = score_record(table_or_404(key))
-    audit.record("indicator.export", scored.record, table=key, format="xlsx")
+    record_export(scored.record, "xlsx")
     buffer = io.BytesIO()
     write_xlsx(scored.table, buffer, scored.links, funds_print_for(scored.record))
     return Response(
@@ -318,7 +319,7 @@ def export_xlsx(key: str) -> Response:
 def export_docx(key: str) -> Response:
     """The summary (first-level rows, total, grade) as a Word table."""
     scored = score_record(table_or_404(key))
-    audit.record("indicator.export", scored.record, table=key, format="docx")
+    record_export(scored.record, "docx")
     return Response(
         summary_docx(scored.table).read(),
         mimetype=DOCX_TYPE,
