@@ -12,11 +12,13 @@ from typing import Any
 
 import click
 from flask.cli import with_appcontext
+from flask_babel import force_locale
 from sqlalchemy import select
 
 from surveyapp.campaigns.limits import MAX_LIMIT, set_limits
 from surveyapp.campaigns.qr import QR_FORMATS
 from surveyapp.campaigns.services import (
+    CampaignError,
     close_campaign,
     create_campaign,
     open_campaign,
@@ -58,8 +60,9 @@ def campaign_create(
         raise click.ClickException(f"no questionnaire '{key}'" + (f" version {version}" if version else ""))
     try:
         campaign = create_campaign(found, name, target_responses=target, population_size=population)
-    except ValueError as error:
-        raise click.ClickException(str(error)) from error
+    except CampaignError as error:
+        with force_locale("en"):  # the command line speaks English
+            raise click.ClickException(str(error)) from error
     click.echo(f"campaign “{campaign.name}” on {key} version {found.version}")
     click.echo(public_url(campaign))
 

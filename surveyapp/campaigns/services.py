@@ -9,17 +9,23 @@ from datetime import datetime
 from typing import Any
 
 from flask import abort, current_app, has_request_context, request, url_for
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import Select, func, select
 
 from surveyapp.accounts.permissions import check_reach, reachable_area_ids, reaches_area
 from surveyapp.audit import record
+from surveyapp.domain import DomainError
 from surveyapp.extensions import db
 from surveyapp.models import Campaign, QuestionnaireVersion, Response, WeightScheme
 
 # No 0/o, 1/l/i: slugs are read aloud and typed by hand from posters.
 SLUG_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"
 SLUG_LENGTH = 8
+
+
+class CampaignError(DomainError):
+    """A campaign cannot be started as asked; ``field`` names the form field it is about."""
 
 
 def new_slug() -> str:
@@ -47,13 +53,18 @@ def create_campaign(
     """
     check_reach(area_id)
     if not name.strip():
-        raise ValueError("a campaign needs a name")
+        raise CampaignError(_l("A campaign needs a name."), field="name")
     if not version.is_published:
-        raise ValueError(f"version {version.version} of '{version.key}' is not published yet")
+        raise CampaignError(
+            _l(
+                "Version %(number)s of %(key)s is not published yet.", number=version.version, key=version.key
+            ),
+            field="version",
+        )
     if target_responses is not None and target_responses <= 0:
-        raise ValueError("the target number of responses must be positive")
+        raise CampaignError(_l("The target number of responses must be positive."), field="target_responses")
     if opens_at is not None and closes_at is not None and closes_at <= opens_at:
-        raise ValueError("the campaign must close after it opens")
+        raise CampaignError(_l("The campaign must close after it opens."), field="closes_on")
     campaign = Campaign(
         slug=new_slug(),
         name=name.strip(),

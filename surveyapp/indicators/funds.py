@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from analysis import funds as af
+from surveyapp.domain import DomainError
 from surveyapp.extensions import db
 from surveyapp.imports.reading import ImportFileError, Sheet, read_upload
 from surveyapp.indicators.services import record_change
@@ -41,7 +42,7 @@ COLUMN_NAMES = {
 MAX_IMPORT_ROWS = 500
 
 
-class FundsInputError(ValueError):
+class FundsInputError(DomainError):
     """Rows that cannot be stored: one message per problem, naming row and column."""
 
     def __init__(self, problems: list[str]) -> None:

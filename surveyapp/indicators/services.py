@@ -20,6 +20,7 @@ from analysis import indicators as ai
 from surveyapp import audit
 from surveyapp.accounts.permissions import check_reach, reachable_area_ids, reaches_area
 from surveyapp.areas.tree import area_within
+from surveyapp.domain import DomainError
 from surveyapp.extensions import db
 from surveyapp.indicators.links import LinkedValue, link_fits, linked_values
 from surveyapp.indicators.store import (
@@ -35,7 +36,7 @@ from surveyapp.models import Campaign, IndicatorChange, IndicatorNode, Indicator
 KEY_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 
 
-class IndicatorServiceError(ValueError):
+class IndicatorServiceError(DomainError):
     """A change to an indicator table that cannot be made; the message is for the user."""
 
 
