@@ -25,7 +25,7 @@ from surveyapp.campaigns.services import (
     public_url,
     response_count,
 )
-from surveyapp.cli.helpers import campaign_or_fail, transactional
+from surveyapp.cli.helpers import campaign_or_fail, transactional, version_or_fail
 from surveyapp.extensions import db
 from surveyapp.models import Campaign
 from surveyapp.questionnaires.services import find_version
@@ -50,14 +50,12 @@ def campaign_create(
     key: str, version: int | None, name: str, target: int | None, population: int | None
 ) -> None:
     """Start a campaign (on the latest published version by default); the last line printed is its address."""
-    found = find_version(key, version, published=version is None)
-    if found is None and version is None and find_version(key) is not None:
+    if version is None and find_version(key, published=True) is None and find_version(key) is not None:
         raise click.ClickException(
             f"questionnaire '{key}' has no published version yet: "
             f"publish one with 'surveyapp questionnaire publish {key}'"
         )
-    if found is None:
-        raise click.ClickException(f"no questionnaire '{key}'" + (f" version {version}" if version else ""))
+    found = version_or_fail(key, version, published=version is None)
     try:
         campaign = create_campaign(found, name, target_responses=target, population_size=population)
     except CampaignError as error:

@@ -1,4 +1,4 @@
-"""What every command needs: one transaction per command, and the campaign a slug names."""
+"""What every command needs: one transaction per command, the campaign or questionnaire it names."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ import click
 
 from surveyapp.campaigns.services import find_campaign
 from surveyapp.extensions import db
-from surveyapp.models import Campaign
+from surveyapp.models import Campaign, QuestionnaireVersion
+from surveyapp.questionnaires.services import find_version
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -29,6 +30,14 @@ def transactional(command: F) -> F:
         return result
 
     return wrapper  # type: ignore[return-value]
+
+
+def version_or_fail(key: str, number: int | None = None, *, published: bool = False) -> QuestionnaireVersion:
+    """The questionnaire version (the latest without ``number``); a clear error if there is none."""
+    version = find_version(key, number, published=published)
+    if version is None:
+        raise click.ClickException(f"no questionnaire '{key}'" + (f" version {number}" if number else ""))
+    return version
 
 
 def campaign_or_fail(slug: str) -> Campaign:

@@ -12,7 +12,7 @@ import click
 from flask.cli import with_appcontext
 from flask_babel import force_locale
 
-from surveyapp.cli.helpers import campaign_or_fail
+from surveyapp.cli.helpers import campaign_or_fail, transactional
 from surveyapp.distribution.cards import cards_pdf
 from surveyapp.distribution.codes import code_cards
 from surveyapp.distribution.crosscheck import cross_check_sheets, cross_check_xlsx
@@ -22,7 +22,6 @@ from surveyapp.distribution.roster import RosterError, delete_roster, import_ros
 from surveyapp.distribution.sampling import DrawRule, draw_sample
 from surveyapp.distribution.services import CARD_HINT, set_access
 from surveyapp.exports.cells import safe_cell
-from surveyapp.extensions import db
 from surveyapp.imports.reading import ImportFileError, read_file
 from surveyapp.models import ACCESS_MODES
 
@@ -34,25 +33,19 @@ OUTPUT = click.Path(dir_okay=False, writable=True, path_type=Path)
 def distribution_command(command: F) -> F:
     """Run in English, in one transaction, turning the feature's errors into clear messages."""
 
+    in_transaction = transactional(command)
+
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         with force_locale("en"):
             try:
-                result = command(*args, **kwargs)
+                return in_transaction(*args, **kwargs)
             except RosterKeyMissing as error:
-                db.session.rollback()
                 raise click.ClickException(key_missing_text()) from error
             except RosterError as error:
-                db.session.rollback()
                 raise click.ClickException(roster_error_text(error)) from error
             except ImportFileError as error:
-                db.session.rollback()
                 raise click.ClickException(str(error)) from error
-            except BaseException:
-                db.session.rollback()
-                raise
-        db.session.commit()
-        return result
 
     return wrapper  # type: ignore[return-value]
 

@@ -9,11 +9,11 @@ import click
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
-from surveyapp.cli.helpers import transactional
+from surveyapp.cli.helpers import transactional, version_or_fail
 from surveyapp.extensions import db
 from surveyapp.models import Questionnaire, QuestionnaireVersion
 from surveyapp.questionnaires.describe import version_as_dict
-from surveyapp.questionnaires.services import find_version, load_questionnaire_file, publish_version
+from surveyapp.questionnaires.services import load_questionnaire_file, publish_version
 from surveyapp.questionnaires.spec import QuestionnaireFileError
 
 
@@ -49,9 +49,7 @@ def questionnaire_load(path: Path, draft: bool, number: int | None) -> None:
 @transactional
 def questionnaire_publish(key: str, number: int | None) -> None:
     """Make a loaded version available for campaigns."""
-    version = find_version(key, number)
-    if version is None:
-        raise click.ClickException(f"no questionnaire '{key}'" + (f" version {number}" if number else ""))
+    version = version_or_fail(key, number)
     state = "published" if publish_version(version) else "already published"
     click.echo(f"{key} version {version.version}: {state}")
 
@@ -63,9 +61,7 @@ def questionnaire_publish(key: str, number: int | None) -> None:
 @with_appcontext
 def questionnaire_show(key: str, number: int | None, as_json: bool) -> None:
     """Print a stored questionnaire: every group, note and question with its texts and choices."""
-    version = find_version(key, number)
-    if version is None:
-        raise click.ClickException(f"no questionnaire '{key}'" + (f" version {number}" if number else ""))
+    version = version_or_fail(key, number)
     click.echo(json.dumps(version_as_dict(version), ensure_ascii=False, indent=2))
 
 
