@@ -10,7 +10,7 @@ from surveyapp.cli.core import init_command, serve_command
 from surveyapp.distribution.commands import DISTRIBUTION_COMMANDS, campaign_access
 from surveyapp.evaluation.commands import EVALUATION_COMMANDS, campaign_scheme
 from surveyapp.fieldwork.commands import FIELDWORK_COMMANDS
-from surveyapp.indicators.cli import indicators_group
+from surveyapp.indicators.commands import indicators_group
 from surveyapp.questionnaires.commands import questionnaire_group
 from surveyapp.users.commands import user_group
 
