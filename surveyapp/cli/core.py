@@ -20,7 +20,6 @@ from surveyapp.migration_lock import migration_lock
 from surveyapp.models import Campaign, User
 from surveyapp.questionnaires.services import find_version, load_bundled
 from surveyapp.scoring.schemes import load_builtin_schemes
-from surveyapp.server import run, served_address
 
 
 def _upgrade_and_load() -> None:
@@ -72,6 +71,10 @@ def _ensure_demo_campaign() -> Campaign:
 @with_appcontext
 def serve_command(host: str, port: int, workers: int) -> None:
     """Prepare the database, make a demo campaign if there is none, and serve the application."""
+    # Imported here, not at the top: gunicorn loads only where the app is served (it cannot load
+    # on every system the other commands run on). Not a cycle: server imports no command.
+    from surveyapp.server import run, served_address
+
     app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
     note = None
     if not app.config.get("BASE_URL"):

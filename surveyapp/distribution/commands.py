@@ -16,13 +16,12 @@ from surveyapp.cli.helpers import campaign_or_fail, transactional
 from surveyapp.distribution.cards import cards_pdf
 from surveyapp.distribution.codes import code_cards
 from surveyapp.distribution.crosscheck import cross_check_sheets, cross_check_xlsx
-from surveyapp.distribution.messages import key_missing_text, roster_error_text, row_error_text
-from surveyapp.distribution.protection import RosterKeyMissing
-from surveyapp.distribution.roster import RosterError, delete_roster, import_roster
+from surveyapp.distribution.messages import REFUSALS, problem_text, row_error_text
+from surveyapp.distribution.roster import delete_roster, import_roster
 from surveyapp.distribution.sampling import DrawRule, draw_sample
 from surveyapp.distribution.services import CARD_HINT, set_access
 from surveyapp.exports.cells import safe_cell
-from surveyapp.imports.reading import ImportFileError, read_file
+from surveyapp.imports.reading import read_file
 from surveyapp.models import ACCESS_MODES
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -40,12 +39,8 @@ def distribution_command(command: F) -> F:
         with force_locale("en"):
             try:
                 return in_transaction(*args, **kwargs)
-            except RosterKeyMissing as error:
-                raise click.ClickException(key_missing_text()) from error
-            except RosterError as error:
-                raise click.ClickException(roster_error_text(error)) from error
-            except ImportFileError as error:
-                raise click.ClickException(str(error)) from error
+            except REFUSALS as error:
+                raise click.ClickException(problem_text(error)) from error
 
     return wrapper  # type: ignore[return-value]
 
