@@ -249,9 +249,7 @@ TABLE: dict[tuple[str, str], Row] = {
     ("indicators.export_xlsx", "GET"): Row(
         lambda w: f"/indicators/{T}/export.xlsx", staff(200, "evaluator", city_wide=True)
     ),
-    ("funds.sheet", "GET"): Row(
-        lambda w: f"/indicators/{T}/funds", staff(200, "evaluator", city_wide=True)
-    ),
+    ("funds.sheet", "GET"): Row(lambda w: f"/indicators/{T}/funds", staff(200, "evaluator", city_wide=True)),
     ("indicators.export_docx", "GET"): Row(
         lambda w: f"/indicators/{T}/export.docx", staff(200, "evaluator", city_wide=True)
     ),

@@ -39,9 +39,7 @@ def _decode(data: bytes) -> str:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise ImportFileError(
-        _l("The file is neither UTF-8 nor GB18030 text; save it as CSV UTF-8 or as XLSX.")
-    )
+    raise ImportFileError(_l("The file is neither UTF-8 nor GB18030 text; save it as CSV UTF-8 or as XLSX."))
 
 
 def _cell(value: Any) -> Any:
