@@ -12,12 +12,15 @@ Funds are kept as exact ``Decimal`` values.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
+from analysis.numbers import NUMBER_MAX, parse_decimal
 from analysis.rounding import round_half_up
 
 REQUIRED_COLUMNS = ("county", "funds", "people", "city_share", "county_share")
@@ -52,40 +55,97 @@ class Finding:
         return self.actual - self.expected
 
 
+def row_problems(
+    county: str,
+    funds: Decimal,
+    people: Decimal | int,
+    city_share: Decimal | int | None,
+    county_share: Decimal | int | None,
+    taken: Collection[str] = (),
+    *,
+    total_label: str = TOTAL_LABEL,
+) -> list[str]:
+    """Every rule a row of the sheet breaks, as codes; the one place the funds rules live.
+
+    Shares of None mark the printed totals row (labelled ``total_label``), which has none.
+    Codes: ``county_empty``, ``county_is_total`` (a county row named like the totals row),
+    ``county_repeated`` (the county is in ``taken``), ``funds_negative``, ``people_negative``,
+    ``shares_not_tenths`` (city and county shares are tenths from 0 to 10 adding up to 10).
+
+    Examples
+    --------
+    >>> row_problems("石林县", Decimal(32), 1000, Decimal(5), Decimal(5))
+    []
+    >>> row_problems("石林县", Decimal(-1), 1000, Decimal(7), Decimal(4), taken={"石林县"})
+    ['county_repeated', 'funds_negative', 'shares_not_tenths']
+    """
+    name = county.strip()
+    is_total = city_share is None and county_share is None
+    problems = []
+    if not name:
+        problems.append("county_empty")
+    elif name == total_label and not is_total:
+        problems.append("county_is_total")
+    elif name in taken:
+        problems.append("county_repeated")
+    if funds < 0:
+        problems.append("funds_negative")
+    if people < 0:
+        problems.append("people_negative")
+    if not is_total:
+        shares = (Decimal(city_share or 0), Decimal(county_share or 0))
+        if any(not 0 <= share <= SHARE_PARTS for share in shares) or sum(shares) != SHARE_PARTS:
+            problems.append("shares_not_tenths")
+    return problems
+
+
 def _number(value: object, row: int, column: str) -> Decimal:
     text = "" if value is None or (isinstance(value, float) and value != value) else str(value)
     try:
-        number = Decimal(text.strip().replace(",", ""))
-    except InvalidOperation:
+        return parse_decimal(text, minimum=-NUMBER_MAX)
+    except ValueError:
         raise ValueError(f"row {row}, column {column!r}: not a number: {value!r}") from None
-    if not number.is_finite():
-        raise ValueError(f"row {row}, column {column!r}: not a number: {value!r}")
-    if number < 0:
-        raise ValueError(f"row {row}, column {column!r}: must not be negative, got {number}")
-    return number
 
 
-def _clean_row(row: int, record: dict[str, object], total_label: str) -> dict[str, object]:
+def _problem_text(problem: str, row: int, clean: dict[str, Any]) -> str:
+    county = clean["county"]
+    return {
+        "county_empty": f"row {row}: county is empty",
+        "county_repeated": f"funds sheet: {county!r} appears more than once",
+        "funds_negative": f"row {row}, column 'funds': must not be negative, got {clean['funds']}",
+        "people_negative": f"row {row}, column 'people': must not be negative, got {clean['people']}",
+        "shares_not_tenths": (
+            f"row {row} ({county}): shares {clean['city_share']}:{clean['county_share']} do not sum to 10"
+        ),
+    }.get(problem, f"row {row}: {problem}")
+
+
+def _clean_row(row: int, record: dict[str, object], total_label: str, taken: set[str]) -> dict[str, Any]:
     county = str(record["county"]).strip()
-    if not county:
-        raise ValueError(f"row {row}: county is empty")
     people = _number(record["people"], row, "people")
     if people != people.to_integral_value():
         raise ValueError(f"row {row}, column 'people': not a whole number: {people}")
-    clean: dict[str, object] = {
+    is_total = bool(county) and county == total_label
+    clean: dict[str, Any] = {
         "county": county,
         "funds": _number(record["funds"], row, "funds"),
         "people": int(people),
-        "city_share": None,
-        "county_share": None,
-        "is_total": county == total_label,
+        "city_share": None if is_total else _number(record["city_share"], row, "city_share"),
+        "county_share": None if is_total else _number(record["county_share"], row, "county_share"),
+        "is_total": is_total,
     }
-    if not clean["is_total"]:
-        city = _number(record["city_share"], row, "city_share")
-        local = _number(record["county_share"], row, "county_share")
-        if city + local != SHARE_PARTS:
-            raise ValueError(f"row {row} ({county}): shares {city}:{local} do not sum to 10")
-        clean.update(city_share=city, county_share=local)
+    problems = row_problems(
+        county,
+        clean["funds"],
+        clean["people"],
+        clean["city_share"],
+        clean["county_share"],
+        taken,
+        total_label=total_label,
+    )
+    if problems:
+        raise ValueError(_problem_text(problems[0], row, clean))
+    taken.add(county)
     return clean
 
 
@@ -128,11 +188,8 @@ def check_funds_sheet(sheet: pd.DataFrame, *, total_label: str = TOTAL_LABEL) ->
     if missing:
         raise ValueError(f"funds sheet: missing column(s) {missing}")
     records = sheet[list(REQUIRED_COLUMNS)].to_dict(orient="records")
-    rows = [_clean_row(index, record, total_label) for index, record in enumerate(records)]
-    counties = [row["county"] for row in rows]
-    repeated = sorted({str(c) for c in counties if counties.count(c) > 1})
-    if repeated:
-        raise ValueError(f"funds sheet: {repeated[0]!r} appears more than once")
+    taken: set[str] = set()
+    rows = [_clean_row(index, record, total_label, taken) for index, record in enumerate(records)]
     return pd.DataFrame(rows, columns=[*REQUIRED_COLUMNS, "is_total"])
 
 
@@ -142,7 +199,7 @@ def read_funds_sheet(path: str | Path) -> pd.DataFrame:
     Examples
     --------
     >>> from importlib.resources import files
-    >>> sheet = read_funds_sheet(str(files("indicator_tables") / "kunming-2022-funds.csv"))
+    >>> sheet = read_funds_sheet(str(files("analysis.indicators.tables") / "kunming-2022-funds.csv"))
     >>> sheet.loc[sheet["county"] == "晋宁区", "funds"].item()
     Decimal('13.075')
     """
@@ -161,7 +218,7 @@ def funds_totals(sheet: pd.DataFrame) -> FundsTotals:
     Examples
     --------
     >>> from importlib.resources import files
-    >>> sheet = read_funds_sheet(str(files("indicator_tables") / "kunming-2022-funds.csv"))
+    >>> sheet = read_funds_sheet(str(files("analysis.indicators.tables") / "kunming-2022-funds.csv"))
     >>> totals = funds_totals(sheet)
     >>> totals.funds, totals.people
     (Decimal('317.395'), 23186)

@@ -25,10 +25,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
 
-    from surveyapp import cli, web
+    from surveyapp import web
+    from surveyapp.cli import registry
 
     web.init_app(app)
-    cli.init_app(app)
+    registry.init_app(app)
     return app
 
 
@@ -56,6 +57,7 @@ def _register_blueprints(app: Flask) -> None:
     from surveyapp.errors import bp as errors_bp
     from surveyapp.evaluation.views import bp as evaluation_bp
     from surveyapp.fieldwork.views import bp as fieldwork_bp
+    from surveyapp.indicators.funds_views import bp as funds_bp
     from surveyapp.indicators.views import bp as indicators_bp
     from surveyapp.quality.views import bp as quality_bp
     from surveyapp.questionnaires.views import bp as questionnaires_bp
@@ -74,6 +76,7 @@ def _register_blueprints(app: Flask) -> None:
         areas_bp,
         audit_bp,
         indicators_bp,
+        funds_bp,
         evaluation_bp,
         distribution_bp,
         quality_bp,

@@ -9,6 +9,9 @@ from typing import Any
 
 ENV_PREFIX = "SURVEYAPP_"
 
+#: The time zone when none is configured (``SURVEYAPP_TIMEZONE``); read through ``i18n.local_zone``.
+DEFAULT_TIMEZONE = "Asia/Shanghai"
+
 
 def _secret_key(instance_path: Path) -> str:
     """Read the secret key from the environment, or from a file made on first start."""
@@ -46,7 +49,7 @@ def load_config(instance_path: Path) -> dict[str, Any]:
         "WTF_CSRF_TIME_LIMIT": None,
         "WTF_CSRF_SSL_STRICT": False,
         "BABEL_DEFAULT_LOCALE": "zh_Hans_CN",
-        "BABEL_DEFAULT_TIMEZONE": env(f"{ENV_PREFIX}TIMEZONE", "Asia/Shanghai"),
+        "BABEL_DEFAULT_TIMEZONE": env(f"{ENV_PREFIX}TIMEZONE", DEFAULT_TIMEZONE),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": env(f"{ENV_PREFIX}SECURE_COOKIES", "").lower() in {"1", "true"},

@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 from flask import Flask, current_app, has_request_context, request
 from flask_babel import get_locale
 from markupsafe import Markup
 
 from surveyapp import labels
+from surveyapp.config import DEFAULT_TIMEZONE
 from surveyapp.extensions import babel
 
 LANGUAGE_COOKIE = "lang"
 LANGUAGE_NAMES = {"zh_Hans_CN": "中文", "en": "English"}
+
+
+def local_zone() -> ZoneInfo:
+    """The configured time zone: the one place it is read (dates typed, shown, exported, grouped)."""
+    return ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE") or DEFAULT_TIMEZONE)
 
 
 def select_locale() -> str:

@@ -1,7 +1,8 @@
 """Bounded checks shared by every form: nothing a user types can hold a worker or break a page.
 
-Numbers are read from text that is checked *before* it is converted: at most
-``MAX_NUMBER_CHARS`` characters of plain digits (no exponent, no ``inf``/``nan``), so
+Numbers are read by :func:`analysis.numbers.parse_decimal`, which checks the text *before* it
+converts it: at most ``MAX_NUMBER_CHARS`` characters of plain digits (no exponent, no
+``inf``/``nan``), so
 ``1e1000000`` never reaches ``Decimal`` arithmetic or ``int()``; whole numbers must fit their
 32-bit column. Dates must fall within sane years. Text must not be blank, must not hold NUL or
 other control characters (PostgreSQL refuses NUL in text), and identifiers match whole strings
@@ -19,39 +20,23 @@ from flask_babel import lazy_gettext as _l
 from wtforms import Field
 from wtforms.validators import StopValidation, ValidationError
 
-#: Longer number texts are refused unread.
-MAX_NUMBER_CHARS = 30
+from analysis.numbers import NUMBER_MAX, number_text, parse_decimal
+
 #: The largest value an INTEGER column holds on PostgreSQL (and that SQLite stores as such).
 INT_MAX = 2**31 - 1
-#: The largest number any figure of this application needs (funds in 元, people, percents).
-NUMBER_MAX = Decimal(10) ** 15
 #: Dates outside these years are typing mistakes (and some are beyond what databases store).
 MIN_YEAR, MAX_YEAR = 1990, 2100
 
-_PLAIN_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)\Z")
 # C0 controls but tab, line feed and carriage return; DEL; the C1 controls.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _LINE_BREAK = re.compile(r"[\r\n\t]")
 
 
-def number_text(value: Any) -> str:
-    """A typed number with its grouping commas and surrounding spaces removed."""
-    return str(value or "").strip().replace(",", "").replace("，", "")
-
-
 def parse_bounded(
     text: str, *, minimum: Decimal | None = None, maximum: Decimal = NUMBER_MAX, whole: bool = False
 ) -> Decimal:
-    """The number in ``text``, or ``ValueError`` if it is not a plain number within the bounds."""
-    text = number_text(text)
-    if len(text) > MAX_NUMBER_CHARS or not _PLAIN_NUMBER.match(text):
-        raise ValueError("not a plain number")
-    value = Decimal(text)
-    if whole and value != value.to_integral_value():
-        raise ValueError("not a whole number")
-    if value > maximum or (minimum is not None and value < minimum):
-        raise ValueError("out of range")
-    return value
+    """The number in typed ``text`` (see :func:`analysis.numbers.parse_decimal`), or ``ValueError``."""
+    return parse_decimal(str(text or ""), minimum=minimum, maximum=maximum, whole=whole)
 
 
 class BoundedNumber:

@@ -91,3 +91,10 @@ def test_campaign_qr_svg_and_png(runner: FlaskCliRunner, questionnaire: object, 
     assert png.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
     wrong = runner.invoke(args=["campaign", "qr", slug, "-o", str(tmp_path / "code.gif")])
     assert wrong.exit_code != 0 and ".svg or .png" in wrong.output
+
+
+def test_a_refused_campaign_is_explained_in_english(runner: FlaskCliRunner, questionnaire: object) -> None:
+    key = "kunming-2022-pension-satisfaction"
+    result = runner.invoke(args=["campaign", "create", "--questionnaire", key, "--name", "   "])
+    assert result.exit_code != 0
+    assert "A campaign needs a name." in result.output and "调查批次" not in result.output

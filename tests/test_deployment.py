@@ -26,7 +26,7 @@ from tests.conftest import PG_URL
 
 ROOT = Path(__file__).resolve().parents[1]
 BUNDLED = ROOT / "questionnaires" / "kunming-2022-pension-satisfaction.yaml"
-CLI = [sys.executable, "-c", "from surveyapp.cli import main; main()"]
+CLI = [sys.executable, "-m", "surveyapp"]
 
 
 @pytest.fixture

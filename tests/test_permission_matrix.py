@@ -250,22 +250,20 @@ TABLE: dict[tuple[str, str], Row] = {
     ("indicators.export_xlsx", "GET"): Row(
         lambda w: f"/indicators/{T}/export.xlsx", staff(200, "evaluator", city_wide=True)
     ),
-    ("indicators.funds", "GET"): Row(
-        lambda w: f"/indicators/{T}/funds", staff(200, "evaluator", city_wide=True)
-    ),
+    ("funds.sheet", "GET"): Row(lambda w: f"/indicators/{T}/funds", staff(200, "evaluator", city_wide=True)),
     ("indicators.export_docx", "GET"): Row(
         lambda w: f"/indicators/{T}/export.docx", staff(200, "evaluator", city_wide=True)
     ),
-    ("indicators.funds_add_row", "POST"): Row(
+    ("funds.add_row", "POST"): Row(
         lambda w: f"/indicators/{w.indicator_table()}/funds/rows", staff(422, "evaluator", city_wide=True)
     ),
-    ("indicators.funds_delete_row", "POST"): Row(
+    ("funds.delete_row", "POST"): Row(
         lambda w: f"/indicators/{T}/funds/rows/999999/delete", staff(404, "evaluator", city_wide=True)
     ),
-    ("indicators.funds_settings", "POST"): Row(
+    ("funds.settings", "POST"): Row(
         lambda w: f"/indicators/{w.indicator_table()}/funds/settings", staff(422, "evaluator", city_wide=True)
     ),
-    ("indicators.funds_import", "POST"): Row(
+    ("funds.import_file", "POST"): Row(
         lambda w: f"/indicators/{w.indicator_table()}/funds/import", staff(422, "evaluator", city_wide=True)
     ),
     # distribution: evaluators (and administrators); tracking also for field staff of the county

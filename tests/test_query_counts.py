@@ -63,7 +63,7 @@ def add_rows(app: Flask, start: int, stop: int) -> None:
     from surveyapp.indicators.services import create_table
     from surveyapp.models import IndicatorChange, IndicatorTable, WeightScheme
     from surveyapp.questionnaires.services import bundled_files, find_version, upload_questionnaire
-    from surveyapp.questionnaires.spec import read_questionnaire_file
+    from surveyapp.questionnaires.reading import read_questionnaire_file
     from surveyapp.survey.services import Submission, submit_response
 
     counties = _counties(app)

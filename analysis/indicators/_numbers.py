@@ -1,9 +1,10 @@
-"""Exact numbers for the indicator table: parsing to ``Decimal``; rounding is shared."""
+"""Exact numbers for the indicator table: parsing (``analysis.numbers``) and rounding are shared."""
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
+from analysis.numbers import parse_decimal
 from analysis.rounding import round_half_up
 
 __all__ = ["HUNDRED", "Number", "round_half_up", "to_decimal"]
@@ -42,12 +43,4 @@ def to_decimal(value: Number) -> Decimal:
     >>> to_decimal("1.5")
     Decimal('1.5')
     """
-    if isinstance(value, bool) or not isinstance(value, Decimal | int | float | str):
-        raise ValueError(f"not a number: {value!r}")
-    try:
-        result = Decimal(str(value).strip()) if not isinstance(value, Decimal) else value
-    except InvalidOperation:
-        raise ValueError(f"not a number: {value!r}") from None
-    if not result.is_finite():
-        raise ValueError(f"not a finite number: {value!r}")
-    return result
+    return parse_decimal(value)

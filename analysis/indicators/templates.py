@@ -72,7 +72,7 @@ RULE_KEYS = {
 
 
 #: The package whose directory holds the shipped templates.
-TEMPLATES_PACKAGE = "indicator_tables"
+TEMPLATES_PACKAGE = "analysis.indicators.tables"
 
 
 def bundled_template(name: str) -> Path:

@@ -7,6 +7,8 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import EqualTo, InputRequired, Length
 
+from surveyapp.accounts.passwords import MIN_PASSWORD_LENGTH
+
 
 class SignInForm(FlaskForm):
     """User name and password."""
@@ -24,8 +26,6 @@ class SignInForm(FlaskForm):
 
 
 def _new_password_validators() -> list:
-    from surveyapp.accounts.passwords import MIN_PASSWORD_LENGTH
-
     return [
         InputRequired(message=_l("Please enter a new password.")),
         Length(

@@ -10,6 +10,7 @@ from flask import abort, has_request_context
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from surveyapp.areas.tree import area_subtree, area_within
 from surveyapp.extensions import login_manager
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -41,8 +42,6 @@ def reaches_everything(user: Any) -> bool:
 
 def reachable_area_ids(user: Any) -> set[int] | None:
     """The ids of the areas ``user`` reaches; None means every area and city-wide data too."""
-    from surveyapp.areas.services import area_subtree
-
     if reaches_everything(user):
         return None
     return area_subtree(user.area_id)
@@ -83,38 +82,6 @@ def check_reach(*area_ids: int | None, user: Any | None = None) -> None:
         return
     if any(not reaches_area(user, area_id) for area_id in area_ids):
         raise OutOfReach()
-
-
-def area_within(area_id: int | None, within_id: int | None) -> bool:
-    """Whether area ``area_id`` (None: the whole city) lies in area ``within_id`` (None: the city)."""
-    from surveyapp.extensions import db
-    from surveyapp.models import Area
-
-    if within_id is None:
-        return True
-    current = db.session.get(Area, area_id) if area_id is not None else None
-    while current is not None:
-        if current.id == within_id:
-            return True
-        current = current.parent
-    return False
-
-
-def campaign_or_404(slug: str) -> Any:
-    """The campaign with this slug if the signed-in user reaches its area; 404 otherwise.
-
-    Another county's campaign answers 404, exactly like one that does not exist.
-    """
-    from surveyapp.campaigns.services import find_campaign
-
-    campaign = find_campaign(slug)
-    if (
-        campaign is None
-        or not current_user.is_authenticated
-        or not reaches_area(current_user, campaign.area_id)
-    ):
-        abort(404)
-    return campaign
 
 
 def has_role(user: Any, *roles: str) -> bool:

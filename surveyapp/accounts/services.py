@@ -5,18 +5,41 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from surveyapp.accounts.passwords import hash_password, needs_rehash, password_problem, verify_password
+from surveyapp.accounts import throttle
+from surveyapp.accounts.passwords import (
+    MIN_PASSWORD_LENGTH,
+    hash_password,
+    needs_rehash,
+    password_problem,
+    verify_password,
+)
 from surveyapp.accounts.permissions import check_reach
+from surveyapp.audit.services import record, record_detached
+from surveyapp.domain import DomainError
 from surveyapp.extensions import db
 from surveyapp.models import ROLES, Area, User, utcnow
 
 USERNAME = re.compile(r"^[A-Za-z0-9_.@-]{2,64}\Z")
 
 
-class AccountError(ValueError):
-    """An account cannot be made or changed as asked."""
+class AccountError(DomainError):
+    """An account cannot be made or changed as asked; ``field`` names the form field it is about."""
+
+
+def _check_role(role: str) -> None:
+    if role not in ROLES:
+        raise AccountError(_l("Unknown role %(role)s.", role=role), field="role")
+
+
+def _check_password(password: str) -> None:
+    if password_problem(password):
+        raise AccountError(
+            _l("The password needs at least %(min)d characters.", min=MIN_PASSWORD_LENGTH),
+            field="new_password",
+        )
 
 
 def find_user(username: str) -> User | None:
@@ -32,14 +55,11 @@ def create_user(
     """Make an account (within the acting user's reach: a county user cannot make a city-wide one)."""
     check_reach(area.id if area is not None else None)
     if not USERNAME.match(username):
-        raise AccountError("user names use 2 to 64 letters, digits and . _ @ -")
-    if role not in ROLES:
-        raise AccountError(f"unknown role '{role}' (known: {', '.join(ROLES)})")
-    problem = password_problem(password)
-    if problem:
-        raise AccountError(f"the password needs {problem}")
+        raise AccountError(_l("User names use 2 to 64 letters, digits and . _ @ -"), field="username")
+    _check_role(role)
+    _check_password(password)
     if find_user(username) is not None:
-        raise AccountError(f"a user named '{username}' already exists")
+        raise AccountError(_l("A user with this name already exists."), field="username")
     user = User(
         username=username,
         display_name=display_name,
@@ -50,7 +70,6 @@ def create_user(
     )
     db.session.add(user)
     db.session.flush()
-    from surveyapp.audit import record
 
     record("account.create", user, username=user.username, role=role, area=area.code if area else None)
     return user
@@ -72,19 +91,31 @@ def authenticate(username: str, password: str) -> User | None:
 def set_password(user: User, password: str) -> None:
     """Give ``user`` a new password; every other session of the account ends (flushes)."""
     check_reach(user.area_id)
-    problem = password_problem(password)
-    if problem:
-        raise AccountError(f"the password needs {problem}")
+    _check_password(password)
     user.password_hash = hash_password(password)
     db.session.flush()
 
 
+def reset_password(user: User, password: str) -> None:
+    """An administrator gives ``user`` a new password (a user who forgot theirs); audited."""
+    set_password(user, password)
+    record("account.password_reset", user, username=user.username)
+
+
 def change_password(user: User, current: str, new: str) -> bool:
-    """Change the user's own password if ``current`` is right; return whether it was."""
+    """Change the user's own password if ``current`` is right; return whether it was (audited)."""
     if not verify_password(user.password_hash, current):
         return False
     set_password(user, new)
+    record("account.password_change", user)
     return True
+
+
+def unlock_account(user: User) -> None:
+    """Lift the account's sign-in lockout (within the acting user's reach); audited."""
+    check_reach(user.area_id)
+    throttle.lift(user.username)
+    record("account.unlock", user, username=user.username)
 
 
 def update_user(
@@ -97,8 +128,7 @@ def update_user(
     included) to the whole city. Disabling an account ends every session it has.
     """
     check_reach(user.area_id, area.id if area is not None else None)
-    if role not in ROLES:
-        raise AccountError(f"unknown role '{role}' (known: {', '.join(ROLES)})")
+    _check_role(role)
     wanted: dict[str, object] = {
         "role": role,
         "area_id": area.id if area is not None else None,
@@ -114,6 +144,8 @@ def update_user(
         # Disabled: every copy of its sessions ends; enabled again: the old ones stay ended.
         user.end_sessions()
     db.session.flush()
+    if changes:
+        record("account.update", user, username=user.username, changes=changes)
     return changes
 
 
@@ -134,9 +166,6 @@ def attempt_sign_in(
     attempts are logged at most once a minute per account and address, and a lockout once, so a
     guesser cannot flood the audit log.
     """
-    from surveyapp.accounts import throttle
-    from surveyapp.audit.services import record, record_detached
-
     name = username.strip()[:64]
     wait = throttle.seconds_blocked(name, address, trusted=trusted)
     if wait:

@@ -8,7 +8,7 @@ from flask_babel import ngettext
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response as BaseResponse
 
-from surveyapp.accounts import devices, throttle
+from surveyapp.accounts import cookies, devices, throttle
 from surveyapp.accounts.forms import PasswordChangeForm, SignInForm
 from surveyapp.accounts.services import attempt_sign_in, change_password
 from surveyapp.extensions import db, login_manager
@@ -83,8 +83,6 @@ def logout() -> BaseResponse:
 @login_required
 def password() -> str | BaseResponse | tuple[str, int] | tuple[str, int, dict[str, str]]:
     """Change one's own password; other sessions of the account end."""
-    from surveyapp.audit import record
-
     form = PasswordChangeForm()
     if form.validate_on_submit():
         # Guessing the current password here is guessing a sign-in: the same throttle applies.
@@ -94,8 +92,8 @@ def password() -> str | BaseResponse | tuple[str, int] | tuple[str, int, dict[st
             form.current_password.errors = [wait_message(wait)]
             page = render_template("accounts/password.html", form=form)
             return page, 429, {"Retry-After": str(wait)}
-        if change_password(current_user, form.current_password.data or "", form.new_password.data or ""):
-            record("account.password_change", current_user._get_current_object())
+        user = current_user._get_current_object()
+        if change_password(user, form.current_password.data or "", form.new_password.data or ""):
             login_user(current_user._get_current_object())  # this session carries the new stamp
             flash(_("Your password has been changed."), "success")
             return redirect(url_for("survey.index"), code=303)
@@ -107,8 +105,6 @@ def password() -> str | BaseResponse | tuple[str, int] | tuple[str, int, dict[st
 
 def init_app(app: Flask) -> None:
     """Configure Flask-Login's sign-in page and message, and the session cookie."""
-    from surveyapp.accounts import cookies
-
     cookies.init_app(app)
     login_manager.login_view = "accounts.login"
     login_manager.login_message = None  # the sign-in page explains itself

@@ -20,19 +20,24 @@ import csv
 import re
 from collections.abc import Iterable
 from decimal import Decimal
+from importlib.resources import files
 from pathlib import Path
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from surveyapp.accounts.permissions import check_reach
+from surveyapp.audit import record
+from surveyapp.domain import DomainError
 from surveyapp.extensions import db
 from surveyapp.models import AREA_LEVELS, Area
 
-AREAS_FILE = Path(__file__).with_name("kunming.csv")
+AREAS_FILE = Path(str(files("surveyapp.areas") / "kunming.csv"))
 CODE = re.compile(r"^[A-Za-z0-9-]{2,32}\Z")
 
 
-class AreaError(ValueError):
-    """An area cannot be added as asked."""
+class AreaError(DomainError):
+    """An area cannot be added as asked; ``field`` names the form field it is about."""
 
 
 def read_areas_file(path: Path = AREAS_FILE) -> list[dict[str, str]]:
@@ -86,39 +91,20 @@ def add_area(parent: Area, name: str, code: str | None = None) -> Area:
 
     The parent must lie within the acting user's reach.
     """
-    from surveyapp.accounts.permissions import check_reach
-
     check_reach(parent.id)
     level = child_level(parent)
     if level is None or parent.level == "city":
-        raise AreaError("areas can be added below a county or a township")
+        raise AreaError(_l("Areas can be added below a county or a township."), field="parent")
     code = (code or "").strip() or _next_code(parent)
     if not CODE.match(code):
-        raise AreaError("codes use 2 to 32 letters, digits and hyphens")
+        raise AreaError(_l("Codes use 2 to 32 letters, digits and hyphens."), field="code")
     if db.session.scalar(select(Area.id).where(Area.code == code)) is not None:
-        raise AreaError("an area with this code already exists")
+        raise AreaError(_l("An area with this code already exists."), field="code")
     area = Area(code=code, name=name.strip(), level=level, parent=parent)
     db.session.add(area)
     db.session.flush()
+    record("area.create", area, name=area.name, code=area.code, parent=parent.code)
     return area
-
-
-def _children_map() -> dict[int | None, list[int]]:
-    children: dict[int | None, list[int]] = {}
-    for area_id, parent_id in db.session.execute(select(Area.id, Area.parent_id)):
-        children.setdefault(parent_id, []).append(area_id)
-    return children
-
-
-def area_subtree(area_id: int) -> set[int]:
-    """The ids of an area and every area below it."""
-    children = _children_map()
-    found, todo = set(), [area_id]
-    while todo:
-        current = todo.pop()
-        found.add(current)
-        todo.extend(children.get(current, []))
-    return found
 
 
 def ordered_areas(within: int | None = None) -> list[tuple[Area, int]]:

@@ -14,7 +14,6 @@ from wtforms.validators import InputRequired, Length, Optional
 from surveyapp.accounts.permissions import ADMIN, reaches_everything, role_required
 from surveyapp.areas.choices import area_choices, chosen_area_id
 from surveyapp.areas.services import AreaError, add_area, ordered_areas
-from surveyapp.audit import record
 from surveyapp.extensions import db
 from surveyapp.models import Area
 from surveyapp.validation import CleanText, NotBlank, strip
@@ -72,10 +71,8 @@ def add() -> tuple[str, int] | BaseResponse:
     try:
         area = add_area(parent, form.name.data or "", form.code.data)
     except AreaError as error:
-        form.code.errors = [
-            _("An area with this code already exists.") if "exists" in str(error) else str(error)
-        ]
+        field = form._fields.get(error.field or "code") or form.code
+        field.errors = [str(error)]
         return _page(form, 422)
-    record("area.create", area, name=area.name, code=area.code, parent=parent.code)
     flash(_("%(name)s has been added below %(parent)s.", name=area.name, parent=parent.name), "success")
     return redirect(url_for(".index"), code=303)

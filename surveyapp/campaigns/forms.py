@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectField, StringField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
+from surveyapp.i18n import local_zone
 from surveyapp.validation import CleanText, NotBlank, SaneDate, WithinColumn, strip
 
 FROM_ONE = _l("Please enter a whole number from 1.")
@@ -58,6 +57,6 @@ def start_of_day(day: date | None, *, next_day: bool = False) -> datetime | None
     """Midnight (local time) at the start of ``day``, or of the day after, in UTC."""
     if day is None:
         return None
-    zone = ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Asia/Shanghai"))
+    zone = local_zone()
     local = datetime.combine(day + timedelta(days=1 if next_day else 0), time.min, tzinfo=zone)
     return local.astimezone(UTC)

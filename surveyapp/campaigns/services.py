@@ -3,21 +3,30 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from flask import current_app, has_request_context, request, url_for
+from flask import abort, current_app, has_request_context, request, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload
 
+from surveyapp.accounts.permissions import check_reach, reachable_area_ids, reaches_area
 from surveyapp.audit import record
+from surveyapp.domain import DomainError
 from surveyapp.extensions import db
 from surveyapp.models import Campaign, QuestionnaireVersion, Response, WeightScheme
 
 # No 0/o, 1/l/i: slugs are read aloud and typed by hand from posters.
 SLUG_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"
 SLUG_LENGTH = 8
+
+
+class CampaignError(DomainError):
+    """A campaign cannot be started as asked; ``field`` names the form field it is about."""
 
 
 def new_slug() -> str:
@@ -43,17 +52,20 @@ def create_campaign(
 
     The area must lie within the acting user's reach (a county user cannot start a city-wide one).
     """
-    from surveyapp.accounts.permissions import check_reach
-
     check_reach(area_id)
     if not name.strip():
-        raise ValueError("a campaign needs a name")
+        raise CampaignError(_l("A campaign needs a name."), field="name")
     if not version.is_published:
-        raise ValueError(f"version {version.version} of '{version.key}' is not published yet")
+        raise CampaignError(
+            _l(
+                "Version %(number)s of %(key)s is not published yet.", number=version.version, key=version.key
+            ),
+            field="version",
+        )
     if target_responses is not None and target_responses <= 0:
-        raise ValueError("the target number of responses must be positive")
+        raise CampaignError(_l("The target number of responses must be positive."), field="target_responses")
     if opens_at is not None and closes_at is not None and closes_at <= opens_at:
-        raise ValueError("the campaign must close after it opens")
+        raise CampaignError(_l("The campaign must close after it opens."), field="closes_on")
     campaign = Campaign(
         slug=new_slug(),
         name=name.strip(),
@@ -85,8 +97,6 @@ def create_campaign(
 
 def close_campaign(campaign: Campaign) -> None:
     """Stop accepting responses (raises ``CampaignStateError`` if already closed)."""
-    from surveyapp.accounts.permissions import check_reach
-
     check_reach(campaign.area_id)
     campaign.close()
     db.session.flush()
@@ -95,17 +105,45 @@ def close_campaign(campaign: Campaign) -> None:
 
 def open_campaign(campaign: Campaign) -> None:
     """Accept responses again (raises ``CampaignStateError`` if already open)."""
-    from surveyapp.accounts.permissions import check_reach
-
     check_reach(campaign.area_id)
     campaign.reopen()
     db.session.flush()
     record("campaign.open", campaign, slug=campaign.slug)
 
 
-def find_campaign(slug: str) -> Campaign | None:
-    """The campaign with this slug, if any."""
-    return db.session.scalars(select(Campaign).where(Campaign.slug == slug)).first()
+def find_campaign(slug: str, *, with_version: bool = False) -> Campaign | None:
+    """The campaign with this slug, if any; ``with_version`` loads its version in the same query."""
+    query = select(Campaign).where(Campaign.slug == slug)
+    if with_version:
+        query = query.options(joinedload(Campaign.questionnaire_version))
+    return db.session.scalars(query).first()
+
+
+def _staff_reaches(campaign: Campaign) -> bool:
+    return bool(current_user.is_authenticated) and reaches_area(current_user, campaign.area_id)
+
+
+def campaign_or_404(
+    slug: str,
+    *,
+    public: bool = False,
+    allowed: Callable[[Campaign], bool] | None = None,
+    with_version: bool = False,
+) -> Campaign:
+    """The campaign with this slug; 404 when there is none or the visitor may not have it.
+
+    By default the signed-in user must reach the campaign's area: another county's campaign
+    answers 404, exactly like one that does not exist. ``public``: anyone may (the respondent's
+    form). ``allowed``: another check (data entry asks whether the user may enter for it).
+    ``with_version``: its questionnaire version is loaded in the same query (the form shows it).
+    """
+    campaign = find_campaign(slug, with_version=with_version)
+    if campaign is None:
+        abort(404)
+    check = allowed or (None if public else _staff_reaches)
+    if check is not None and not check(campaign):
+        abort(404)
+    return campaign
 
 
 def response_count(campaign: Campaign) -> int:
@@ -131,8 +169,6 @@ def public_url(campaign: Campaign) -> str:
 
 def campaigns_in_reach(user: Any) -> Select[Any]:
     """The campaigns whose area ``user`` reaches, newest first, with their area and version loaded."""
-    from surveyapp.accounts.permissions import reachable_area_ids
-
     query = (
         select(Campaign)
         .options(joinedload(Campaign.area), joinedload(Campaign.questionnaire_version))

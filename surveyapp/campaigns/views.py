@@ -16,7 +16,6 @@ from surveyapp.accounts.permissions import (
     EVALUATOR,
     FIELD_STAFF,
     OutOfReach,
-    campaign_or_404,
     role_required,
 )
 from surveyapp.areas.choices import bind_area_field, chosen_area_id
@@ -24,6 +23,8 @@ from surveyapp.campaigns.forms import CampaignForm, start_of_day
 from surveyapp.campaigns.limits import LimitsForm, set_limits
 from surveyapp.campaigns.qr import QR_FORMATS, qr_svg
 from surveyapp.campaigns.services import (
+    CampaignError,
+    campaign_or_404,
     campaigns_with_counts,
     close_campaign,
     create_campaign,
@@ -102,6 +103,10 @@ def new() -> str | tuple[str, int] | BaseResponse:
         campaign = _start(form)
     except OutOfReach as error:
         form.area.errors = [str(error)]
+        return render_template("campaigns/new.html", form=form), 422
+    except CampaignError as error:
+        field = form._fields.get(error.field or "name") or form.name
+        field.errors = [str(error)]
         return render_template("campaigns/new.html", form=form), 422
     flash(_("The campaign has started. Print its poster or download its QR code below."), "success")
     return redirect(url_for(".detail", slug=campaign.slug), code=303)

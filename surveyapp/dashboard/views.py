@@ -5,13 +5,22 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import Blueprint, render_template
+from flask.blueprints import BlueprintSetupState
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from surveyapp.accounts.permissions import ADMIN, EVALUATOR, FIELD_STAFF, has_role
+from surveyapp.campaigns.services import campaigns_with_counts
 from surveyapp.models import utcnow
+from surveyapp.survey.views import STAFF_HOME
 
 bp = Blueprint("dashboard", __name__, template_folder="templates")
+
+
+@bp.record_once
+def _be_the_staff_home(state: BlueprintSetupState) -> None:
+    state.app.extensions[STAFF_HOME] = dashboard
+
 
 #: The staff navigation: endpoint, label, and the roles that see it (administrators see all).
 #: Other features add their pages here.
@@ -43,6 +52,4 @@ def now() -> datetime:
 
 def dashboard() -> str:
     """The signed-in user's overview: campaigns of their areas with responses against target."""
-    from surveyapp.campaigns.services import campaigns_with_counts
-
     return render_template("dashboard/index.html", rows=campaigns_with_counts(current_user, limit=20))

@@ -12,19 +12,17 @@ import click
 from flask.cli import with_appcontext
 from flask_babel import force_locale
 
-from surveyapp.campaigns.services import find_campaign
+from surveyapp.cli.helpers import campaign_or_fail, transactional
 from surveyapp.distribution.cards import cards_pdf
 from surveyapp.distribution.codes import code_cards
 from surveyapp.distribution.crosscheck import cross_check_sheets, cross_check_xlsx
-from surveyapp.distribution.messages import key_missing_text, roster_error_text, row_error_text
-from surveyapp.distribution.protection import RosterKeyMissing
-from surveyapp.distribution.roster import RosterError, delete_roster, import_roster
+from surveyapp.distribution.messages import REFUSALS, problem_text, row_error_text
+from surveyapp.distribution.roster import delete_roster, import_roster
 from surveyapp.distribution.sampling import DrawRule, draw_sample
 from surveyapp.distribution.services import CARD_HINT, set_access
 from surveyapp.exports.cells import safe_cell
-from surveyapp.extensions import db
-from surveyapp.imports.reading import ImportFileError, read_file
-from surveyapp.models import ACCESS_MODES, Campaign
+from surveyapp.imports.reading import read_file
+from surveyapp.models import ACCESS_MODES
 
 F = TypeVar("F", bound=Callable[..., Any])
 FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
@@ -34,34 +32,17 @@ OUTPUT = click.Path(dir_okay=False, writable=True, path_type=Path)
 def distribution_command(command: F) -> F:
     """Run in English, in one transaction, turning the feature's errors into clear messages."""
 
+    in_transaction = transactional(command)
+
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         with force_locale("en"):
             try:
-                result = command(*args, **kwargs)
-            except RosterKeyMissing as error:
-                db.session.rollback()
-                raise click.ClickException(key_missing_text()) from error
-            except RosterError as error:
-                db.session.rollback()
-                raise click.ClickException(roster_error_text(error)) from error
-            except ImportFileError as error:
-                db.session.rollback()
-                raise click.ClickException(str(error)) from error
-            except BaseException:
-                db.session.rollback()
-                raise
-        db.session.commit()
-        return result
+                return in_transaction(*args, **kwargs)
+            except REFUSALS as error:
+                raise click.ClickException(problem_text(error)) from error
 
     return wrapper  # type: ignore[return-value]
-
-
-def _campaign(slug: str) -> Campaign:
-    campaign = find_campaign(slug)
-    if campaign is None:
-        raise click.ClickException(f"no campaign with slug '{slug}'")
-    return campaign
 
 
 @click.group("roster")
@@ -77,7 +58,7 @@ def roster_group() -> None:
 @distribution_command
 def roster_import(slug: str, path: Path, keep_contacts: bool) -> None:
     """Import a roster (CSV or XLSX) for a campaign: every row is checked, all or nothing."""
-    checked = import_roster(_campaign(slug), read_file(path), keep_contacts=keep_contacts)
+    checked = import_roster(campaign_or_fail(slug), read_file(path), keep_contacts=keep_contacts)
     if checked.errors:
         for error in checked.errors:
             click.echo(row_error_text(error), err=True)
@@ -91,7 +72,7 @@ def roster_import(slug: str, path: Path, keep_contacts: bool) -> None:
 @distribution_command
 def roster_delete(slug: str) -> None:
     """Delete a campaign's roster, its sample and its codes completely."""
-    people = delete_roster(_campaign(slug))
+    people = delete_roster(campaign_or_fail(slug))
     click.echo(f"roster of {slug} deleted: {people} people")
 
 
@@ -139,7 +120,7 @@ def sample_draw(
     if (per_county is None) == (fraction is None):
         raise click.UsageError("give exactly one of --per-county N and --fraction F")
     rule = DrawRule(seed=seed, per_stratum=per_county, fraction=fraction, by_township=by_township)
-    made = draw_sample(_campaign(slug), rule)
+    made = draw_sample(campaign_or_fail(slug), rule)
     click.echo(f"sample of {slug}: {made} people drawn with seed {seed}; each has a personal code")
 
 
@@ -155,7 +136,7 @@ def codes_group() -> None:
 @distribution_command
 def codes_export(slug: str, output: Path) -> None:
     """Write the codes as CSV (code, county, township, address) or as A4 PDF cards."""
-    campaign = _campaign(slug)
+    campaign = campaign_or_fail(slug)
     suffix = output.suffix.lower()
     if suffix == ".csv":
         count = 0
@@ -184,7 +165,7 @@ def codes_export(slug: str, output: Path) -> None:
 @distribution_command
 def campaign_access(slug: str, mode: str) -> None:
     """Who may answer: anyone with the address, only personal codes, or both."""
-    set_access(_campaign(slug), mode)
+    set_access(campaign_or_fail(slug), mode)
     click.echo(f"campaign {slug}: access {mode}")
 
 

@@ -5,7 +5,12 @@ from __future__ import annotations
 from flask_babel import gettext as _
 
 from surveyapp.distribution.crosscheck import skip_reason
+from surveyapp.distribution.protection import RosterKeyMissing
 from surveyapp.distribution.roster import RosterError, RowError
+from surveyapp.imports.reading import ImportFileError
+
+#: The refusals of distribution's services that :func:`problem_text` words.
+REFUSALS = (RosterKeyMissing, RosterError, ImportFileError)
 
 
 def row_error_text(error: RowError) -> str:
@@ -45,3 +50,12 @@ def key_missing_text() -> str:
         "No roster key is configured, so no roster can be imported or read. The administrator "
         "sets SURVEYAPP_ROSTER_KEY (a secret of at least 16 characters) on the server."
     )
+
+
+def problem_text(error: Exception) -> str:
+    """Any of the :data:`REFUSALS` in the user's language: the pages and the command line use this."""
+    if isinstance(error, RosterKeyMissing):
+        return key_missing_text()
+    if isinstance(error, RosterError):
+        return roster_error_text(error)
+    return str(error)

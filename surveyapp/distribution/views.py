@@ -12,9 +12,9 @@ from flask_login import current_user
 from markupsafe import Markup
 from werkzeug.wrappers import Response as BaseResponse
 
-from surveyapp.accounts.permissions import EVALUATOR, FIELD_STAFF, campaign_or_404, role_required
+from surveyapp.accounts.permissions import EVALUATOR, FIELD_STAFF, role_required
 from surveyapp.campaigns.qr import qr_svg
-from surveyapp.campaigns.services import response_count
+from surveyapp.campaigns.services import campaign_or_404, response_count
 from surveyapp.campaigns.views import poster_locale
 from surveyapp.distribution.cards import cards_pdf, pages
 from surveyapp.distribution.codes import code_cards
@@ -26,7 +26,7 @@ from surveyapp.distribution.forms import (
     DrawForm,
     RosterUploadForm,
 )
-from surveyapp.distribution.messages import key_missing_text, roster_error_text, row_error_text
+from surveyapp.distribution.messages import REFUSALS, problem_text, roster_error_text, row_error_text
 from surveyapp.distribution.protection import RosterKeyMissing
 from surveyapp.distribution.roster import RosterError, delete_roster, import_roster, roster_of, roster_size
 from surveyapp.distribution.sampling import DrawRule, codes_used, draw_sample, sample_draw_of, size_advice
@@ -97,12 +97,8 @@ def upload(slug: str) -> Page:
         checked = import_roster(
             found, _read_upload("file"), keep_contacts=bool(form.keep_contacts.data), user_id=current_user.id
         )
-    except RosterKeyMissing:
-        return _page(found, 422, upload_form=form, problems=[key_missing_text()])
-    except RosterError as error:
-        return _page(found, 422, upload_form=form, problems=[roster_error_text(error)])
-    except ImportFileError as error:
-        return _page(found, 422, upload_form=form, problems=[str(error)])
+    except REFUSALS as error:
+        return _page(found, 422, upload_form=form, problems=[problem_text(error)])
     if checked.errors:
         problems = [row_error_text(error) for error in checked.errors]
         return _page(found, 422, upload_form=form, problems=problems, row_errors=len(problems))
@@ -237,12 +233,8 @@ def crosscheck() -> Page:
         if not form.validate_on_submit():
             raise ImportFileError(_("The form has expired; please send it again."))
         report = cross_check_sheets(_read_upload("file_a"), _read_upload("file_b"))
-    except RosterKeyMissing:
-        problems = [key_missing_text()]
-    except RosterError as error:
-        problems = [roster_error_text(error)]
-    except ImportFileError as error:
-        problems = [str(error)]
+    except REFUSALS as error:
+        problems = [problem_text(error)]
     if problems:
         return render_template("distribution/crosscheck.html", form=form, problems=problems), 422
     if request.form.get("download") == "xlsx":

@@ -10,6 +10,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from surveyapp.accounts.permissions import OutOfReach
+from surveyapp.domain import DomainError
 from surveyapp.errors.unavailable import is_unavailable, unavailable_response
 from surveyapp.extensions import db
 
@@ -63,6 +64,13 @@ def out_of_reach(error: OutOfReach) -> tuple[Response | str, int]:
     """Something beyond the user's areas: answered like an object that does not exist."""
     db.session.rollback()
     return error_response(404)
+
+
+@bp.app_errorhandler(DomainError)
+def domain_error(error: DomainError) -> tuple[Response | str, int]:
+    """A service refused the request and no view showed why in its form: say why, translated."""
+    db.session.rollback()
+    return error_response(error.status, str(error))
 
 
 @bp.app_errorhandler(HTTPException)

@@ -18,6 +18,8 @@ from flask_babel import gettext as _
 from sqlalchemy import exc
 
 from surveyapp.extensions import db, login_manager
+from surveyapp.survey import snapshot
+from surveyapp.survey.forms import public_form_class
 
 #: Seconds a client is asked to wait before trying again.
 RETRY_AFTER = 5
@@ -66,9 +68,6 @@ def _forget_session() -> None:
 
 def _form_again() -> str | None:
     """The public form as it was sent, from this process's copy of it, or None."""
-    from surveyapp.survey import snapshot
-    from surveyapp.survey.forms import public_form_class
-
     slug = (request.view_args or {}).get("slug")
     campaign = snapshot.recall(str(slug)) if slug else None
     if campaign is None:

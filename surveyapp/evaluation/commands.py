@@ -7,9 +7,10 @@ from pathlib import Path
 
 import click
 from flask.cli import with_appcontext
+from flask_babel import force_locale
 
 from surveyapp import audit
-from surveyapp.cli import _campaign_or_fail, campaign_group, transactional
+from surveyapp.cli.helpers import campaign_or_fail, transactional
 from surveyapp.exports.statistical import FORMATS as STATISTICAL_FORMATS
 from surveyapp.exports.statistical import write_responses
 from surveyapp.exports.word import report_docx
@@ -17,7 +18,7 @@ from surveyapp.exports.writers import report_csv, report_json, report_xlsx, resp
 from surveyapp.imports.reading import ImportFileError, read_file
 from surveyapp.imports.services import ImportRowsError, import_responses
 from surveyapp.models import Campaign
-from surveyapp.scoring.report import campaign_report
+from surveyapp.scoring.report import campaign_report, record_export
 from surveyapp.scoring.schemes import SchemeError, all_schemes, set_campaign_scheme
 from surveyapp.scoring.services import campaign_statistics
 from surveyapp.survey.services import SubmissionError
@@ -48,7 +49,7 @@ def scheme_list() -> None:
 @transactional
 def campaign_scheme(slug: str, key: str) -> None:
     """Score campaign SLUG with weight scheme KEY ('questionnaire': the questionnaire's own weights)."""
-    campaign = _campaign_or_fail(slug)
+    campaign = campaign_or_fail(slug)
     try:
         info = set_campaign_scheme(campaign, key)
     except SchemeError as error:
@@ -70,13 +71,14 @@ def responses_group() -> None:
 @transactional
 def responses_import(slug: str, file: Path) -> None:
     """Import FILE (CSV or XLSX, one row per respondent, columns q1..qN) into campaign SLUG."""
-    campaign = _campaign_or_fail(slug)
+    campaign = campaign_or_fail(slug)
     try:
         result = import_responses(campaign, read_file(file))
     except ImportRowsError as error:
         raise click.ClickException(f"nothing was imported:\n{error}") from error
     except (ImportFileError, SubmissionError) as error:
-        raise click.ClickException(f"nothing was imported: {error}") from error
+        with force_locale("en"):  # the command line speaks English
+            raise click.ClickException(f"nothing was imported: {error}") from error
     audit.record("responses.import", campaign, file=file.name, rows=result.rows, added=result.added)
     click.echo(f"{file.name}: {result.rows} rows, {result.added} added, {result.already} already imported")
 
@@ -103,14 +105,12 @@ def report_command(fmt: str, slug: str, output: Path | None, responses: bool, in
     With --responses, the individual responses as CSV, SPSS (sav) or Stata (dta). Text formats go
     to standard output without -o; the others need -o FILE.
     """
-    campaign = _campaign_or_fail(slug)
-    audit.record(
-        "report.export",
+    campaign = campaign_or_fail(slug)
+    record_export(
         campaign,
-        campaign_slug=slug,
-        format=f"responses.{fmt}" if responses else fmt,
+        f"responses.{fmt}" if responses else fmt,
+        include_excluded,
         output=str(output) if output else "stdout",
-        include_excluded=include_excluded,
     )
     if responses:
         _write_responses(campaign, fmt, output, include_excluded)
@@ -154,5 +154,4 @@ def _write_text(chunks: Iterable[str], output: Path | None) -> None:
             handle.write(chunk)
 
 
-campaign_group.add_command(campaign_scheme)
 EVALUATION_COMMANDS: list[click.Command] = [scheme_group, responses_group, report_command]

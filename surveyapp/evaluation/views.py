@@ -20,19 +20,22 @@ from flask_login import current_user
 from werkzeug.wrappers import Response as BaseResponse
 
 from analysis.certainty import MIN_RESPONDENTS
-from surveyapp import audit, labels
-from surveyapp.accounts.permissions import EVALUATOR, campaign_or_404, role_required
-from surveyapp.campaigns.services import campaigns_with_counts
+from surveyapp import labels
+from surveyapp.accounts.permissions import EVALUATOR, role_required
+from surveyapp.campaigns.services import campaign_or_404, campaigns_with_counts
 from surveyapp.evaluation import charts
 from surveyapp.evaluation.forms import SchemeForm
+from surveyapp.evaluation.open_answers import open_answers
 from surveyapp.exports.statistical import FORMATS as STATISTICAL_FORMATS
 from surveyapp.exports.statistical import MIMETYPES, responses_file
 from surveyapp.exports.word import DOCX_TYPE, report_docx
 from surveyapp.exports.writers import report_csv, report_json, report_xlsx, responses_csv
 from surveyapp.models import Campaign
 from surveyapp.quality.services import campaign_quality
+from surveyapp.questionnaires.texts import current_language, text_of
+from surveyapp.scoring.breakdowns import profile_breakdowns
 from surveyapp.scoring.kept import one_reading
-from surveyapp.scoring.report import CampaignReport, campaign_report
+from surveyapp.scoring.report import CampaignReport, campaign_report, record_export
 from surveyapp.scoring.schemes import SchemeError, set_campaign_scheme
 
 bp = Blueprint("evaluation", __name__, url_prefix="/evaluation", template_folder="templates")
@@ -55,10 +58,6 @@ def _include_excluded() -> bool:
 
 def survey_answers(campaign: Campaign, search: str | None) -> dict[str, Any]:
     """What the page's section on the questionnaire's own answers needs (open answers, profiles)."""
-    from surveyapp.evaluation.open_answers import open_answers
-    from surveyapp.questionnaires.texts import current_language, text_of
-    from surveyapp.scoring.breakdowns import profile_breakdowns
-
     version = campaign.questionnaire_version
     language = current_language()
     return {
@@ -139,9 +138,7 @@ def download(slug: str, fmt: str) -> Response:
     if fmt not in ("json", "csv", "xlsx", "docx"):
         abort(404)
     report = campaign_report(found, breakdowns=fmt == "json", include_excluded=_include_excluded())
-    audit.record(
-        "report.export", found, campaign_slug=found.slug, format=fmt, include_excluded=_include_excluded()
-    )
+    record_export(found, fmt, _include_excluded())
     if fmt == "json":
         return Response(
             report_json(report),
@@ -171,9 +168,7 @@ def responses(slug: str) -> Response:
     """The individual responses, without personal data, streamed from the database."""
     found = campaign_or_404(slug)
     every = _include_excluded()
-    audit.record(
-        "report.export", found, campaign_slug=found.slug, format="responses.csv", include_excluded=every
-    )
+    record_export(found, "responses.csv", every)
     return _streamed_text(responses_csv(found, every), "text/csv", f"{found.slug}-responses.csv")
 
 
@@ -185,9 +180,7 @@ def responses_statistical(slug: str, fmt: str) -> Response:
     if fmt not in STATISTICAL_FORMATS:
         abort(404)
     every = _include_excluded()
-    audit.record(
-        "report.export", found, campaign_slug=found.slug, format=f"responses.{fmt}", include_excluded=every
-    )
+    record_export(found, f"responses.{fmt}", every)
     return send_file(
         responses_file(found, fmt, every),
         mimetype=MIMETYPES[fmt],

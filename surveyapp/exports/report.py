@@ -12,15 +12,14 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import and_, case, func, select
 
 from analysis.rounding import half_up_float
 from surveyapp import labels
 from surveyapp.extensions import db
+from surveyapp.i18n import local_zone
 from surveyapp.models import Answer, AnswerChoice, Area, Campaign, Response
 from surveyapp.questionnaires.question_types import QUESTION_TYPES
 from surveyapp.scoring.report import CampaignReport
@@ -29,11 +28,6 @@ from surveyapp.survey.forms import OTHER, choices_of
 
 #: Rows read from the database at a time when streaming responses.
 BATCH = 5000
-
-
-def local_zone() -> ZoneInfo:
-    """The configured time zone, in which exported times are written."""
-    return ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Asia/Shanghai"))
 
 
 def local_time(moment: datetime) -> datetime:

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort
 from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
 
 from surveyapp.accounts.permissions import reachable_area_ids
-from surveyapp.campaigns.services import find_campaign
+from surveyapp.campaigns.services import campaign_or_404
 from surveyapp.extensions import db
 from surveyapp.models import Area, Campaign, Response
 
@@ -51,13 +50,11 @@ def entry_campaigns(user: Any) -> list[Campaign]:
 
 def entry_campaign_or_404(user: Any, slug: str) -> Campaign:
     """The campaign if ``user`` may enter responses for it; 404 otherwise, as for an unknown one."""
-    campaign = find_campaign(slug)
     areas = entry_area_ids(user)
-    if campaign is None or (
-        areas is not None and campaign.area_id is not None and campaign.area_id not in areas
-    ):
-        abort(404)
-    return campaign
+    return campaign_or_404(
+        slug,
+        allowed=lambda campaign: areas is None or campaign.area_id is None or campaign.area_id in areas,
+    )
 
 
 def respondent_area_root(user: Any, campaign: Campaign) -> int | None:

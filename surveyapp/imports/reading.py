@@ -1,4 +1,8 @@
-"""Reading an import file into a header and rows of text, whatever Excel saved it as."""
+"""The one spreadsheet reader: an uploaded or given CSV or XLSX file as a header and rows.
+
+Responses, rosters, the cross-check lists and the funds sheet are all read here, so a CSV that
+Chinese Excel saved (GB18030) is read the same way everywhere.
+"""
 
 from __future__ import annotations
 
@@ -9,12 +13,16 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
+
+from surveyapp.domain import DomainError
+
 #: Tried in this order: UTF-8 (with or without BOM), then GB18030 as Chinese Excel saves CSV.
 ENCODINGS = ("utf-8-sig", "gb18030")
 
 
-class ImportFileError(ValueError):
-    """The file cannot be read at all (as opposed to a bad row)."""
+class ImportFileError(DomainError):
+    """The file cannot be read at all (as opposed to a bad row); the message is translated."""
 
 
 @dataclass(frozen=True)
@@ -31,7 +39,7 @@ def _decode(data: bytes) -> str:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise ImportFileError("the file is neither UTF-8 nor GB18030 text; save it as CSV UTF-8 or as XLSX")
+    raise ImportFileError(_l("The file is neither UTF-8 nor GB18030 text; save it as CSV UTF-8 or as XLSX."))
 
 
 def _cell(value: Any) -> Any:
@@ -45,7 +53,7 @@ def _cell(value: Any) -> Any:
 
 def _sheet(table: list[list[Any]]) -> Sheet:
     if not table or not any(v is not None and str(v).strip() for v in table[0]):
-        raise ImportFileError("the file has no header row (q1, q2, ...)")
+        raise ImportFileError(_l("The file has no heading row."))
     header = [str(v).strip().lower() if v is not None else "" for v in table[0]]
     rows = []
     for number, values in enumerate(table[1:], start=2):
@@ -53,7 +61,9 @@ def _sheet(table: list[list[Any]]) -> Sheet:
         if all(v is None for v in cells):
             continue  # blank lines at the end of a spreadsheet
         if len(cells) > len(header) and any(v is not None for v in cells[len(header) :]):
-            raise ImportFileError(f"row {number} has more cells than the header has columns")
+            raise ImportFileError(
+                _l("Row %(row)s has more cells than the heading row has columns.", row=number)
+            )
         rows.append((number, {name: v for name, v in zip(header, cells, strict=False) if name}))
     return Sheet(header, rows)
 
@@ -73,7 +83,7 @@ def read_xlsx(data: bytes) -> Sheet:
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds for a damaged file
-        raise ImportFileError(f"the file is not a readable XLSX workbook ({error})") from error
+        raise ImportFileError(_l("The file is not a readable XLSX workbook.")) from error
     try:
         sheet = book.worksheets[0]
         return _sheet([list(row) for row in sheet.iter_rows(values_only=True)])
@@ -81,15 +91,19 @@ def read_xlsx(data: bytes) -> Sheet:
         book.close()
 
 
-def read_file(path: Path) -> Sheet:
-    """Read a .csv or .xlsx file."""
-    suffix = path.suffix.lower()
-    data = path.read_bytes()
+def read_upload(filename: str, data: bytes) -> Sheet:
+    """Read a file's content by its name: ``.xlsx``, or ``.csv`` (``.txt``: tab-separated text)."""
+    suffix = Path(filename).suffix.lower()
     if suffix == ".xlsx":
         return read_xlsx(data)
     if suffix in (".csv", ".txt"):
         return read_csv(data)
-    raise ImportFileError("the file must end in .csv or .xlsx")
+    raise ImportFileError(_l("Send a .csv or .xlsx file."))
+
+
+def read_file(path: Path) -> Sheet:
+    """Read a .csv or .xlsx file."""
+    return read_upload(path.name, path.read_bytes())
 
 
 def is_date(value: Any) -> bool:

@@ -15,12 +15,11 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from flask import current_app
 from sqlalchemy import select
 
 from surveyapp.extensions import db
+from surveyapp.i18n import local_zone
 from surveyapp.imports.reading import Sheet
 from surveyapp.models import CHANNELS, MODES, Area, Campaign
 from surveyapp.questionnaires.question_types import QUESTION_TYPES, AnswerError
@@ -79,7 +78,7 @@ class _RowChecker:
         self.questions = version.by_number()
         self.codes = [o.code for o in version.scale]
         self.lists = {n: [o.code for o in choices_of(version, q)] for n, q in self.questions.items()}
-        self.zone = ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Asia/Shanghai"))
+        self.zone = local_zone()
         self.areas = _area_lookup()
         self.header = header
         self.problems: list[RowProblem] = []

@@ -6,20 +6,20 @@ row and column; nothing is stored unless the whole file is valid. Nothing is eve
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 import pandas as pd
 from flask_babel import gettext as _
-from openpyxl import load_workbook
+from sqlalchemy import select
 
 from analysis import funds as af
+from surveyapp.domain import DomainError
 from surveyapp.extensions import db
+from surveyapp.imports.reading import ImportFileError, Sheet, read_upload
 from surveyapp.indicators.services import record_change
-from surveyapp.models import FundsRow, FundsSheet, IndicatorTable, User
+from surveyapp.models import Area, FundsRow, FundsSheet, IndicatorTable, User
 from surveyapp.validation import INT_MAX, parse_bounded
 
 #: Column headings an import may use for each field (compared without spaces, case-insensitively).
@@ -42,7 +42,7 @@ COLUMN_NAMES = {
 MAX_IMPORT_ROWS = 500
 
 
-class FundsInputError(ValueError):
+class FundsInputError(DomainError):
     """Rows that cannot be stored: one message per problem, naming row and column."""
 
     def __init__(self, problems: list[str]) -> None:
@@ -59,6 +59,8 @@ class FundsRowInput:
     people: int
     city_share: int
     county_share: int
+    #: the row of the file it was read from (0 when typed in)
+    line: int = 0
 
 
 @dataclass(frozen=True)
@@ -71,52 +73,89 @@ class FundsReport:
     findings: list[af.Finding]
 
 
+def find_sheet(record: IndicatorTable) -> FundsSheet | None:
+    """The table's stored funds sheet, if it has one (reads only)."""
+    return db.session.scalars(select(FundsSheet).filter_by(table_id=record.id)).one_or_none()
+
+
+def empty_sheet(record: IndicatorTable) -> FundsSheet:
+    """An empty sheet for the table, not stored: what a page shows before the first change."""
+    return FundsSheet(table_id=record.id, standard=af.STANDARD_YUAN, rows=[])
+
+
 def sheet_for(record: IndicatorTable) -> FundsSheet:
-    """The table's funds sheet, made empty on first use."""
-    sheet = db.session.query(FundsSheet).filter_by(table_id=record.id).one_or_none()
+    """The table's funds sheet, stored empty on first use (for the changes; flushes)."""
+    sheet = find_sheet(record)
     if sheet is None:
-        sheet = FundsSheet(table_id=record.id, standard=af.STANDARD_YUAN)
+        sheet = empty_sheet(record)
         db.session.add(sheet)
         db.session.flush()
     return sheet
 
 
+def _problem_text(problem: str, county: str) -> str:
+    """A rule of ``analysis.funds.row_problems`` broken, in the user's language."""
+    texts = {
+        "county_empty": _("county: enter the county's name."),
+        "county_is_total": _("county: enter the printed 合计 in the totals, not as a county."),
+        "county_repeated": _("county: %(county)s is already in the sheet.", county=county),
+        "funds_negative": _("funds: must not be negative."),
+        "people_negative": _("people: must not be negative."),
+        "shares_not_tenths": _(
+            "cost share: city and county shares are tenths that add up to 10, e.g. 5:5 or 7:3."
+        ),
+    }
+    return texts[problem]
+
+
 def check_row(row: FundsRowInput, taken: set[str]) -> list[str]:
-    """The problems of one row as a list of messages (empty when fine)."""
-    problems = []
-    if not row.county.strip():
-        problems.append(_("county: enter the county's name."))
-    elif row.county.strip() == af.TOTAL_LABEL:
-        problems.append(_("county: enter the printed 合计 in the totals, not as a county."))
-    elif row.county.strip() in taken:
-        problems.append(_("county: %(county)s is already in the sheet.", county=row.county.strip()))
-    if row.funds < 0:
-        problems.append(_("funds: must not be negative."))
-    if row.people < 0:
-        problems.append(_("people: must not be negative."))
-    if (
-        not (0 <= row.city_share <= 10 and 0 <= row.county_share <= 10)
-        or row.city_share + row.county_share != 10
-    ):
-        problems.append(
-            _("cost share: city and county shares are tenths that add up to 10, e.g. 5:5 or 7:3.")
+    """The problems of one row as a list of messages (empty when fine); the rules are analysis.funds'."""
+    county = row.county.strip()
+    codes = af.row_problems(county, row.funds, row.people, row.city_share, row.county_share, taken)
+    return [_problem_text(code, county) for code in codes]
+
+
+def _counties() -> dict[str, Area]:
+    return {area.name: area for area in db.session.scalars(select(Area).where(Area.level == "county"))}
+
+
+def _area_problem(row: FundsRowInput, counties: dict[str, Area]) -> str | None:
+    """Why the row's county cannot be the area it names (None when it can)."""
+    county = row.county.strip()
+    area = counties.get(county)
+    if area is None:
+        return _("county: %(county)s is not a county of the area tree.", county=county)
+    if area.city_share is not None and Decimal(area.city_share) * 10 != row.city_share:
+        return _(
+            "cost share: %(county)s shares the cost %(share)s (city:county), not %(given)s.",
+            county=county,
+            share=_tenths(Decimal(area.city_share)),
+            given=f"{row.city_share}:{row.county_share}",
         )
-    return problems
+    return None
+
+
+def _tenths(city_share: Decimal) -> str:
+    city = (city_share * 10).normalize() + 0
+    return f"{city}:{Decimal(10) - city}"
+
+
+def _stored_row(position: int, row: FundsRowInput, counties: dict[str, Area]) -> FundsRow:
+    """The row pointing to its county; a county without a cost share yet takes the row's."""
+    area = counties[row.county.strip()]
+    if area.city_share is None:
+        area.city_share = Decimal(row.city_share) / 10
+    return FundsRow(position=position, area=area, funds=row.funds, people=row.people)
 
 
 def add_row(sheet: FundsSheet, row: FundsRowInput, user: User | None) -> FundsRow:
     """Append a county row; :class:`FundsInputError` if it does not fit."""
+    counties = _counties()
     problems = check_row(row, {r.county for r in sheet.rows})
-    if problems:
-        raise FundsInputError(problems)
-    stored = FundsRow(
-        position=len(sheet.rows),
-        county=row.county.strip(),
-        funds=row.funds,
-        people=row.people,
-        city_share=row.city_share,
-        county_share=row.county_share,
-    )
+    problem = None if problems else _area_problem(row, counties)
+    if problems or problem:
+        raise FundsInputError(problems or [str(problem)])
+    stored = _stored_row(len(sheet.rows), row, counties)
     sheet.rows.append(stored)
     record_change(_table(sheet), None, "funds_row", None, _row_text(stored), user)
     db.session.flush()
@@ -226,24 +265,14 @@ def _cell_text(value: object) -> str:
     return str(value).strip()
 
 
-def read_table(filename: str, data: bytes) -> list[list[str]]:
-    """The cells of an uploaded CSV (UTF-8, with or without BOM) or XLSX file, as text."""
-    if filename.lower().endswith(".xlsx"):
-        try:
-            book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        except Exception as error:  # openpyxl raises many kinds for a damaged file
-            raise FundsInputError([_("The file is not a readable XLSX workbook.")]) from error
-        sheet = book.worksheets[0]
-        rows = [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
-        book.close()
-        return rows
-    if not filename.lower().endswith(".csv"):
+def read_table(filename: str, data: bytes) -> Sheet:
+    """An uploaded CSV (UTF-8 or GB18030, as Chinese Excel saves it) or XLSX file, by the one reader."""
+    if not filename.lower().endswith((".csv", ".xlsx")):
         raise FundsInputError([_("Send a .csv or .xlsx file.")])
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise FundsInputError([_("Save the CSV file as UTF-8 and send it again.")]) from error
-    return [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text))]
+        return read_upload(filename, data)
+    except ImportFileError as error:
+        raise FundsInputError([str(error)]) from error
 
 
 def _number(text: str, row: int, column: str, problems: list[str], whole: bool = False) -> Decimal:
@@ -265,12 +294,12 @@ def _number(text: str, row: int, column: str, problems: list[str], whole: bool =
     return value
 
 
-def _columns(header: list[str]) -> dict[str, int]:
-    columns: dict[str, int] = {}
-    for index, heading in enumerate(header):
+def _columns(header: list[str]) -> dict[str, str]:
+    columns: dict[str, str] = {}
+    for heading in header:
         key = _header_key(heading)
         if key is not None and key not in columns:
-            columns[key] = index
+            columns[key] = heading
     missing = [k for k in ("county", "funds", "people") if k not in columns]
     if "share" not in columns and not {"city_share", "county_share"} <= columns.keys():
         missing.append("city_share, county_share")
@@ -296,26 +325,25 @@ def _shares(cells: dict[str, str], row: int, problems: list[str]) -> tuple[int, 
     )
 
 
-def parse_rows(cells: list[list[str]]) -> tuple[list[FundsRowInput], tuple[Decimal, int] | None]:
-    """County rows and the printed 合计 (funds, people) from a table's cells; every problem at once."""
-    rows = [row for row in cells if any(c.strip() for c in row)]
-    if len(rows) < 2:
+def parse_rows(sheet: Sheet) -> tuple[list[FundsRowInput], tuple[Decimal, int] | None]:
+    """County rows and the printed 合计 (funds, people) from a read sheet; every problem at once."""
+    if not sheet.rows:
         raise FundsInputError([_("The file has no county rows under its heading row.")])
-    if len(rows) > MAX_IMPORT_ROWS:
+    if len(sheet.rows) > MAX_IMPORT_ROWS:
         raise FundsInputError([_("The file has more than %(count)s rows.", count=MAX_IMPORT_ROWS)])
-    columns = _columns(rows[0])
+    columns = _columns(sheet.header)
     problems: list[str] = []
     found: list[FundsRowInput] = []
     printed: tuple[Decimal, int] | None = None
-    for number, raw in enumerate(rows[1:], start=2):
-        cells_by_key = {key: (raw[i] if i < len(raw) else "") for key, i in columns.items()}
+    for number, raw in sheet.rows:
+        cells_by_key = {key: _cell_text(raw.get(heading)) for key, heading in columns.items()}
         funds = _number(cells_by_key["funds"], number, "funds", problems)
         people = int(_number(cells_by_key["people"], number, "people", problems, whole=True))
         if cells_by_key["county"].strip() == af.TOTAL_LABEL:
             printed = (funds, people)
             continue
         city, county = _shares(cells_by_key, number, problems)
-        row = FundsRowInput(cells_by_key["county"].strip(), funds, people, city, county)
+        row = FundsRowInput(cells_by_key["county"].strip(), funds, people, city, county, number)
         taken = {r.county for r in found}
         problems += [_("Row %(row)s, %(problem)s", row=number, problem=p) for p in check_row(row, taken)]
         found.append(row)
@@ -327,12 +355,20 @@ def parse_rows(cells: list[list[str]]) -> tuple[list[FundsRowInput], tuple[Decim
 def import_rows(sheet: FundsSheet, filename: str, data: bytes, user: User | None) -> int:
     """Replace the sheet's rows with a file's; nothing changes unless every row is valid."""
     rows, printed = parse_rows(read_table(filename, data))
+    counties = _counties()
+    problems = [
+        _("Row %(row)s, %(problem)s", row=row.line, problem=problem)
+        for row in rows
+        if (problem := _area_problem(row, counties)) is not None
+    ]
+    if problems:
+        raise FundsInputError(problems)
     table = _table(sheet)
     for old in list(sheet.rows):
         sheet.rows.remove(old)
     db.session.flush()  # the old counties go before the new ones take their names
     for position, row in enumerate(rows):
-        sheet.rows.append(FundsRow(position=position, **row.__dict__))
+        sheet.rows.append(_stored_row(position, row, counties))
     record_change(table, None, "funds_import", None, f"{filename}: {len(rows)}", user)
     if printed is not None:
         update_settings(

@@ -1,11 +1,16 @@
-"""The funds sheet pages: rows typed in or imported, totals, completion rate and findings."""
+"""The funds sheet pages: rows typed in or imported, totals, completion rate and findings.
+
+Their own blueprint (``funds``), at the addresses below the indicator table they belong to
+(``/indicators/<key>/funds...``). Opening the page writes nothing: a table without a sheet shows
+an empty one, and the sheet is stored with its first change.
+"""
 
 from __future__ import annotations
 
 from decimal import Decimal
 from typing import Any
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response as BaseResponse
@@ -18,16 +23,25 @@ from surveyapp.indicators.funds import (
     FundsRowInput,
     add_row,
     delete_row,
+    empty_sheet,
+    find_sheet,
     funds_report,
     import_rows,
     sheet_for,
     update_settings,
 )
+from surveyapp.indicators.services import table_or_404
 from surveyapp.indicators.store import plain
-from surveyapp.indicators.views import bp, table_or_404
 from surveyapp.models import FundsSheet, IndicatorTable
 
 Page = str | tuple[str, int] | BaseResponse
+
+bp = Blueprint("funds", __name__, url_prefix="/indicators", template_folder="templates")
+
+
+@bp.context_processor
+def _helpers() -> dict[str, Any]:
+    return {"plain": plain}
 
 
 def finding_text(finding: af.Finding, implied: dict[str, dict[str, Any]], standard: Decimal) -> str:
@@ -90,15 +104,15 @@ def _page(record: IndicatorTable, sheet: FundsSheet, status: int = 200, **forms:
     )
 
 
-@bp.get("/<key>/funds")
+@bp.get("/<key>/funds", endpoint="sheet")
 @role_required(EVALUATOR)
 def funds(key: str) -> Page:
     """The funds sheet with its totals, completion rate and findings."""
     record = table_or_404(key)
-    return _page(record, sheet_for(record))
+    return _page(record, find_sheet(record) or empty_sheet(record))
 
 
-@bp.post("/<key>/funds/rows")
+@bp.post("/<key>/funds/rows", endpoint="add_row")
 @role_required(EVALUATOR)
 def funds_add_row(key: str) -> Page:
     """Add one county row."""
@@ -120,11 +134,11 @@ def funds_add_row(key: str) -> Page:
             form.county.errors = error.problems
         else:
             flash(_("Saved."))
-            return redirect(url_for(".funds", key=key), code=303)
+            return redirect(url_for(".sheet", key=key), code=303)
     return _page(record, sheet, 422, row_form=form)
 
 
-@bp.post("/<key>/funds/rows/<int:row_id>/delete")
+@bp.post("/<key>/funds/rows/<int:row_id>/delete", endpoint="delete_row")
 @role_required(EVALUATOR)
 def funds_delete_row(key: str, row_id: int) -> Page:
     """Remove one county row."""
@@ -136,10 +150,10 @@ def funds_delete_row(key: str, row_id: int) -> Page:
     if not delete_row(sheet, row_id, current_user):
         abort(404)
     flash(_("Removed."))
-    return redirect(url_for(".funds", key=key), code=303)
+    return redirect(url_for(".sheet", key=key), code=303)
 
 
-@bp.post("/<key>/funds/settings")
+@bp.post("/<key>/funds/settings", endpoint="settings")
 @role_required(EVALUATOR)
 def funds_settings(key: str) -> Page:
     """Set the standard, the people target and the printed totals."""
@@ -156,14 +170,14 @@ def funds_settings(key: str) -> Page:
     }
     update_settings(sheet, values, current_user)
     flash(_("Saved."))
-    return redirect(url_for(".funds", key=key), code=303)
+    return redirect(url_for(".sheet", key=key), code=303)
 
 
 def _whole(value: Decimal | None) -> int | None:
     return None if value is None else int(value)
 
 
-@bp.post("/<key>/funds/import")
+@bp.post("/<key>/funds/import", endpoint="import_file")
 @role_required(EVALUATOR)
 def funds_import(key: str) -> Page:
     """Replace the rows with those of a CSV or XLSX file, all or nothing."""
@@ -178,4 +192,4 @@ def funds_import(key: str) -> Page:
     except FundsInputError as error:
         return _page(record, sheet, 422, import_form=form, import_problems=error.problems)
     flash(_("Imported %(count)s rows.", count=count))
-    return redirect(url_for(".funds", key=key), code=303)
+    return redirect(url_for(".sheet", key=key), code=303)

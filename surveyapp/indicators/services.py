@@ -11,13 +11,17 @@ from decimal import Decimal
 from importlib.resources import files
 from typing import Any
 
+from flask import abort
 from flask_babel import gettext as _
+from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from analysis import indicators as ai
 from surveyapp import audit
-from surveyapp.accounts.permissions import area_within, check_reach
+from surveyapp.accounts.permissions import check_reach, reachable_area_ids, reaches_area
+from surveyapp.areas.tree import area_within
+from surveyapp.domain import DomainError
 from surveyapp.extensions import db
 from surveyapp.indicators.links import LinkedValue, link_fits, linked_values
 from surveyapp.indicators.store import (
@@ -33,7 +37,7 @@ from surveyapp.models import Campaign, IndicatorChange, IndicatorNode, Indicator
 KEY_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 
 
-class IndicatorServiceError(ValueError):
+class IndicatorServiceError(DomainError):
     """A change to an indicator table that cannot be made; the message is for the user."""
 
 
@@ -58,7 +62,7 @@ class ScoredTable:
 
 
 def bundled_templates() -> list[TemplateInfo]:
-    """The templates shipped in ``indicator_tables``, by id."""
+    """The templates shipped in ``analysis.indicators.tables``, by id."""
     found = []
     for entry in sorted(files(ai.templates.TEMPLATES_PACKAGE).iterdir(), key=lambda e: e.name):
         if entry.name.endswith(".yaml"):
@@ -72,10 +76,21 @@ def find_table(key: str) -> IndicatorTable | None:
     return db.session.scalars(select(IndicatorTable).where(IndicatorTable.key == key)).first()
 
 
+def table_or_404(key: str) -> IndicatorTable:
+    """The stored table with this key, or 404 (also when it lies beyond the signed-in user's areas)."""
+    record = find_table(key)
+    if record is None or not reaches_area(current_user, record.area_id):
+        abort(404)
+    return record
+
+
+def record_export(record: IndicatorTable, fmt: str) -> None:
+    """Audit an export of the scored table (``fmt``: json, xlsx or docx)."""
+    audit.record("indicator.export", record, table=record.key, format=fmt)
+
+
 def all_tables(user: Any | None = None) -> list[IndicatorTable]:
     """The stored tables ``user`` reaches (every table when None), newest first."""
-    from surveyapp.accounts.permissions import reachable_area_ids
-
     query = (
         select(IndicatorTable)
         .options(selectinload(IndicatorTable.nodes).joinedload(IndicatorNode.link_campaign))

@@ -112,7 +112,7 @@ def write_full_sheet(book: XlsxBook, table: ai.IndicatorTable) -> None:
 class FundsPrint:
     """The funds sheet's rows and figures, as the funds page shows them."""
 
-    rows: list[tuple[str, Decimal, int, int, int]]
+    rows: list[tuple[str, Decimal, int, Decimal, Decimal]]
     funds: Decimal
     people: int
     people_target: int | None

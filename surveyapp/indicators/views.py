@@ -16,9 +16,10 @@ from wtforms import SelectChoice
 
 from analysis import indicators as ai
 from analysis.rounding import round_half_up
-from surveyapp import audit, labels
-from surveyapp.accounts.permissions import EVALUATOR, OutOfReach, area_within, reaches_area, role_required
+from surveyapp import labels
+from surveyapp.accounts.permissions import EVALUATOR, OutOfReach, reaches_area, role_required
 from surveyapp.areas.choices import bind_area_field, chosen_area_id
+from surveyapp.areas.tree import area_within
 from surveyapp.exports.word import DOCX_TYPE
 from surveyapp.extensions import db
 from surveyapp.indicators.editing import LeafErrors, LeafInput, update_leaf
@@ -31,13 +32,14 @@ from surveyapp.indicators.services import (
     all_tables,
     bundled_templates,
     create_table,
-    find_table,
     grades_text,
     history,
     link_leaf,
     node_or_none,
+    record_export,
     score_record,
     set_grades,
+    table_or_404,
 )
 from surveyapp.indicators.sheets import funds_print_for
 from surveyapp.indicators.store import bands_from_json, grades_from_json, plain
@@ -63,14 +65,6 @@ def _helpers() -> dict[str, Any]:
 def link_names() -> dict[str, str]:
     """What each link kind is called on the pages."""
     return {code: str(name) for code, name in labels.LINK_KINDS.items()}
-
-
-def table_or_404(key: str) -> IndicatorTable:
-    """The stored table with this key, or 404 (also when it lies beyond the user's areas)."""
-    record = find_table(key)
-    if record is None or not reaches_area(current_user, record.area_id):
-        abort(404)
-    return record
 
 
 @bp.route("/", methods=["GET", "POST"])
@@ -296,7 +290,7 @@ def changes(key: str) -> str:
 def export_json(key: str) -> Response:
     """The scored table as JSON."""
     scored = score_record(table_or_404(key))
-    audit.record("indicator.export", scored.record, table=key, format="json")
+    record_export(scored.record, "json")
     data = {"key": key, **table_json(scored.table, scored.links, scored.problems)}
     return Response(
         json.dumps(data, ensure_ascii=False, indent=2),
@@ -310,7 +304,7 @@ def export_json(key: str) -> Response:
 def export_xlsx(key: str) -> Response:
     """The full table and the summary as an XLSX workbook."""
     scored = score_record(table_or_404(key))
-    audit.record("indicator.export", scored.record, table=key, format="xlsx")
+    record_export(scored.record, "xlsx")
     buffer = io.BytesIO()
     write_xlsx(scored.table, buffer, scored.links, funds_print_for(scored.record))
     return Response(
@@ -325,12 +319,9 @@ def export_xlsx(key: str) -> Response:
 def export_docx(key: str) -> Response:
     """The summary (first-level rows, total, grade) as a Word table."""
     scored = score_record(table_or_404(key))
-    audit.record("indicator.export", scored.record, table=key, format="docx")
+    record_export(scored.record, "docx")
     return Response(
         summary_docx(scored.table).read(),
         mimetype=DOCX_TYPE,
         headers={"Content-Disposition": f'attachment; filename="{key}.docx"'},
     )
-
-
-from surveyapp.indicators import funds_views  # noqa: E402,F401  (adds the funds sheet's routes to bp)

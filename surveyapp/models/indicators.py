@@ -24,6 +24,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from surveyapp.models.accounts import User
+from surveyapp.models.areas import Area
 from surveyapp.models.base import Base, UTCDateTime, utcnow
 from surveyapp.models.campaigns import Campaign
 
@@ -214,15 +215,17 @@ class FundsSheet(Base):
 
 
 class FundsRow(Base):
-    """One county's funds, people subsidised and cost share."""
+    """One county's funds and people subsidised; the county is an area of the tree.
+
+    The cost share is the county's own (``Area.city_share``), stored once, there; the row reads
+    it in tenths, as the funds sheet prints it (5:5, 7:3).
+    """
 
     __tablename__ = "funds_row"
     __table_args__ = (
-        UniqueConstraint("sheet_id", "county"),
+        UniqueConstraint("sheet_id", "area_id"),
         CheckConstraint("funds >= 0", name="funds_nonnegative"),
         CheckConstraint("people >= 0", name="people_nonnegative"),
-        CheckConstraint("city_share BETWEEN 0 AND 10 AND county_share BETWEEN 0 AND 10", name="share_range"),
-        CheckConstraint("city_share + county_share = 10", name="shares_sum_to_ten"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -230,15 +233,30 @@ class FundsRow(Base):
     sheet_id: Mapped[int] = mapped_column(ForeignKey("funds_sheet.id", ondelete="CASCADE"), nullable=False)
     #: order in the sheet, from 0
     position: Mapped[int] = mapped_column(Integer, nullable=False)
-    #: the county (县(市、区)) as written, e.g. 石林县
-    county: Mapped[str] = mapped_column(String(100), nullable=False)
+    #: the county (县(市、区)), an area of the tree
+    area_id: Mapped[int] = mapped_column(
+        ForeignKey("area.id", ondelete="RESTRICT"), nullable=False, index=True
+    )
     #: the city funds it received, in 万元, exact
     funds: Mapped[Decimal] = mapped_column(Numeric(16, 6), nullable=False)
     #: people subsidised
     people: Mapped[int] = mapped_column(Integer, nullable=False)
-    #: the city's part of the cost, in tenths
-    city_share: Mapped[int] = mapped_column(Integer, nullable=False)
-    #: the county's part of the cost, in tenths
-    county_share: Mapped[int] = mapped_column(Integer, nullable=False)
 
     sheet: Mapped[FundsSheet] = relationship(back_populates="rows")
+    area: Mapped[Area] = relationship()
+
+    @property
+    def county(self) -> str:
+        """The county's name, e.g. 石林县."""
+        return self.area.name
+
+    @property
+    def city_share(self) -> Decimal:
+        """The city's part of the cost in tenths, from the county's share (0 when it has none)."""
+        share = self.area.city_share
+        return (Decimal(share) * 10).normalize() + 0 if share is not None else Decimal(0)
+
+    @property
+    def county_share(self) -> Decimal:
+        """The county's part of the cost in tenths."""
+        return Decimal(10) - self.city_share

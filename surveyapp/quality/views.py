@@ -11,7 +11,8 @@ from werkzeug.wrappers import Response as BaseResponse
 from wtforms import StringField
 from wtforms.validators import DataRequired, Length
 
-from surveyapp.accounts.permissions import EVALUATOR, campaign_or_404, role_required
+from surveyapp.accounts.permissions import EVALUATOR, role_required
+from surveyapp.campaigns.services import campaign_or_404
 from surveyapp.quality.services import ExclusionError, exclude_response, restore_response
 
 bp = Blueprint("quality", __name__, url_prefix="/evaluation", template_folder="templates")

@@ -14,11 +14,13 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any, Protocol
 
 from flask_babel import gettext as _
 from wtforms import Field, RadioField, SelectChoice, SelectMultipleField, StringField, TextAreaField
+
+from analysis.numbers import NUMBER_MAX, parse_decimal
 
 MAX_TEXT = 5000
 MAX_RADIO_RANGE = 11  # 0..10: more than that becomes a number box
@@ -128,12 +130,11 @@ def _read_text(question: AskedQuestion, raw: Any, codes: Sequence[str]) -> Any:
 
 
 def _decimal(raw: Any) -> Decimal:
-    text = str(raw).strip().replace(",", "").replace("，", "")
     try:
-        value = Decimal(text)
-    except InvalidOperation:
+        value = parse_decimal(str(raw), minimum=-NUMBER_MAX)
+    except ValueError:
         raise AnswerError(_("Please enter a number, e.g. 12 or 3.5.")) from None
-    if not value.is_finite() or abs(value) >= Decimal("1e15"):
+    if abs(value) >= NUMBER_MAX:
         raise AnswerError(_("Please enter a number, e.g. 12 or 3.5."))
     return value
 

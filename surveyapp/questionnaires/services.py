@@ -3,21 +3,24 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from importlib.resources import files
 from pathlib import Path
 
 from sqlalchemy import func, select
 
+from surveyapp.audit import record
 from surveyapp.extensions import db
 from surveyapp.models import Question, QuestionGroup, Questionnaire, QuestionnaireVersion, ScaleOption, utcnow
+from surveyapp.questionnaires.reading import read_questionnaire_file
 from surveyapp.questionnaires.spec import (
     SCALE_LIST,
     OptionSpec,
     QuestionnaireFileError,
     QuestionnaireSpec,
-    read_questionnaire_file,
 )
 
-BUNDLED_DIR = Path(__file__).resolve().parents[2] / "questionnaires"
+#: The questionnaires shipped with the application: the data package ``questionnaires``.
+BUNDLED_DIR = Path(str(files("questionnaires")))
 
 
 def find_version(
@@ -172,8 +175,6 @@ def upload_questionnaire(
     Stored versions are never edited: a changed file under a version number already taken is
     refused, and the uploader is offered :func:`next_version_number` instead.
     """
-    from surveyapp.audit import record
-
     if as_version is not None:
         spec = replace(spec, version=as_version)
     version, created = store_questionnaire(spec, source)
@@ -192,8 +193,6 @@ def upload_questionnaire(
 
 def publish_version(version: QuestionnaireVersion) -> bool:
     """Make a version available for campaigns; return False if it already was."""
-    from surveyapp.audit import record
-
     if version.published_at is not None:
         return False
     version.published_at = utcnow()

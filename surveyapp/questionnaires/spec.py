@@ -13,7 +13,6 @@ import json
 import re
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z")
@@ -167,28 +166,3 @@ def language_code(name: str) -> str:
     if lowered in names:
         return names[lowered]
     return re.split(r"[-_ ]", lowered, maxsplit=1)[0] or lowered
-
-
-def read_questionnaire_file(path: Path) -> QuestionnaireSpec:
-    """Read and check one questionnaire file: YAML (``.yaml``/``.yml``) or XLSForm (``.xlsx``/``.xls``)."""
-    from surveyapp.questionnaires.reading import read_questionnaire_bytes
-
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise QuestionnaireFileError(str(path), [("", f"cannot be read: {error}")]) from error
-    return read_questionnaire_bytes(data, path.name, source=str(path))
-
-
-def parse_questionnaire(data: Any, source: str) -> QuestionnaireSpec:
-    """Check a questionnaire given as parsed YAML; raise ``QuestionnaireFileError`` listing every problem."""
-    from surveyapp.questionnaires.yaml_format import parse_questionnaire_data
-
-    return parse_questionnaire_data(data, source)
-
-
-def parse_questionnaire_text(text: str, source: str) -> QuestionnaireSpec:
-    """Check a questionnaire given as YAML text (an uploaded file, for instance)."""
-    from surveyapp.questionnaires.yaml_format import parse_yaml_text
-
-    return parse_yaml_text(text, source)

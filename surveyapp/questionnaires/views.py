@@ -16,6 +16,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from surveyapp.accounts.permissions import ADMIN, EVALUATOR, role_required
 from surveyapp.extensions import db
 from surveyapp.models import Campaign, Questionnaire, QuestionnaireVersion
+from surveyapp.questionnaires.defaults import describe_scoring, left_out_remarks
 from surveyapp.questionnaires.forms import MAX_FILE_BYTES, UploadForm
 from surveyapp.questionnaires.reading import read_questionnaire_bytes
 from surveyapp.questionnaires.services import (
@@ -25,6 +26,7 @@ from surveyapp.questionnaires.services import (
     upload_questionnaire,
 )
 from surveyapp.questionnaires.spec import QuestionnaireFileError, QuestionnaireSpec
+from surveyapp.questionnaires.xlsform_export import xlsform_bytes
 from surveyapp.survey.forms import response_form_class
 
 bp = Blueprint("questionnaires", __name__, url_prefix="/questionnaires", template_folder="templates")
@@ -144,7 +146,6 @@ def preview(key: str, number: int) -> str:
     form = response_form_class(version)(submission_id="preview-only", meta={"csrf": False})
     stand_in = SimpleNamespace(questionnaire_version=version, slug="preview")
     action = url_for(".preview", key=key, number=number)
-    from surveyapp.questionnaires.defaults import describe_scoring, left_out_remarks
 
     remarks = describe_scoring(version.scale, version.questions) + left_out_remarks(version.left_out)
     return render_template(
@@ -157,8 +158,6 @@ def preview(key: str, number: int) -> str:
 def xlsform(key: str, number: int) -> BaseResponse:
     """The version as an XLSForm workbook; loading it back gives the same questionnaire."""
     from flask import Response
-
-    from surveyapp.questionnaires.xlsform_export import xlsform_bytes
 
     version = _version_or_404(key, number)
     return Response(

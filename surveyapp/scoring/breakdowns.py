@@ -9,10 +9,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pandas as pd
-from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import ColumnElement
@@ -20,7 +18,9 @@ from sqlalchemy.sql.elements import ColumnElement
 from analysis.breakdown import statistics_by
 from surveyapp.areas.services import ordered_areas
 from surveyapp.extensions import db
+from surveyapp.i18n import local_zone
 from surveyapp.models import Answer, Area, Campaign, Response, User
+from surveyapp.questionnaires.texts import current_language, text_of
 from surveyapp.scoring.kept import aggregate_rows, content_key, pure_result
 from surveyapp.scoring.services import (
     campaign_weights,
@@ -39,11 +39,11 @@ NOT_ANSWERED = "unanswered"
 
 def _local_day(column: Any) -> ColumnElement[Any]:
     """The calendar day of a UTC timestamp in the configured time zone, as SQL."""
-    zone = current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Asia/Shanghai")
+    zone = local_zone()
     if db.session.get_bind().dialect.name == "postgresql":
-        return func.date(func.timezone(zone, column))
+        return func.date(func.timezone(zone.key, column))
     # SQLite has no time zones: shift by the zone's offset now (China keeps one offset all year).
-    offset = ZoneInfo(zone).utcoffset(datetime.now())
+    offset = zone.utcoffset(datetime.now())
     minutes = int(offset.total_seconds() // 60) if offset is not None else 0
     return func.date(column, f"{minutes:+d} minutes")
 
@@ -142,8 +142,6 @@ def _iso_week(day: Any) -> str:
 
 def _labeller(by: str, campaign: Campaign | None = None) -> Any:
     if by.startswith(PROFILE_PREFIX):
-        from surveyapp.questionnaires.texts import current_language, text_of
-
         version = campaign.questionnaire_version  # type: ignore[union-attr]
         question = _profile_question(campaign, by)
         language = current_language()

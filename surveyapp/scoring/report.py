@@ -17,6 +17,7 @@ import pandas as pd
 from analysis.certainty import Interval
 from analysis.rounding import half_up_float
 from analysis.scoring import StatisticsTable
+from surveyapp.audit import record
 from surveyapp.models import Campaign, utcnow
 from surveyapp.scoring.breakdowns import BREAKDOWNS, campaign_breakdown, profile_breakdowns
 from surveyapp.scoring.certainty import Certainty, campaign_certainty
@@ -96,6 +97,18 @@ def breakdown_records(frame: pd.DataFrame, by: str) -> list[dict[str, Any]]:
         }
         for row in frame.to_dict("records")
     ]
+
+
+def record_export(campaign: Campaign, fmt: str, include_excluded: bool, **details: Any) -> None:
+    """Audit an export of the campaign's table or responses (``fmt``: json, ..., responses.csv)."""
+    record(
+        "report.export",
+        campaign,
+        campaign_slug=campaign.slug,
+        format=fmt,
+        include_excluded=include_excluded,
+        **details,
+    )
 
 
 def campaign_report(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,7 @@ from surveyapp import audit
 from surveyapp.extensions import db
 from surveyapp.models import Campaign, WeightScheme, WeightSchemeEntry
 
-BUILTIN_FILE = Path(__file__).with_name("weight_schemes.yaml")
+BUILTIN_FILE = Path(str(files("surveyapp.scoring") / "weight_schemes.yaml"))
 
 #: The key that stands for "the questionnaire's own weights" (no scheme picked).
 QUESTIONNAIRE_WEIGHTS = "questionnaire"

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from surveyapp.extensions import db
 from surveyapp.models import Campaign
+from surveyapp.survey.forms import public_form_class
 
 _snapshots: dict[str, Campaign] = {}
 _lock = Lock()
@@ -28,8 +29,6 @@ def _loaded_copy(campaign: Campaign) -> Campaign:
     Building the form and rendering the page once loads every attribute and relationship they
     touch; the session is then closed, so the copy is detached and never reads the database again.
     """
-    from surveyapp.survey.forms import public_form_class
-
     with Session(db.engine, expire_on_commit=False) as private:
         copy = private.get_one(Campaign, campaign.id)
         form = public_form_class(copy.questionnaire_version)(formdata=None)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from urllib.parse import urlsplit
 
 from flask import (
@@ -9,6 +10,7 @@ from flask import (
     Response,
     abort,
     after_this_request,
+    current_app,
     redirect,
     render_template,
     request,
@@ -16,14 +18,15 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload
+from flask_login import current_user
 from werkzeug.wrappers import Response as BaseResponse
 
+from surveyapp.campaigns.services import campaign_or_404
 from surveyapp.distribution import access
-from surveyapp.extensions import csrf, db
+from surveyapp.extensions import csrf
 from surveyapp.i18n import LANGUAGE_COOKIE
 from surveyapp.models import Campaign
+from surveyapp.questionnaires.relevance import compiled
 from surveyapp.survey import display, snapshot
 from surveyapp.survey.ballots import (
     BadSubmissionToken,
@@ -48,27 +51,15 @@ from surveyapp.survey.versions import version_by_id
 bp = Blueprint("survey", __name__, template_folder="templates")
 display.install(bp)
 
+#: The app extension holding the page signed-in staff get at ``/`` (set by the dashboard).
+STAFF_HOME = "surveyapp.staff_home"
+
 
 @bp.app_template_filter("relevant_tree")
 def relevant_tree(expression: str | None) -> str:
     """A ``relevant`` expression as the JSON tree the page's script evaluates ("" if unreadable)."""
-    import json
-
-    from surveyapp.questionnaires.relevance import compiled
-
     tree = compiled(expression)
     return json.dumps(tree, ensure_ascii=False, separators=(",", ":")) if tree is not None else ""
-
-
-def _campaign_or_404(slug: str, with_version: bool = True) -> Campaign:
-    """The campaign, and its version (whose title the form shows) in the same query if asked."""
-    query = select(Campaign).where(Campaign.slug == slug)
-    if with_version:
-        query = query.options(joinedload(Campaign.questionnaire_version))
-    campaign = db.session.scalars(query).first()
-    if campaign is None:
-        abort(404)
-    return campaign
 
 
 def _session_key(campaign: Campaign) -> str:
@@ -123,20 +114,21 @@ def _form_page(campaign: Campaign, form: ResponseFormBase, status: int) -> tuple
 
 @bp.get("/")
 def index() -> str:
-    """A short public page; signed-in staff get their dashboard instead."""
-    from flask_login import current_user
+    """A short public page; signed-in staff get their dashboard instead.
 
-    if current_user.is_authenticated:
-        from surveyapp.dashboard.views import dashboard
-
-        return dashboard()
+    The dashboard registers itself as the staff home (:data:`STAFF_HOME`) when its blueprint is
+    registered, so the public side never imports staff code.
+    """
+    staff_home = current_app.extensions.get(STAFF_HOME)
+    if staff_home is not None and current_user.is_authenticated:
+        return str(staff_home())
     return render_template("survey/index.html")
 
 
 @bp.get("/s/<slug>")
 def form(slug: str) -> str | tuple[str, int]:
     """The questionnaire as respondents see it."""
-    campaign = _campaign_or_404(slug)
+    campaign = campaign_or_404(slug, public=True, with_version=True)
     if not campaign.is_accepting():
         return render_template("survey/closed.html", campaign=campaign), 200
     refused = access.refusal(campaign)  # personal codes
@@ -157,7 +149,7 @@ def form(slug: str) -> str | tuple[str, int]:
 @csrf.exempt  # checked by the form itself, so an expired token keeps the answers on the page
 def submit(slug: str) -> BaseResponse | tuple[str, int]:
     """Store the answers once, then show the thank-you page."""
-    campaign = _campaign_or_404(slug, with_version=False)  # a page shown instead loads it
+    campaign = campaign_or_404(slug, public=True)  # a page shown instead loads its version
     refused = access.refusal(campaign)  # personal codes
     if refused is not None:
         return refused
@@ -208,13 +200,13 @@ def _store(campaign: Campaign, form: ResponseFormBase, issued: IssuedId) -> tupl
 @bp.get("/s/<slug>/thanks")
 def thanks(slug: str) -> str:
     """The thank-you page."""
-    return render_template("survey/thanks.html", campaign=_campaign_or_404(slug, with_version=False))
+    return render_template("survey/thanks.html", campaign=campaign_or_404(slug, public=True))
 
 
 @bp.post("/s/<slug>/again")
 def again(slug: str) -> BaseResponse:
     """Start a new, empty response on this phone, for another person."""
-    campaign = _campaign_or_404(slug)
+    campaign = campaign_or_404(slug, public=True)
     session.pop(_session_key(campaign), None)
     return redirect(url_for("survey.form", slug=slug), code=303)
 

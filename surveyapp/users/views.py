@@ -10,10 +10,18 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response as BaseResponse
 
-from surveyapp.accounts.permissions import ADMIN, OutOfReach, check_reach, reaches_area, role_required
-from surveyapp.accounts.services import AccountError, create_user, find_user, set_password, update_user
+from surveyapp.accounts.permissions import ADMIN, OutOfReach, reaches_area, role_required
+from surveyapp.accounts.services import (
+    AccountError,
+    create_user,
+    unlock_account,
+    update_user,
+)
+from surveyapp.accounts.services import (
+    reset_password as reset_account_password,
+)
+from surveyapp.accounts.throttle import lockout_seconds
 from surveyapp.areas.choices import bind_area_field, chosen_area_id
-from surveyapp.audit import record
 from surveyapp.extensions import db
 from surveyapp.models import Area, User
 from surveyapp.users.forms import EditUserForm, NewUserForm, ResetPasswordForm, role_choices
@@ -28,6 +36,12 @@ def _user_or_404(user_id: int) -> User:
     if user is None or not reaches_area(current_user, user.area_id):
         abort(404)
     return user
+
+
+def _show(form: FlaskForm, error: AccountError, default: str) -> None:
+    """The service's refusal next to the field it is about (``default`` when it names none)."""
+    field = form._fields.get(error.field or default) or form._fields[default]
+    field.errors = [str(error)]
 
 
 def _with_choices(form: NewUserForm | EditUserForm) -> NewUserForm | EditUserForm:
@@ -69,24 +83,21 @@ def new() -> Page:
     form = _with_choices(NewUserForm())
     assert isinstance(form, NewUserForm)
     if form.validate_on_submit():
-        if find_user(form.username.data or "") is not None:
-            form.username.errors = [_("A user with this name already exists.")]
+        try:
+            user = create_user(
+                form.username.data or "",
+                form.new_password.data or "",
+                form.role.data or "",
+                area=_area(form),
+                display_name=form.display_name.data or None,
+            )
+        except OutOfReach as error:
+            form.area.errors = [str(error)]
+        except AccountError as error:
+            _show(form, error, "username")
         else:
-            try:
-                user = create_user(
-                    form.username.data or "",
-                    form.new_password.data or "",
-                    form.role.data or "",
-                    area=_area(form),
-                    display_name=form.display_name.data or None,
-                )
-            except OutOfReach as error:
-                form.area.errors = [str(error)]
-            except AccountError as error:
-                form.username.errors = [str(error)]
-            else:
-                flash(_("The account %(name)s has been added.", name=user.username), "success")
-                return redirect(url_for(".index"), code=303)
+            flash(_("The account %(name)s has been added.", name=user.username), "success")
+            return redirect(url_for(".index"), code=303)
     return render_template("users/new.html", form=form), (422 if form.is_submitted() else 200)
 
 
@@ -106,7 +117,7 @@ def edit(user_id: int) -> Page:
     assert isinstance(form, EditUserForm)
     if form.validate_on_submit() and not _refuses_self_lockout(user, form):
         try:
-            changes = update_user(
+            update_user(
                 user,
                 role=form.role.data or "",
                 area=_area(form),
@@ -115,17 +126,15 @@ def edit(user_id: int) -> Page:
             )
         except OutOfReach as error:
             form.area.errors = [str(error)]
+        except AccountError as error:
+            _show(form, error, "role")
         else:
-            if changes:
-                record("account.update", user, username=user.username, changes=changes)
             flash(_("The account %(name)s has been saved.", name=user.username), "success")
             return redirect(url_for(".index"), code=303)
     return _edit_page(user, form, ResetPasswordForm(prefix="reset"), 422 if form.is_submitted() else 200)
 
 
 def _edit_page(user: User, form: EditUserForm, reset: ResetPasswordForm, status: int) -> tuple[str, int]:
-    from surveyapp.accounts.throttle import lockout_seconds
-
     locked = lockout_seconds(user.username)
     page = render_template(
         "users/edit.html",
@@ -148,8 +157,7 @@ def reset_password(user_id: int) -> Page:
         form = _with_choices(EditUserForm(data=_account_data(user)))
         assert isinstance(form, EditUserForm)
         return _edit_page(user, form, reset, 422)
-    set_password(user, reset.new_password.data or "")
-    record("account.password_reset", user, username=user.username)
+    reset_account_password(user, reset.new_password.data or "")
     flash(_("The password of %(name)s has been changed.", name=user.username), "success")
     return redirect(url_for(".index"), code=303)
 
@@ -158,13 +166,9 @@ def reset_password(user_id: int) -> Page:
 @role_required(ADMIN)
 def unlock(user_id: int) -> Page:
     """Lift the account's sign-in lockout (after the owner mistyped their password too often)."""
-    from surveyapp.accounts.throttle import lift
-
     user = _user_or_404(user_id)
     if not FlaskForm(prefix="unlock").validate_on_submit():
         abort(400)
-    check_reach(user.area_id)
-    lift(user.username)
-    record("account.unlock", user, username=user.username)
+    unlock_account(user)
     flash(_("%(name)s can sign in again.", name=user.username), "success")
     return redirect(url_for(".edit", user_id=user.id), code=303)

@@ -23,7 +23,7 @@ COLUMNS = ["county", "funds", "people", "city_share", "county_share"]
 
 @pytest.fixture(scope="module")
 def kunming() -> pd.DataFrame:
-    return read_funds_sheet(str(files("indicator_tables") / "kunming-2022-funds.csv"))
+    return read_funds_sheet(str(files("analysis.indicators.tables") / "kunming-2022-funds.csv"))
 
 
 def sheet(*rows: tuple[str, str, str, str, str]) -> pd.DataFrame:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 from collections.abc import Callable
 from decimal import Decimal
+from importlib.resources import files
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,7 @@ from surveyapp.models import Area, AuditEvent
 from tests.accounts.conftest import sign_in
 from tests.conftest import PG_URL, csrf_token, make_app
 
-FUNDS_SHEET = Path(__file__).resolve().parents[2] / "indicator_tables" / "kunming-2022-funds.csv"
+FUNDS_SHEET = Path(str(files("analysis.indicators.tables") / "kunming-2022-funds.csv"))
 
 # The national administrative division codes given for the city and its counties and districts.
 NATIONAL_CODES = {
@@ -129,3 +130,5 @@ def test_admin_adds_townships_and_villages(
     status, page = _add(client, township, "重复社区", "530129001001")
     assert status == 422 and "已有使用此代码的地区" in page and "重复社区" in page
     assert _add(client, city, "直接挂在市下")[0] == 422  # counties are preloaded, not added by hand
+    status, page = _add(client, township, "坏代码社区", "x")
+    assert status == 422 and "代码由 2 到 32 个字母、数字和连字符组成" in page and "hyphens" not in page

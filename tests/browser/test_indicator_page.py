@@ -9,13 +9,14 @@ from importlib.resources import files
 from flask import Flask
 from playwright.sync_api import Browser, expect
 
+from surveyapp.areas.services import load_areas
 from surveyapp.extensions import db
 from surveyapp.indicators.funds import import_rows, sheet_for
 from surveyapp.indicators.services import create_table
 from tests.accounts.conftest import PASSWORD, make_user  # noqa: F401  (fixture)
 from tests.browser.conftest import axe_violations, describe
 
-FUNDS_CSV = files("indicator_tables") / "kunming-2022-funds.csv"
+FUNDS_CSV = files("analysis.indicators.tables") / "kunming-2022-funds.csv"
 SCREENSHOTS = os.environ.get("SURVEYAPP_SCREENSHOTS")  # a folder to keep screenshots in, when set
 
 
@@ -32,6 +33,7 @@ def test_edit_a_leaf_and_see_subtotal_and_grade(
 ) -> None:
     make_user("evaluator1", "evaluator")
     with app.app_context():
+        load_areas()  # as surveyapp init does: funds rows point to their county
         record = create_table("kunming-2022-pension-subsidy", key="kunming-2022")
         import_rows(sheet_for(record), "funds.csv", FUNDS_CSV.read_bytes(), None)
         db.session.commit()

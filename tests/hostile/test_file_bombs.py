@@ -7,7 +7,8 @@ import zipfile
 
 import pytest
 
-from surveyapp.questionnaires.spec import QuestionnaireFileError, parse_questionnaire_text
+from surveyapp.questionnaires.reading import parse_questionnaire_text
+from surveyapp.questionnaires.spec import QuestionnaireFileError
 from surveyapp.questionnaires.xlsform import read_xlsform
 
 LAUGHS = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(

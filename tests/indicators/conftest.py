@@ -8,6 +8,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from surveyapp.areas.services import load_areas
 from surveyapp.extensions import db
 from surveyapp.indicators.services import create_table
 from surveyapp.models import Campaign
@@ -41,8 +42,12 @@ def add_response(app: Flask, campaign: Campaign, submission_id: str, code: str) 
 
 @pytest.fixture
 def report_table(app: Flask) -> str:
-    """The source report's table stored from its template; returns its key."""
+    """The source report's table stored from its template, with the area tree; returns its key.
+
+    The areas are loaded as ``surveyapp init`` loads them: funds rows point to their county.
+    """
     with app.app_context():
+        load_areas()
         record = create_table(REPORT_TEMPLATE, key="kunming-2022")
         db.session.commit()
         return record.key

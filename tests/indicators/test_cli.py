@@ -20,7 +20,7 @@ REPORT_SUMMARY = [
     ("C项目绩效", 60.00, 57.00, 3.00, 0.9500),
     ("合计", 100.00, 95.20, 4.80, 0.9520),
 ]
-FUNDS_CSV = str(files("indicator_tables") / "kunming-2022-funds.csv")
+FUNDS_CSV = str(files("analysis.indicators.tables") / "kunming-2022-funds.csv")
 
 
 def test_list_shows_both_templates_and_stored_tables(runner: FlaskCliRunner, report_table: str) -> None:
@@ -128,3 +128,14 @@ def test_funds_command_reports_bad_rows_by_row_and_column(runner: FlaskCliRunner
     assert result.exit_code != 0
     assert "Row 3, column funds: 13.075元 is not a number." in result.output
     assert "Row 3, cost share" in result.output
+
+
+def test_funds_command_reads_a_gb18030_csv(runner: FlaskCliRunner, tmp_path: Path) -> None:
+    sheet = tmp_path / "funds.csv"
+    sheet.write_bytes("县区,市级资金,人数,市级比例,县级比例\n石林县,32,1000,5,5\n".encode("gb18030"))
+    result = runner.invoke(args=["indicators", "funds", str(sheet), "--json"])
+    assert result.exit_code == 0, result.output
+    # 1000 people x 200 元 x 5/10 = 10 万元 against 32 paid: one finding, 22 万元 over.
+    data = json.loads(result.output)
+    assert data["funds"] == "32" and data["people"] == 1000
+    assert [(f["county"], f["difference"]) for f in data["findings"]] == [("石林县", "22")]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+from decimal import Decimal
 from importlib.resources import files
 
 from flask import Flask
@@ -12,10 +13,10 @@ from openpyxl import Workbook
 from sqlalchemy import func, select
 
 from surveyapp.extensions import db
-from surveyapp.models import FundsRow
+from surveyapp.models import Area, FundsRow
 from tests.conftest import csrf_token
 
-FUNDS_CSV = files("indicator_tables") / "kunming-2022-funds.csv"
+FUNDS_CSV = files("analysis.indicators.tables") / "kunming-2022-funds.csv"
 
 
 def _import(client: FlaskClient, key: str, name: str, data: bytes) -> tuple[int, str]:
@@ -141,3 +142,52 @@ def test_import_xlsx_with_chinese_headings(app: Flask, evaluator: FlaskClient, r
     assert "相差 0.904 万元" in page and _rows(app) == 1
     status, page = _import(evaluator, report_table, "funds.txt", b"x")
     assert status == 422 and "请上传 .csv 或 .xlsx 文件。" in page
+
+
+def test_opening_the_funds_page_stores_nothing(app: Flask, evaluator: FlaskClient, report_table: str) -> None:
+    from surveyapp.models import FundsSheet
+
+    page = evaluator.get(f"/indicators/{report_table}/funds")
+    assert page.status_code == 200 and 'id="total-funds"' not in page.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(FundsSheet)) == 0
+    # The first change stores the sheet.
+    assert _settings(evaluator, report_table, standard="200", people_target="20000") == 303
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(FundsSheet)) == 1
+
+
+def test_a_csv_saved_by_chinese_excel_is_imported(
+    app: Flask, evaluator: FlaskClient, report_table: str
+) -> None:
+    # Chinese Excel saves "CSV" as GB18030: read by the same reader as the responses.
+    sheet = "县(市、区),市级资金(万元),补助人数,承担比例\n石林县,32,1000,5:5\n晋宁区,13.075,1860,5:5\n"
+    status, _ = _import(evaluator, report_table, "使用情况表.csv", sheet.encode("gb18030"))
+    assert status == 303 and _rows(app) == 2
+    page = evaluator.get(f"/indicators/{report_table}/funds").get_data(as_text=True)
+    assert re.search(r'id="total-funds">45\.075<', page) and re.search(r'id="total-people">2860<', page)
+
+
+def test_rows_name_counties_of_the_area_tree_with_their_cost_share(
+    app: Flask, evaluator: FlaskClient, report_table: str
+) -> None:
+    heading = "county,funds,people,city_share,county_share\n"
+    status, page = _import(evaluator, report_table, "a.csv", (heading + "不存在县,1,10,5,5\n").encode())
+    assert status == 422 and "第 2 行，县（市、区）：不存在县 不是地区树中的县级地区。" in page
+    # 石林县 shares the cost 5:5 (the areas file); a sheet saying 7:3 is refused, not stored twice.
+    status, page = _import(evaluator, report_table, "b.csv", (heading + "石林县,32,1000,7,3\n").encode())
+    assert status == 422 and "石林县 的承担比例为 5:5（市:县），不是 7:3。" in page
+    assert _rows(app) == 0
+    with app.app_context():
+        area = db.session.scalars(select(Area).where(Area.name == "石林县")).one()
+        area.city_share = None  # a county the tree knows no share of takes the sheet's
+        db.session.commit()
+    assert _import(evaluator, report_table, "c.csv", (heading + "石林县,32,1000,7,3\n").encode())[0] == 303
+    with app.app_context():
+        row = db.session.scalars(select(FundsRow)).one()
+        assert (row.county, row.area.city_share, row.city_share, row.county_share) == (
+            "石林县",
+            Decimal("0.7"),
+            7,
+            3,
+        )

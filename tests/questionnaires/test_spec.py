@@ -9,8 +9,9 @@ from typing import Any
 import pytest
 import yaml
 
+from surveyapp.questionnaires.reading import parse_questionnaire, read_questionnaire_file
 from surveyapp.questionnaires.services import bundled_files
-from surveyapp.questionnaires.spec import QuestionnaireFileError, parse_questionnaire, read_questionnaire_file
+from surveyapp.questionnaires.spec import QuestionnaireFileError
 from tests.seed_report import REPORT_QUESTION_TEXTS
 
 BUNDLED = Path(__file__).resolve().parents[2] / "questionnaires" / "kunming-2022-pension-satisfaction.yaml"

@@ -6,8 +6,8 @@ from flask import Flask
 
 from surveyapp.campaigns.services import create_campaign
 from surveyapp.extensions import db
+from surveyapp.questionnaires.reading import parse_questionnaire_text
 from surveyapp.questionnaires.services import store_questionnaire
-from surveyapp.questionnaires.spec import parse_questionnaire_text
 from surveyapp.scoring.services import campaign_statistics
 from surveyapp.survey.services import Submission, submit_response
 

@@ -9,8 +9,8 @@ from flask.testing import FlaskClient
 
 from surveyapp.campaigns.services import create_campaign
 from surveyapp.extensions import db
+from surveyapp.questionnaires.reading import parse_questionnaire
 from surveyapp.questionnaires.services import publish_version, store_questionnaire
-from surveyapp.questionnaires.spec import parse_questionnaire
 from tests.conftest import csrf_token
 
 

@@ -13,7 +13,7 @@ from flask.cli import with_appcontext
 from flask_babel import force_locale
 
 from analysis import indicators as ai
-from surveyapp.campaigns.services import find_campaign
+from surveyapp.cli.helpers import campaign_or_fail
 from surveyapp.indicators.exports import table_json, write_xlsx
 from surveyapp.indicators.funds import (
     FundsInputError,
@@ -106,9 +106,7 @@ def indicators_score(table_name: str, slug: str | None, output_format: str, outp
     """Score TABLE: a shipped template id, a stored table's key, or a YAML file."""
     table, links = resolve_table(table_name)
     if slug:
-        campaign = find_campaign(slug)
-        if campaign is None:
-            raise click.ClickException(f"no campaign with slug '{slug}'")
+        campaign = campaign_or_fail(slug)
         links = dict(links)
         table = feed_from_campaign(table, campaign, links)
     if output_format in ("xlsx", "docx"):

@@ -1,1 +1,0 @@
-"""Indicator table templates and example funds sheets: this package only holds data files."""
