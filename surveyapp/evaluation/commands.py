@@ -9,7 +9,6 @@ import click
 from flask.cli import with_appcontext
 from flask_babel import force_locale
 
-from surveyapp import audit
 from surveyapp.cli.helpers import campaign_or_fail, transactional
 from surveyapp.exports.statistical import FORMATS as STATISTICAL_FORMATS
 from surveyapp.exports.statistical import write_responses
@@ -73,13 +72,12 @@ def responses_import(slug: str, file: Path) -> None:
     """Import FILE (CSV or XLSX, one row per respondent, columns q1..qN) into campaign SLUG."""
     campaign = campaign_or_fail(slug)
     try:
-        result = import_responses(campaign, read_file(file))
+        result = import_responses(campaign, read_file(file), source=file.name)
     except ImportRowsError as error:
         raise click.ClickException(f"nothing was imported:\n{error}") from error
     except (ImportFileError, SubmissionError) as error:
         with force_locale("en"):  # the command line speaks English
             raise click.ClickException(f"nothing was imported: {error}") from error
-    audit.record("responses.import", campaign, file=file.name, rows=result.rows, added=result.added)
     click.echo(f"{file.name}: {result.rows} rows, {result.added} added, {result.already} already imported")
 
 

@@ -18,6 +18,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from surveyapp import audit
 from surveyapp.extensions import db
 from surveyapp.i18n import local_zone
 from surveyapp.imports.reading import Sheet
@@ -269,7 +270,12 @@ def check_rows(campaign: Campaign, sheet: Sheet) -> list[Submission]:
     return [s for s in submissions if s is not None]
 
 
-def import_responses(campaign: Campaign, sheet: Sheet) -> ImportResult:
-    """Check all rows, then store each response once; nothing is stored if a row is bad."""
+def import_responses(campaign: Campaign, sheet: Sheet, source: str | None = None) -> ImportResult:
+    """Check all rows, then store each response once; nothing is stored if a row is bad.
+
+    The import is recorded in the audit log with ``source`` (the file's name) and its counts.
+    """
     submissions = check_rows(campaign, sheet)
-    return ImportResult(rows=len(submissions), added=submit_many(campaign, submissions))
+    result = ImportResult(rows=len(submissions), added=submit_many(campaign, submissions))
+    audit.record("responses.import", campaign, file=source, rows=result.rows, added=result.added)
+    return result

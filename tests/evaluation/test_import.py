@@ -12,7 +12,7 @@ from openpyxl import Workbook
 from sqlalchemy import func, select
 
 from surveyapp.extensions import db
-from surveyapp.models import Area, Campaign, Response
+from surveyapp.models import Area, AuditEvent, Campaign, Response
 from surveyapp.scoring.services import campaign_statistics
 from tests.scoring.conftest import load
 
@@ -57,6 +57,12 @@ def test_csv_in_each_excel_encoding_imports_once(
     again = runner.invoke(args=["responses", "import", campaign.slug, str(file)])
     assert "3 rows, 0 added, 3 already imported" in again.output
     assert _stored(app, campaign) == 3
+    with app.app_context():
+        events = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "responses.import")).all()
+        assert [(e.details["file"], e.details["rows"], e.details["added"]) for e in events] == [
+            ("paper.csv", 3, 3),
+            ("paper.csv", 3, 0),
+        ]
     with app.app_context():
         responses = {r.submission_id: r for r in db.session.scalars(select(Response))}
         area_id = db.session.scalar(select(Area.id).where(Area.code == "530129"))
