@@ -62,8 +62,8 @@ def add_rows(app: Flask, start: int, stop: int) -> None:
     from surveyapp.campaigns.services import create_campaign
     from surveyapp.indicators.services import create_table
     from surveyapp.models import IndicatorChange, IndicatorTable, WeightScheme
-    from surveyapp.questionnaires.services import bundled_files, find_version, upload_questionnaire
     from surveyapp.questionnaires.reading import read_questionnaire_file
+    from surveyapp.questionnaires.services import bundled_files, find_version, upload_questionnaire
     from surveyapp.survey.services import Submission, submit_response
 
     counties = _counties(app)

@@ -7,7 +7,11 @@ The supported subset, with XPath 1.0's meaning (as ODK Collect and Enketo give i
 * comparisons ``=``, ``!=``, ``<``, ``<=``, ``>``, ``>=``; arithmetic ``+``, ``-``, ``*``,
   ``div``, ``mod``; ``and``, ``or``, parentheses;
 * the functions ``not()``, ``selected(${q}, 'x')``, ``count-selected(${q})``,
-  ``string-length()``, ``number()``, ``regex(., 'pattern')``, ``true()``, ``false()``.
+  ``string-length()``, ``number()``, ``regex(., 'pattern')``, ``true()``, ``false()``,
+  ``today()`` (the date in the configured time zone) and ``date('2022-12-01')``.
+
+Dates are written ``YYYY-MM-DD``; compared with ``<``, ``>`` or used in arithmetic they count as
+days since 1970-01-01, as ODK counts them, so ``. <= today()`` and ``. - ${birth} > 365`` work.
 
 An unanswered question reads as the empty string, which is not equal to any option and not a
 number, so ``${q} = 'x'`` and ``${age} > 18`` are false until ``q`` and ``age`` are answered.
@@ -22,8 +26,15 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Mapping, Sequence
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import has_app_context
+
+from surveyapp.config import DEFAULT_TIMEZONE
+from surveyapp.i18n import local_zone
 
 Node = list[Any]
 Value = str | float | bool | list[str]
@@ -49,7 +60,11 @@ FUNCTIONS: dict[str, tuple[int, int]] = {
     "regex": (2, 2),
     "true": (0, 0),
     "false": (0, 0),
+    "today": (0, 0),
+    "date": (1, 1),
 }
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_EPOCH = date(1970, 1, 1)
 COMPARISONS = ("=", "!=", "<", "<=", ">", ">=")
 
 
@@ -194,10 +209,22 @@ def _number(value: Value) -> float:
         return value
     if isinstance(value, list):
         value = " ".join(value)
+    text = value.strip()
+    if ISO_DATE.match(text):
+        try:
+            return float((date.fromisoformat(text) - _EPOCH).days)
+        except ValueError:
+            return math.nan
     try:
-        return float(value) if value.strip() else math.nan
+        return float(text) if text else math.nan
     except ValueError:
         return math.nan
+
+
+def _today() -> str:
+    """Today in the configured time zone (the platform's default zone outside the app)."""
+    zone = local_zone() if has_app_context() else ZoneInfo(DEFAULT_TIMEZONE)
+    return datetime.now(zone).date().isoformat()
 
 
 def _string(value: Value) -> str:
@@ -259,6 +286,11 @@ def _call(name: str, arguments: Sequence[Value]) -> Value:
         return float(len(_string(arguments[0])))
     if name == "number":
         return _number(arguments[0])
+    if name == "today":
+        return _today()
+    if name == "date":
+        text = _string(arguments[0]).strip()
+        return text if ISO_DATE.match(text) else ""
     # regex: XPath's matches() semantics, the pattern found anywhere in the text
     try:
         return re.search(_string(arguments[1]), _string(arguments[0])) is not None

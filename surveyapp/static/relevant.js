@@ -25,7 +25,13 @@
     if (typeof v === "boolean") { return v ? 1 : 0; }
     if (typeof v === "number") { return v; }
     if (Array.isArray(v)) { v = v.join(" "); }
+    var d = /^\s*(\d{4})-(\d{2})-(\d{2})\s*$/.exec(v);  // a date: days since 1970, as ODK counts
+    if (d) { return Date.UTC(+d[1], d[2] - 1, +d[3]) / 864e5; }
     return v.trim() === "" ? NaN : Number(v);
+  }
+  function today() {
+    var n = new Date(), p = function (x) { return (x < 10 ? "0" : "") + x; };
+    return n.getFullYear() + "-" + p(n.getMonth() + 1) + "-" + p(n.getDate());
   }
   function str(v) { return Array.isArray(v) ? v.join(" ") : String(v); }
   function bool(v) {
@@ -48,6 +54,8 @@
         case "count-selected": return list(x[0]).length;
         case "string-length": return str(x[0]).length;
         case "number": return num(x[0]);
+        case "today": return today();
+        case "date": return /^\d{4}-\d{2}-\d{2}$/.test(str(x[0]).trim()) ? str(x[0]).trim() : "";
         default: try { return new RegExp(str(x[1])).test(str(x[0])); } catch (e) { return false; }
       }
     }

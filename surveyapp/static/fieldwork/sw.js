@@ -7,7 +7,7 @@
  * never strands entries made by the old version.
  */
 "use strict";
-var VERSION = "v2";
+var VERSION = "v3";
 var PAGES = "surveyapp-pages-" + VERSION;
 var STATIC = "surveyapp-static-" + VERSION;
 var STATIC_FILES = [
