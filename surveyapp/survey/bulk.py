@@ -19,12 +19,11 @@ from sqlalchemy.exc import IntegrityError
 from surveyapp.extensions import db
 from surveyapp.models import Answer, AnswerChoice, Campaign, Response
 from surveyapp.models.base import utcnow
-from surveyapp.survey.services import Submission, _answers, _check, submit_response
+from surveyapp.survey.services import AnswerRow, Submission, _answers, _check, submit_response
 
 #: Responses written per batch: large enough to amortise each statement, small enough to keep
 #: each write transaction short on SQLite.
 BATCH = 2000
-_ANSWER_COLUMNS = ("campaign_id", "question_id", "option_id", "value_text", "value_number", "value_date")
 
 
 def _table(model: Any) -> Table:
@@ -61,7 +60,7 @@ def _response_row(campaign: Campaign, submission: Submission, now: Any) -> dict[
     }
 
 
-def _insert_batch(campaign: Campaign, batch: list[Submission], answers: list[list[Answer]]) -> None:
+def _insert_batch(campaign: Campaign, batch: list[Submission], answers: list[list[AnswerRow]]) -> None:
     now = utcnow()
     rows = [_response_row(campaign, s, now) for s in batch]
     responses, answers_table = _table(Response), _table(Answer)
@@ -72,9 +71,8 @@ def _insert_batch(campaign: Campaign, batch: list[Submission], answers: list[lis
     choices: list[list[int]] = []
     for response_id, given in zip(ids, answers, strict=True):
         for answer in given:
-            row = {column: getattr(answer, column) for column in _ANSWER_COLUMNS}
-            answer_rows.append({"response_id": response_id, **row})
-            choices.append([c.option_id for c in answer.choices])
+            answer_rows.append({"response_id": response_id, **answer.columns()})
+            choices.append(list(answer.choice_ids))
     if not answer_rows:
         return
     if not any(choices):

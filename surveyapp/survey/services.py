@@ -53,7 +53,29 @@ def find_response(campaign: Campaign, submission_id: str) -> Response | None:
     ).first()
 
 
-def _answers(campaign: Campaign, submission: Submission) -> list[Answer]:
+@dataclass(frozen=True, slots=True)
+class AnswerRow:
+    """One answer ready to store, as plain values (one column per kind of value, see Answer)."""
+
+    campaign_id: int
+    question_id: int
+    option_id: int | None = None
+    value_text: str | None = None
+    value_number: Any = None
+    value_date: Any = None
+    #: the options chosen in a select_multiple answer
+    choice_ids: tuple[int, ...] = ()
+
+    def columns(self) -> dict[str, Any]:
+        """The answer's columns for an insert (its response id aside)."""
+        return {c: getattr(self, c) for c in ANSWER_COLUMNS}
+
+    def to_answer(self) -> Answer:
+        """The answer as a model object, with its choices."""
+        return Answer(**self.columns(), choices=[AnswerChoice(option_id=i) for i in self.choice_ids])
+
+
+def _answers(campaign: Campaign, submission: Submission) -> list[AnswerRow]:
     """The answers to store: read by their type, only for the questions that are asked."""
     version = version_by_id(campaign.questionnaire_version_id)  # read once per process, detached
     questions = version.by_number()
@@ -101,34 +123,34 @@ def _answers(campaign: Campaign, submission: Submission) -> list[Answer]:
 
 def check_answers(campaign: Campaign, submission: Submission) -> list[Answer]:
     """The answers of ``submission`` as rows to store; ``SubmissionError`` if one does not fit."""
-    return _answers(campaign, submission)
+    return [row.to_answer() for row in _answers(campaign, submission)]
 
 
 def _answer(
     campaign: Campaign, version: Any, question: Any, value: Any, options: dict, other: str | None
-) -> Answer:
+) -> AnswerRow:
     list_name = question.list_name or version.scale_list
     storage = QUESTION_TYPES[question.type].storage
-    answer = Answer(campaign_id=campaign.id, question_id=question.id)
+    values: dict[str, Any] = {}
     chose_other = value == "other" or (isinstance(value, list) and "other" in value)
     if storage == "option":
         if value == "other" and (list_name, "other") not in options:
-            answer.value_text = other or ""
+            values["value_text"] = other or ""
         else:
-            answer.option_id = options[(list_name, value)].id
+            values["option_id"] = options[(list_name, value)].id
     elif storage == "choices":
-        answer.choices = [AnswerChoice(option_id=options[(list_name, c)].id) for c in value if c != "other"]
+        values["choice_ids"] = tuple(options[(list_name, c)].id for c in value if c != "other")
         if "other" in value:
-            answer.value_text = other or ""
+            values["value_text"] = other or ""
     elif storage == "text":
-        answer.value_text = value
+        values["value_text"] = value
     elif storage == "number":
-        answer.value_number = value
+        values["value_number"] = value
     elif storage == "date":
-        answer.value_date = value
+        values["value_date"] = value
     if other and chose_other and storage in ("option", "choices"):
-        answer.value_text = other  # the text given with "other", also when the list has its own
-    return answer
+        values["value_text"] = other  # the text given with "other", also when the list has its own
+    return AnswerRow(campaign.id, question.id, **values)
 
 
 def _check(campaign: Campaign, submission: Submission) -> None:
@@ -211,14 +233,14 @@ def _insert_in_savepoint(row: dict[str, Any]) -> Response | None:
     return response
 
 
-def _insert_answers(response: Response, answers: list[Answer]) -> None:
+def _insert_answers(response: Response, answers: list[AnswerRow]) -> None:
     """The answers in one statement; an answer with several choices is added with its choices."""
-    plain = [a for a in answers if not a.choices]
+    plain = [a for a in answers if not a.choice_ids]
     if plain:
-        rows = [{"response_id": response.id, **{c: getattr(a, c) for c in ANSWER_COLUMNS}} for a in plain]
+        rows = [{"response_id": response.id, **a.columns()} for a in plain]
         answer_table: Table = Answer.__table__  # type: ignore[assignment]
         db.session.execute(insert(answer_table), rows)  # Core: one executemany, every column
-    with_choices = [a for a in answers if a.choices]
+    with_choices = [a.to_answer() for a in answers if a.choice_ids]
     for answer in with_choices:
         answer.response_id = response.id
         db.session.add(answer)
