@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from sqlalchemy import Table, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -67,25 +68,47 @@ class AnswerRow:
     choice_ids: tuple[int, ...] = ()
 
     def columns(self) -> dict[str, Any]:
-        """The answer's columns for an insert (its response id aside)."""
-        return {c: getattr(self, c) for c in ANSWER_COLUMNS}
+        """The answer's columns for an insert (its response id aside): ``ANSWER_COLUMNS``."""
+        return {
+            "campaign_id": self.campaign_id,
+            "question_id": self.question_id,
+            "option_id": self.option_id,
+            "value_text": self.value_text,
+            "value_number": self.value_number,
+            "value_date": self.value_date,
+        }
 
     def to_answer(self) -> Answer:
         """The answer as a model object, with its choices."""
         return Answer(**self.columns(), choices=[AnswerChoice(option_id=i) for i in self.choice_ids])
 
 
+#: per version object (the kept, detached copy of each version is reused for as long as it is kept)
+_LOOKUPS: WeakKeyDictionary[Any, tuple[dict[int, Any], dict[tuple[str, str], Any], dict[str, list[str]]]] = (
+    WeakKeyDictionary()
+)
+
+
+def _lookups(version: Any) -> tuple[dict[int, Any], dict[tuple[str, str], Any], dict[str, list[str]]]:
+    """A version's questions by number, options by (list, code) and codes by list, made once:
+    a stored version never changes."""
+    kept = _LOOKUPS.get(version)
+    if kept is None:
+        options = {(o.list_name, o.code): o for o in version.options}
+        codes_of: dict[str, list[str]] = {}
+        for list_name, code in options:
+            codes_of.setdefault(list_name, []).append(code)
+        kept = _LOOKUPS[version] = (version.by_number(), options, codes_of)
+    return kept
+
+
 def _answers(campaign: Campaign, submission: Submission) -> list[AnswerRow]:
     """The answers to store: read by their type, only for the questions that are asked."""
     version = version_by_id(campaign.questionnaire_version_id)  # read once per process, detached
-    questions = version.by_number()
+    questions, options, codes_of = _lookups(version)
     unknown_questions = sorted(set(submission.answers) - set(questions))
     if unknown_questions:
         raise SubmissionError(f"no question numbered {unknown_questions[0]}")
-    options = {(o.list_name, o.code): o for o in version.options}
-    codes_of: dict[str, list[str]] = {}
-    for list_name, code in options:
-        codes_of.setdefault(list_name, []).append(code)
     values: dict[str, Any] = {}
     for number, raw in submission.answers.items():
         question = questions[number]
