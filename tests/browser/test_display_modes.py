@@ -560,3 +560,59 @@ def test_every_text_on_the_form_reads_at_4_5_to_1_or_more(
     assert any(text == "English" for text, _ in texts)  # the language switch is among them
     faint = [(text, round(ratio, 2)) for text, ratio in texts if ratio < 4.5]
     assert faint == [], faint
+
+
+FOCUSED_JS = """() => {
+  const e = document.activeElement;
+  const text = e.textContent.trim().slice(0, 20);
+  return [e.tagName.toLowerCase(), e.type || "", e.name || "", e.value || "", text];
+}"""
+
+
+def test_every_question_type_is_answered_with_the_keyboard_alone(
+    context: Callable[..., Page], live_server: str, profile_survey: Campaign, app: Flask
+) -> None:
+    """Profile choices, text boxes, the rated items, the follow-up's checkboxes with "other" and its
+    text, and the open question: Tab, the arrow keys, Space, typing and Enter, nothing else."""
+    page = context()
+    page.goto(f"{live_server}/s/{profile_survey.slug}")
+    typed = {"q4": "五华区", "q5": "龙泉街道", "q17_other": "路太远", "q18": "希望简化手续"}
+    answered: set[str] = set()
+    for _ in range(120):
+        page.keyboard.press("Tab")
+        tag, kind, name, value, text = page.evaluate(FOCUSED_JS)
+        if kind == "radio" and name not in answered:
+            page.keyboard.press("Space")  # the first option
+            if name == "q7":
+                for _ in range(3):
+                    page.keyboard.press("ArrowDown")  # 不满意 (D): the follow-up is now asked
+            answered.add(name)
+        elif kind == "checkbox" and value in ("slow", "other"):
+            page.keyboard.press("Space")
+        elif name in typed and name not in answered:
+            page.keyboard.type(typed[name])
+            answered.add(name)
+        elif tag == "button" and text == "提交":
+            with page.expect_navigation():
+                page.keyboard.press("Enter")
+            break
+    else:
+        pytest.fail(f"never reached the submit button; answered {sorted(answered)}")
+    page.wait_for_url("**/thanks")
+    with app.app_context():
+        answers = {
+            a.question_id: a
+            for a in db.session.scalars(select(Answer).where(Answer.campaign_id == profile_survey.id))
+        }
+        by_number = {q.number: q.id for q in db.session.scalars(select(Question)) if q.number}
+        codes = {o.id: o.code for o in db.session.scalars(select(ScaleOption))}
+        chosen = answers[by_number[17]]
+        assert sorted(codes[c.option_id] for c in chosen.choices) == ["slow"]
+        assert chosen.value_text == "路太远"
+        assert codes[answers[by_number[7]].option_id] == "D"
+        assert codes[answers[by_number[1]].option_id] == "self"
+        assert (
+            answers[by_number[4]].value_text == "五华区"
+            and answers[by_number[18]].value_text == "希望简化手续"
+        )
+        assert all(codes[answers[by_number[n]].option_id] == "A" for n in range(8, 17))
