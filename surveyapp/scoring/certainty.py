@@ -60,9 +60,10 @@ def _case(mapping: dict[int, Any], column: Any, default: Any) -> Any:
 def respondent_sums(campaign: Campaign, include_excluded: bool = False) -> RespondentSums:
     """Per-respondent scores summed in SQL: count, sum, sum of squares, satisfied respondents.
 
-    A respondent's score is 100 x (sum of weight x points over their counted answers) / (sum of
-    points of those questions). A respondent is *satisfied* when more than half of their counted
-    answers are satisfied options; with consistent answers (the report's 41 respondents) the
+    It follows the one definition, :func:`analysis.respondents.respondent_scores` (a test checks
+    that the two agree). A respondent's score is 100 x (sum of weight x points over their counted
+    answers) / (sum of points of those questions). A respondent is *satisfied* when more than half
+    of their counted answers are satisfied options; with consistent answers (the report's 41 respondents) the
     share of satisfied respondents equals the table's satisfaction rate.
     """
     weight, counted, satisfied = _option_maps(campaign)
