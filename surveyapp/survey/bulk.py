@@ -19,7 +19,14 @@ from sqlalchemy.exc import IntegrityError
 from surveyapp.extensions import db
 from surveyapp.models import Answer, AnswerChoice, Campaign, Response
 from surveyapp.models.base import utcnow
-from surveyapp.survey.services import AnswerRow, Submission, _answers, _check, submit_response
+from surveyapp.survey.services import (
+    AnswerRow,
+    Submission,
+    _answers,
+    _check,
+    response_row,
+    submit_response,
+)
 
 #: Responses written per batch: large enough to amortise each statement, small enough to keep
 #: each write transaction short on SQLite.
@@ -43,26 +50,9 @@ def _stored_ids(campaign: Campaign, ids: list[str]) -> set[str]:
     return set(db.session.scalars(query))
 
 
-def _response_row(campaign: Campaign, submission: Submission, now: Any) -> dict[str, Any]:
-    return {
-        "campaign_id": campaign.id,
-        "questionnaire_version_id": campaign.questionnaire_version_id,
-        "submission_id": submission.submission_id,
-        "channel": submission.channel,
-        "mode": submission.mode,
-        "area_id": submission.area_id,
-        "submitted_at": submission.submitted_at or now,
-        "received_at": now,
-        "entered_by_id": submission.entered_by_id,
-        "form_seconds": submission.form_seconds,
-        "address_hash": submission.address_hash,
-        "device_id": submission.device_id,
-    }
-
-
 def _insert_batch(campaign: Campaign, batch: list[Submission], answers: list[list[AnswerRow]]) -> None:
     now = utcnow()
-    rows = [_response_row(campaign, s, now) for s in batch]
+    rows = [response_row(campaign, s, now) for s in batch]
     responses, answers_table = _table(Response), _table(Answer)
     ids = db.session.scalars(
         insert(responses).returning(responses.c.id, sort_by_parameter_order=True), rows

@@ -185,6 +185,24 @@ def _check(campaign: Campaign, submission: Submission) -> None:
         raise CampaignClosedError("the campaign is closed")
 
 
+def response_row(campaign: Campaign, submission: Submission, now: datetime) -> dict[str, Any]:
+    """The response's columns for an insert, received ``now``."""
+    return {
+        "campaign_id": campaign.id,
+        "questionnaire_version_id": campaign.questionnaire_version_id,
+        "submission_id": submission.submission_id,
+        "channel": submission.channel,
+        "mode": submission.mode,
+        "area_id": submission.area_id,
+        "submitted_at": submission.submitted_at or now,
+        "received_at": now,
+        "entered_by_id": submission.entered_by_id,
+        "form_seconds": submission.form_seconds,
+        "address_hash": submission.address_hash,
+        "device_id": submission.device_id,
+    }
+
+
 def submit_response(
     campaign: Campaign, submission: Submission, *, looked_up: bool = False
 ) -> tuple[Response, bool]:
@@ -203,22 +221,7 @@ def submit_response(
             return existing, False
     _check(campaign, submission)
     answers = _answers(campaign, submission)
-    now = utcnow()
-    row = {
-        "campaign_id": campaign.id,
-        "questionnaire_version_id": campaign.questionnaire_version_id,
-        "submission_id": submission.submission_id,
-        "channel": submission.channel,
-        "mode": submission.mode,
-        "area_id": submission.area_id,
-        "submitted_at": submission.submitted_at or now,
-        "received_at": now,
-        "entered_by_id": submission.entered_by_id,
-        "form_seconds": submission.form_seconds,
-        "address_hash": submission.address_hash,
-        "device_id": submission.device_id,
-    }
-    response = _insert_once(row)
+    response = _insert_once(response_row(campaign, submission, utcnow()))
     if response is None:
         # Another request stored the same submission between our look-up and our insert.
         stored = find_response(campaign, submission.submission_id)
