@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from playwright.sync_api import BrowserContext, Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from sqlalchemy import func, select
 
 from surveyapp.extensions import db
@@ -89,6 +90,21 @@ def _mode(page: Page, name: str) -> None:
         page.get_by_role("button", name=name, exact=True).click()
 
 
+def _focus_lands_on(page: Page, name: str) -> None:
+    """Wait for a followed link to put the focus on question ``name``'s first choice.
+
+    The page's script moves the focus just after the browser has followed the link (a zero
+    timeout), so the test waits for it instead of reading the focus at once.
+    """
+    try:
+        page.wait_for_function(
+            "name => document.activeElement && document.activeElement.name === name", arg=name, timeout=5000
+        )
+    except PlaywrightTimeout:  # report what has the focus instead
+        focused = page.evaluate("[document.activeElement.tagName, document.activeElement.name]")
+        pytest.fail(f"the focus did not reach {name}: {focused}")
+
+
 def _no_sideways_scrolling(page: Page) -> None:
     widths = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
     assert widths[0] <= widths[1], f"the page is {widths[0]} px wide in a {widths[1]} px window"
@@ -145,6 +161,7 @@ def test_answer_the_whole_form_with_the_keyboard_alone(
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.textContent") == "跳到第一道未答的题"
     page.keyboard.press("Enter")
+    _focus_lands_on(page, "q1")
     rings = []
     for number in range(1, 11):
         focused = page.evaluate("[document.activeElement.name, document.activeElement.value]")
@@ -175,7 +192,7 @@ def test_skip_link_goes_to_the_first_unanswered_question(
     assert skip.get_attribute("href") == "#q3-group"
     skip.focus()
     page.keyboard.press("Enter")
-    assert page.evaluate("document.activeElement.name") == "q3"
+    _focus_lands_on(page, "q3")
 
 
 def test_enter_in_a_field_sends_the_answers_not_a_display_choice(
@@ -500,6 +517,7 @@ def test_one_question_per_screen_with_the_keyboard_alone(
     page.goto(f"{live_server}/s/{campaign.slug}")
     page.locator("[data-skip-unanswered]").focus()
     page.keyboard.press("Enter")
+    _focus_lands_on(page, "q1")
     for number in range(1, 11):
         assert page.evaluate("document.activeElement.name") == f"q{number}"
         page.keyboard.press("Space")
