@@ -23,7 +23,9 @@ from surveyapp.extensions import db
 from surveyapp.i18n import local_zone
 from surveyapp.imports.reading import Sheet
 from surveyapp.models import CHANNELS, MODES, Area, Campaign
+from surveyapp.questionnaires.expressions import holds
 from surveyapp.questionnaires.question_types import QUESTION_TYPES, AnswerError
+from surveyapp.questionnaires.relevance import asked_names, compiled
 from surveyapp.survey.bulk import submit_many
 from surveyapp.survey.forms import choices_of
 from surveyapp.survey.services import Submission
@@ -75,9 +77,8 @@ class _RowChecker:
     """Turns one row into a :class:`Submission`, collecting problems instead of stopping."""
 
     def __init__(self, campaign: Campaign, header: list[str]) -> None:
-        version = campaign.questionnaire_version
+        version = self.version = campaign.questionnaire_version
         self.questions = version.by_number()
-        self.codes = [o.code for o in version.scale]
         self.lists = {n: [o.code for o in choices_of(version, q)] for n, q in self.questions.items()}
         self.zone = local_zone()
         self.areas = _area_lookup()
@@ -176,9 +177,11 @@ class _RowChecker:
                     self._add(row, f"q{number}", "empty, but the question must be answered")
                 continue
             if question.type == "scale":
-                code = str(value).strip().upper()
-                if code not in self.codes:
-                    self._add(row, f"q{number}", f"'{value}' is not an option ({', '.join(self.codes)})")
+                code = str(value).strip()
+                code = code if code in self.lists[number] else code.upper()  # "other" or "a" for A
+                if code not in self.lists[number]:
+                    offered = ", ".join(self.lists[number])
+                    self._add(row, f"q{number}", f"'{value}' is not an option ({offered})")
                     continue
                 answers[number] = code
                 continue
@@ -188,7 +191,19 @@ class _RowChecker:
                 )
             except AnswerError as error:
                 self._add(row, f"q{number}", str(error))
+        self._check_constraints(row, answers)
         return answers
+
+    def _check_constraints(self, row: int, answers: dict[int, Any]) -> None:
+        """Each asked question's ``constraint``, as the form checks it; its message if it has one."""
+        values = {self.questions[n].name: value for n, value in answers.items()}
+        asked = asked_names(self.version, values)
+        for number, value in answers.items():
+            question = self.questions[number]
+            kept = question.name not in asked or holds(compiled(question.constraint), values, value)
+            if question.constraint and not kept:
+                message = question.constraint_message or f"the answer does not meet {question.constraint}"
+                self._add(row, f"q{number}", message)
 
     def _choice(self, row: int, cells: dict[str, Any], column: str, allowed: tuple[str, ...]) -> str | None:
         value = cells.get(column)

@@ -158,3 +158,40 @@ def test_bulk_import_stores_each_once_when_another_writer_got_there_first(
     count = select(func.count()).select_from(Response).where(Response.campaign_id == campaign.id)
     assert db.session.scalar(count) == 5
     assert bulk.submit_many(campaign, submissions, batch=2) == 0
+
+
+def test_import_checks_each_constraint_and_takes_other_on_a_scale(context: None) -> None:
+    from surveyapp.imports.reading import read_csv
+    from surveyapp.imports.services import ImportRowsError, import_responses
+    from surveyapp.questionnaires.services import publish_version, store_questionnaire
+    from surveyapp.questionnaires.xlsform import read_xlsform
+    from tests.questionnaires.workbooks import workbook_bytes
+
+    sheets = {
+        "survey": [
+            ["type", "name", "label", "constraint", "constraint_message"],
+            ["int", "age", "年龄", ". >= 0 and . <= 120", "年龄应在0到120之间"],
+            ["date", "born", "出生日期", ". <= today()", None],
+            ["select one from sat or specify other", "q1", "总体评价", None, None],
+        ],
+        "choices": [
+            ["list name", "name", "label"],
+            *[["sat", c, t] for c, t in zip("ABCDE", SCALE, strict=True)],
+        ],
+        "settings": [["form_id", "form_title"], ["checked_import", "导入检查"]],
+    }
+    version, _new = store_questionnaire(read_xlsform(workbook_bytes(sheets), "c.xlsx"), "c.xlsx")
+    publish_version(version)
+    campaign = _campaign(version.key)
+    header = "id,q1,q2,q3,q3_other_text"
+    bad = [header, "a,40,2000-01-02,A,", "b,130,2999-05-05,b,"]
+    with pytest.raises(ImportRowsError) as refused:
+        import_responses(campaign, read_csv("\n".join(bad).encode()))
+    assert [(p.row, p.column, p.problem) for p in refused.value.problems] == [
+        (3, "q1", "年龄应在0到120之间"),
+        (3, "q2", "the answer does not meet . <= today()"),
+    ]
+    good = [header, "a,40,2000-01-02,a,", "b,30,1990-05-05,other,邻居代答"]
+    assert import_responses(campaign, read_csv("\n".join(good).encode())).added == 2
+    first, second = _rows(campaign)
+    assert (first["q3"], second["q3"], second["q3_other_text"]) == ("A", "other", "邻居代答")
