@@ -33,7 +33,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_scoring import _app, _prepare, _timed, fill
+from bench_scoring import _prepare, _timed, fill, scratch_app
 from sqlalchemy import text
 
 
@@ -115,7 +115,10 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     from surveyapp.exports.report import response_rows
     from surveyapp.extensions import db
 
-    with tempfile.TemporaryDirectory() as workdir, _app(args.database_url, Path(workdir)).app_context():
+    with (
+        tempfile.TemporaryDirectory() as workdir,
+        scratch_app(args.database_url, Path(workdir), "bench_exports"),
+    ):
         campaign, _, areas = _prepare(db)
         n = args.responses
         print(f"database: {db.engine.dialect.name}; filling {n:,} responses")

@@ -35,7 +35,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_scoring import CODES_WEIGHTS, _app, _prepare
+from bench_scoring import CODES_WEIGHTS, _prepare, scratch_app
 
 BATCH = 5000
 
@@ -120,7 +120,10 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     from surveyapp.campaigns.services import create_campaign
     from surveyapp.extensions import db
 
-    with tempfile.TemporaryDirectory() as workdir, _app(args.database_url, Path(workdir)).app_context():
+    with (
+        tempfile.TemporaryDirectory() as workdir,
+        scratch_app(args.database_url, Path(workdir), "bench_import"),
+    ):
         first, _, area_ids = _prepare(db)
         from surveyapp.models import Area
 

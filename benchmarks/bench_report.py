@@ -33,11 +33,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_scoring import _prepare, fill, plain_group_by
+from bench_scoring import _prepare, fill, plain_group_by, scratch_url
 
 CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
 
@@ -50,24 +50,6 @@ def _best(label: str, action: Callable[[], Any], runs: int = 3) -> float:
         best = min(best, time.perf_counter() - start)
     print(f"{label:<56} {best:9.3f} s")
     return best
-
-
-def _scratch(database_url: str | None, workdir: Path) -> tuple[str, Callable[[], None]]:
-    if not database_url:
-        return f"sqlite:///{workdir / 'report.sqlite3'}", lambda: None
-    schema = f"bench_report_{os.getpid()}"
-    engine = create_engine(database_url)
-    with engine.begin() as connection:
-        connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-
-    def drop() -> None:
-        with engine.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-        engine.dispose()
-
-    sep = "&" if "?" in database_url else "?"
-    return f"{database_url}{sep}options=-csearch_path%3D{schema}", drop
 
 
 def _signed_in(app: Any) -> Any:
@@ -119,7 +101,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
 
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
-        url, drop = _scratch(args.database_url, workdir)
+        url, drop = scratch_url(args.database_url, workdir, "bench_report")
         try:
             os.environ["SURVEYAPP_INSTANCE_PATH"] = str(workdir / "instance")
             app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "benchmark"})

@@ -22,11 +22,12 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select, text
+from sqlalchemy import create_engine, func, select, text
 
 BATCH = 20_000
 CHANNELS = ("qr", "qr", "qr", "interview", "paper", "import")
@@ -98,12 +99,46 @@ def fill(db: Any, campaign: Any, n: int, areas: list[int]) -> None:
     print(file=sys.stderr)
 
 
+def scratch_url(database_url: str | None, workdir: Path, name: str) -> tuple[str, Callable[[], None]]:
+    """A database URL for this run, and the function that drops it afterwards.
+
+    On PostgreSQL the run works in a schema of its own (``name`` and the process id), so runs can
+    follow one another on the same database; otherwise a SQLite file in ``workdir``.
+    """
+    if not database_url:
+        return f"sqlite:///{workdir / f'{name}.sqlite3'}", lambda: None
+    schema = f"{name}_{os.getpid()}"
+    engine = create_engine(database_url)
+    with engine.begin() as connection:
+        connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+
+    def drop() -> None:
+        with engine.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        engine.dispose()
+
+    sep = "&" if "?" in database_url else "?"
+    return f"{database_url}{sep}options=-csearch_path%3D{schema}", drop
+
+
 def _app(database_url: str | None, workdir: Path) -> Any:
     os.environ["SURVEYAPP_INSTANCE_PATH"] = str(workdir)
     from surveyapp import create_app
 
     url = database_url or f"sqlite:///{workdir / 'bench.sqlite3'}"
     return create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "benchmark"})
+
+
+@contextmanager
+def scratch_app(database_url: str | None, workdir: Path, name: str) -> Iterator[Any]:
+    """The app's context on a database of this run's own (see :func:`scratch_url`), dropped after."""
+    url, drop = scratch_url(database_url, workdir, name)
+    try:
+        with _app(url, workdir).app_context() as context:
+            yield context
+    finally:
+        drop()
 
 
 def _prepare(db: Any) -> tuple[Any, Any, list[int]]:

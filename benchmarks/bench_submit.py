@@ -45,6 +45,10 @@ from urllib.parse import urlencode
 
 from sqlalchemy import create_engine, event, text
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bench_scoring import scratch_url
+
 HERE = Path(__file__).resolve().parent
 CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 SUBMISSION_ID = re.compile(r'name="submission_id" type="hidden" value="([^"]+)"')
@@ -266,25 +270,6 @@ def _stop(server: subprocess.Popen[bytes]) -> None:
 # --- databases --------------------------------------------------------------------------------
 
 
-def _scratch_url(database_url: str | None, workdir: Path) -> tuple[str, Any]:
-    """A database URL for this run and the function that drops it afterwards."""
-    if not database_url:
-        return f"sqlite:///{workdir / 'bench.sqlite3'}", lambda: None
-    schema = f"bench_submit_{os.getpid()}"
-    engine = create_engine(database_url)
-    with engine.begin() as connection:
-        connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-
-    def drop() -> None:
-        with engine.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-        engine.dispose()
-
-    sep = "&" if "?" in database_url else "?"
-    return f"{database_url}{sep}options=-csearch_path%3D{schema}", drop
-
-
 def _prepare_surveyapp(url: str, workdir: Path) -> tuple[str, dict[str, str]]:
     """Migrate, load the bundled questionnaire, start a campaign; its slug and the answers to post."""
     os.environ["SURVEYAPP_INSTANCE_PATH"] = str(workdir / "instance")
@@ -368,7 +353,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     """Prepare both databases, serve and drive each application in turn, check what was stored."""
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
-        url, drop = _scratch_url(args.database_url, workdir)
+        url, drop = scratch_url(args.database_url, workdir, "bench_submit")
         bare_url = url if args.database_url else f"sqlite:///{workdir / 'bare.sqlite3'}"
         try:
             slug, answers = _prepare_surveyapp(url, workdir)
