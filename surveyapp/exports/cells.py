@@ -22,11 +22,12 @@ from typing import Any
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\uff1d", "\uff0b", "\uff0d", "\uff20", "\t", "\r", "\n")
 PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?%?")
 PLAIN_VALUES = (bool, int, float, Decimal, datetime, date)
+_FIRST_CHARACTERS = frozenset(FORMULA_PREFIXES)
 
 
 def is_formula_like(text: str) -> bool:
     """Whether a spreadsheet opening this text from a CSV would evaluate it."""
-    return text.startswith(FORMULA_PREFIXES) and not PLAIN_NUMBER.fullmatch(text)
+    return text[:1] in _FIRST_CHARACTERS and not PLAIN_NUMBER.fullmatch(text)
 
 
 def safe_text(text: str) -> str:
@@ -36,6 +37,8 @@ def safe_text(text: str) -> str:
 
 def safe_cell(value: Any) -> Any:
     """A value ready for a CSV cell: numbers and dates as they are, text made inert."""
+    if type(value) is str:  # the common case first: one look at the first character
+        return "'" + value if is_formula_like(value) else value
     if value is None or isinstance(value, PLAIN_VALUES):
         return value
     return safe_text(str(value))
