@@ -9,7 +9,9 @@ import pytest
 from docx import Document
 from flask.testing import FlaskClient, FlaskCliRunner
 from openpyxl import load_workbook
+from openpyxl.cell.cell import MergedCell
 from openpyxl.workbook import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
 
 from tests.indicators.conftest import REPORT_TEMPLATE
 from tests.indicators.test_funds_pages import FUNDS_CSV, _import, _settings
@@ -120,3 +122,49 @@ def test_command_line_writes_the_word_summary(runner: FlaskCliRunner, tmp_path: 
     assert result.exit_code == 0, result.output
     rows = [[cell.text for cell in row.cells] for row in Document(str(out)).tables[0].rows]
     assert rows[1] == ["A项目决策", "20.00", "20.00", "0.00", "100.00%"]
+
+
+def _boxed(sheet: Worksheet, first_row: int) -> None:
+    for row in sheet.iter_rows(min_row=first_row, max_row=sheet.max_row):
+        for cell in row:
+            if not isinstance(cell, MergedCell) and cell.value is not None:
+                sides = (cell.border.left, cell.border.right, cell.border.top, cell.border.bottom)
+                assert all(side.style == "thin" for side in sides), (sheet.title, cell.coordinate)
+
+
+def _fits_a4_one_page_wide(sheet: Worksheet, heading: str) -> None:
+    assert sheet.page_setup.paperSize == 9, sheet.title
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage, sheet.title
+    # fitToWidth may be left out: 1 page wide is its default in the file format
+    assert (sheet.page_setup.fitToWidth or 1, sheet.page_setup.fitToHeight) == (1, 0), sheet.title
+    assert sheet.print_title_rows == heading, sheet.title
+
+
+def test_full_sheet_is_boxed_wrapped_and_prints_its_heading_on_every_page(
+    evaluator: FlaskClient, report_table: str
+) -> None:
+    sheet = _book(evaluator, report_table)["指标体系"]
+    assert "A1" in {str(r).split(":")[0] for r in sheet.merged_cells.ranges}  # the title across
+    assert sheet["A1"].border.left.style is None
+    assert all(cell.font.b and cell.alignment.horizontal == "center" for cell in sheet[2])
+    _boxed(sheet, 2)
+    headings = [c.value for c in sheet[2]]
+    for name in ("四级指标", "指标值"):
+        column = headings.index(name) + 1
+        assert all(sheet.cell(r, column).alignment.wrap_text for r in range(3, sheet.max_row + 1)), name
+    _fits_a4_one_page_wide(sheet, "$2:$2")
+
+
+def test_funds_sheet_is_boxed_in_number_formats_and_prints_like_the_report(
+    evaluator: FlaskClient, report_table: str
+) -> None:
+    assert _import(evaluator, report_table, "funds.csv", FUNDS_CSV.read_bytes())[0] == 303
+    assert _settings(evaluator, report_table, standard="200", people_target="20000") == 303
+    book = _book(evaluator, report_table)
+    sheet = book["使用情况表"]
+    assert sheet["B3"].data_type == "n" and sheet["C3"].data_type == "n"
+    assert sheet["C12"].number_format == "0"
+    assert sheet["A12"].font.b
+    _boxed(sheet, 2)
+    _fits_a4_one_page_wide(sheet, "$2:$2")
+    _fits_a4_one_page_wide(book["汇总"], "$2:$2")
