@@ -8,9 +8,11 @@ refusal to keep and show (4xx with a reason) and a signed-out session (401) apar
 
 from __future__ import annotations
 
+import hashlib
+import re
 from pathlib import Path
 
-from flask import Response, jsonify, request, send_from_directory
+from flask import Response, current_app, jsonify, request
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
@@ -67,8 +69,34 @@ def sync(slug: str) -> tuple[Response, int, dict[str, str]]:
     return body, 201 if created else 200, NO_STORE
 
 
+_VERSION = re.compile(r'var VERSION = "(v\d+)";')
+_CACHED_FILES = re.compile(r"var STATIC_FILES = \[(.*?)\];", re.S)
+
+
+def worker_digest(text: str, static_folder: Path) -> str:
+    """A digest of the service worker and every static file it keeps in its cache.
+
+    The worker serves those files from its cache first, so a device would keep an old copy until
+    the worker's version changed: the version carries this digest, and any change to one of them
+    renames the caches on every device at its next visit.
+    """
+    digest = hashlib.sha256(text.encode())
+    listed = _CACHED_FILES.search(text)
+    for name in re.findall(r'"/static/([^"]+)"', listed[1] if listed else ""):
+        path = static_folder / name
+        digest.update(name.encode() + b"\0" + (path.read_bytes() if path.is_file() else b""))
+    return digest.hexdigest()[:12]
+
+
 def service_worker() -> Response:
-    """The service worker, served from /entry/ so it may control the entry pages."""
-    response = send_from_directory(STATIC, "sw.js", mimetype="application/javascript", max_age=0)
+    """The service worker, served from /entry/ so it may control the entry pages.
+
+    Its version is completed with :func:`worker_digest` as it is served.
+    """
+    text = (STATIC / "sw.js").read_text(encoding="utf-8")
+    digest = worker_digest(text, Path(current_app.static_folder or STATIC.parent))
+    text = _VERSION.sub(lambda m: f'var VERSION = "{m[1]}-{digest}";', text, count=1)
+    response = current_app.response_class(text, mimetype="application/javascript")
     response.headers["Cache-Control"] = "no-cache"
-    return response
+    response.set_etag(digest)
+    return response.make_conditional(request)

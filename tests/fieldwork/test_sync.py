@@ -301,3 +301,33 @@ def test_an_administrator_imports_a_devices_saved_file_once(
         stored = db.session.scalars(select(Response)).all()
         assert len(stored) == 2 and {r.entered_by_id for r in stored} == {user_id}
         assert db.session.scalars(select(User.username)).all() == ["xd.field"]
+
+
+def test_the_service_workers_version_follows_every_file_it_caches(
+    app: Flask, client: FlaskClient, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The worker serves its static files from its cache first: were its version fixed, a changed
+    # entry.js would never reach a device that had visited before.
+    from surveyapp.fieldwork import sync
+
+    first = client.get("/entry/sw.js")
+    assert first.status_code == 200
+    version = re.search(r'var VERSION = "(v\d+-[0-9a-f]{12})";', first.get_data(as_text=True))
+    assert version is not None
+    again = client.get("/entry/sw.js", headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304
+
+    static = tmp_path / "static"
+    (static / "fieldwork").mkdir(parents=True)
+    for name in ("survey.css", "staff.css", "relevant.js"):
+        (static / name).write_bytes((Path(app.static_folder or "") / name).read_bytes())
+    for name in ("fieldwork.css", "queue.js", "entry.js", "sw.js"):
+        (static / "fieldwork" / name).write_bytes((sync.STATIC / name).read_bytes())
+    monkeypatch.setattr(sync, "STATIC", static / "fieldwork")
+    monkeypatch.setattr(app, "static_folder", str(static))
+    same = re.search(r'var VERSION = "([^"]+)";', client.get("/entry/sw.js").get_data(as_text=True))
+    assert same is not None and same[1] == version[1]  # the same files give the same version
+    with (static / "fieldwork" / "entry.js").open("a", encoding="utf-8") as script:
+        script.write("\n/* a fix */\n")
+    changed = re.search(r'var VERSION = "([^"]+)";', client.get("/entry/sw.js").get_data(as_text=True))
+    assert changed is not None and changed[1] != version[1] and changed[1].startswith("v")

@@ -328,6 +328,21 @@
     renderBatch();
   }
 
+  /* The keyboard starts where the typing starts: the batch's size for a new batch, the next
+   * sheet's serial (offered and selected, so typing replaces it) for a resumed one. Nothing is
+   * moved if the user has already put the focus somewhere. */
+  function focusStart() {
+    if (document.activeElement && document.activeElement !== document.body) return;
+    var state = batch();
+    if (state && state.size) {
+      var serial = form.elements.namedItem("sheet_serial");
+      serial.focus();
+      serial.select();
+    } else {
+      form.elements.namedItem("batch_size").focus();
+    }
+  }
+
   /* Resume: a new id for this page's next entry, and the batch this device was typing in. */
   form.elements.namedItem("submission_id").value = Q.newSubmissionId();
   if (kind === "paper") {
@@ -337,7 +352,7 @@
     form.elements.namedItem("respondent_area").addEventListener("change", function () {
       var s = batch(); if (s) { s.area = value("respondent_area"); saveBatch(s); }
     });
-    recover().then(function () { resume(); config.dataset.ready = "true"; });
+    recover().then(function () { resume(); focusStart(); config.dataset.ready = "true"; });
   } else {
     config.dataset.ready = "true";
   }

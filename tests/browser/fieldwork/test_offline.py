@@ -169,26 +169,66 @@ def test_offline_interviews_and_sheets_survive_a_reload_and_a_closed_browser(
     expect(page.locator("#batch-sheets")).to_contain_text("问卷 0001：服务器已收到")
 
 
-def test_a_ten_question_sheet_takes_its_serial_ten_keys_and_enter(
+COUNT_KEYS = """
+window.keysPressed = 0;
+document.addEventListener("keydown", function (event) { if (!event.repeat) window.keysPressed += 1; }, true);
+"""
+
+
+def _keys(page: Page) -> int:
+    return int(page.evaluate("window.keysPressed"))
+
+
+def test_sheets_in_a_row_take_each_its_serial_ten_keys_and_enter_with_the_keyboard_alone(
     app: Flask, live_server: str, field: Field, persistent: Callable[..., BrowserContext]
 ) -> None:
-    page = persistent().new_page()
+    context = persistent()
+    context.add_init_script(COUNT_KEYS)  # every key the page sees, counted by the page itself
+    page = context.new_page()
     sign_in(page, live_server, next_path=f"/entry/{field.slug}/paper")
     _ready(page)
-    keystrokes = _sheet(page, "A-17", "EDCBAEDCBA")
-    assert keystrokes == len("A-17") + 10 + 1
-    expect(page.locator("#batch-sheets")).to_contain_text("问卷 A-17：服务器已收到")
+    # From here on the keyboard alone: no click, no focus(), no fill(). The page starts the typing
+    # at the batch's size.
+    assert page.evaluate("document.activeElement.id") == "batch_size"
+    for key in ("3", "Enter", "ArrowDown", "Enter"):  # three sheets; the township; on to the serial
+        page.keyboard.press(key)
+    batch_keys = _keys(page)
+    assert batch_keys == 4
+    expect(page.locator("#respondent_area")).to_have_value(str(field.township))
+    assert page.evaluate("document.activeElement.id") == "sheet_serial"
+
+    def sheet(serial: str | None, answers: str, saved: str) -> int:
+        before = _keys(page)
+        if serial is not None:
+            page.keyboard.type(serial)  # over the offered serial, which is selected
+        page.keyboard.press("Enter")
+        for key in answers:
+            page.keyboard.press(key)
+        expect(page.locator("#entry-status")).to_contain_text(f"编号 {saved} 的问卷已保存")
+        assert page.evaluate("document.activeElement.id") == "sheet_serial"  # ready for the next
+        return _keys(page) - before
+
+    first = sheet("A-17", "EDCBAEDCBA", "A-17")
+    second = sheet("B-3", "edcbaedcba", "B-3")  # lower case needs no Shift
+    expect(page.locator("#sheet_serial")).to_have_value("B-4")  # the next serial, offered
+    third = sheet(None, "1234512345", "B-4")  # the offered serial taken with Enter alone
+    assert first == len("A-17") + 10 + 1 and second == len("B-3") + 10 + 1 and third == 10 + 1
+    assert _keys(page) == batch_keys + first + second + third
+    expect(page.locator("#batch-count")).to_contain_text("本批已录入 3 份，共 3 份")
     expect(page.locator("#fieldwork-count")).to_contain_text(NOTHING_WAITING)
-    [(response, detail)] = _stored(app)
-    assert detail is not None and detail.sheet_serial == "A-17"
-    assert _codes(app, response) == "EDCBAEDCBA"
+    expect(page.locator("#batch-sheets")).to_contain_text("问卷 A-17：服务器已收到")
+    stored = {d.sheet_serial: r for r, d in _stored(app) if d is not None}
+    assert sorted(stored) == ["A-17", "B-3", "B-4"]
+    codes = [_codes(app, stored[serial]) for serial in ("A-17", "B-3", "B-4")]
+    assert codes == ["EDCBAEDCBA", "EDCBAEDCBA", "ABCDEABCDE"]
+    assert {r.area_id for r in stored.values()} == {field.township}
     # The same serial again is refused on the device, naming the first sheet's answers.
-    page.locator("#sheet_serial").fill("A-17")
+    page.keyboard.type("A-17")
     page.keyboard.press("Enter")
     for key in "AAAAAAAAAA":
         page.keyboard.press(key)
     expect(page.locator("#entry-status")).to_contain_text("A-17 的问卷在本批中已经录入过")
-    assert len(_stored(app)) == 1
+    assert len(_stored(app)) == 3
 
 
 def test_a_sync_cut_in_the_middle_loses_nothing_and_stores_nothing_twice(
@@ -313,6 +353,8 @@ def test_a_new_version_of_the_app_keeps_the_queue_of_the_old_one(
     newer = tmp_path / "newer"
     newer.mkdir()
     text = (sync.STATIC / "sw.js").read_text(encoding="utf-8")
+    version = re.search(r'var VERSION = "v(\d+)";', text)
+    assert version is not None
     upgraded = re.sub(r'var VERSION = "v(\d+)";', lambda m: f'var VERSION = "v{int(m[1]) + 1}";', text)
     assert upgraded != text
     (newer / "sw.js").write_text(upgraded, encoding="utf-8")
@@ -327,8 +369,11 @@ def test_a_new_version_of_the_app_keeps_the_queue_of_the_old_one(
         page.get_by_label("密码").fill("correct horse battery")
         page.get_by_role("button", name="登录").click()
     _ready(page)
+    old, new = (f"surveyapp-pages-v{n}-" for n in (int(version[1]), int(version[1]) + 1))
     page.wait_for_function(
-        "() => caches.keys().then(k => k.includes('surveyapp-pages-v2') && !k.includes('surveyapp-pages-v1'))"
+        "async ([old, fresh]) => { const names = await caches.keys();"
+        " return names.some(n => n.startsWith(fresh)) && !names.some(n => n.startsWith(old)); }",
+        arg=[old, new],
     )
     _waiting(page, 2)  # the old version's queue is still there under the new worker
     reopened.unroute("**/sync?kind=*")
