@@ -99,4 +99,5 @@ def service_worker() -> Response:
     response = current_app.response_class(text, mimetype="application/javascript")
     response.headers["Cache-Control"] = "no-cache"
     response.set_etag(digest)
-    return response.make_conditional(request)
+    response.make_conditional(request)
+    return response
