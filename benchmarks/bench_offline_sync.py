@@ -3,7 +3,7 @@
 Not part of the test suite. Run from the project root (needs Debian's Chromium)::
 
     PYTHONPATH=$PWD python benchmarks/bench_offline_sync.py --responses 500
-    PYTHONPATH=$PWD python benchmarks/bench_offline_sync.py --database-url postgresql+psycopg://127.0.0.1:5432/bench
+    PYTHONPATH=$PWD python benchmarks/bench_offline_sync.py --database-url postgresql+psycopg://127.0.0.1:5432/test
 
 The app runs on a fresh database made by the migrations, served on a free localhost port, and a
 headless Chromium signs in as a field worker. The baseline posts N sheets online one after
@@ -24,6 +24,9 @@ import threading
 import time
 from pathlib import Path
 from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_scoring import scratch_url
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run"]
@@ -116,7 +119,11 @@ def _prepare(app: Any) -> tuple[str, int, int]:
 
 
 def _serve(app: Any) -> tuple[Any, str]:
+    import logging
+
     from werkzeug.serving import make_server
+
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no line per request
 
     server = make_server("127.0.0.1", 0, app, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -136,11 +143,20 @@ def _stored(app: Any) -> tuple[int, int]:
 
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
-    from playwright.sync_api import sync_playwright
-
+    """Measure on a database of this run's own: a SQLite file, or a schema on the given server."""
     folder = Path(tempfile.mkdtemp(prefix="surveyapp-bench-"))
     os.environ["SURVEYAPP_INSTANCE_PATH"] = str(folder / "instance")
-    app = _app(args.database_url or f"sqlite:///{folder / 'bench.sqlite3'}")
+    url, drop = scratch_url(args.database_url, folder, "bench_offline_sync")
+    try:
+        return _measure(url, args)
+    finally:
+        drop()
+
+
+def _measure(url: str, args: argparse.Namespace) -> dict[str, Any]:
+    from playwright.sync_api import sync_playwright
+
+    app = _app(url)
     slug, user_id, township = _prepare(app)
     server, base = _serve(app)
     n = args.responses
@@ -170,6 +186,10 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     finally:
         server.shutdown()
     total, distinct = _stored(app)
+    from surveyapp.extensions import db
+
+    with app.app_context():
+        db.engine.dispose()  # before the scratch schema is dropped
     print(f"responses stored: {total} ({distinct} distinct submission ids)")
     if total != 2 * n or distinct != total:
         sys.exit(f"expected {2 * n} responses stored once each, found {total} ({distinct} distinct)")
