@@ -4,15 +4,17 @@ The interval of the score needs each respondent's own score (0..100), its sum an
 squares; the interval of the satisfaction rate needs the number of satisfied respondents. One
 query computes all of them: an inner ``GROUP BY response`` adds up weight x points per response,
 with the weights, points and satisfied flags written into the SQL as ``CASE`` expressions, and
-the outer query sums over the responses. No answer row reaches Python.
+the outer query counts the responses with each result. No answer row reaches Python.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Float, case, cast, func, literal, select
+from sqlalchemy import case, func, literal, select
 
 from analysis.certainty import Interval, proportion_interval, score_interval
 from analysis.survey_inputs import checked_scale
@@ -40,17 +42,30 @@ class Certainty:
     population: int | None
 
 
-def _option_maps(campaign: Campaign) -> tuple[dict[int, float], dict[int, int], dict[int, int]]:
-    """Per option id: weight (0 if not counted), counted flag, satisfied flag."""
+def _units(values: Iterable[Decimal]) -> int:
+    """The power of ten that makes every value a whole number (weights 0.85, points 12.5: 100)."""
+    places = max((max(0, -int(v.normalize().as_tuple().exponent)) for v in values), default=0)
+    return 10 ** min(places, 9)
+
+
+def _option_maps(
+    campaign: Campaign,
+) -> tuple[dict[int, int], int, dict[int, int], dict[int, int]]:
+    """Per option id: weight in whole units (0 if not counted), the units, counted and satisfied flags."""
     version = campaign.questionnaire_version
-    scale = checked_scale(scale_frame(version, campaign_weights(campaign))).set_index("code")
+    scheme = campaign_weights(campaign)
+    scale = checked_scale(scale_frame(version, scheme)).set_index("code")
+    decimals = {
+        o.id: (scheme[o.code] if scheme is not None else o.weight) or Decimal(0) for o in version.scale
+    }
+    unit = _units(decimals.values())
     weight, counted, satisfied = {}, {}, {}
     for option in version.scale:
         row = scale.loc[option.code]
         counted[option.id] = int(bool(row["counted"]))
-        weight[option.id] = float(row["weight"]) if counted[option.id] else 0.0
+        weight[option.id] = int(decimals[option.id] * unit) if counted[option.id] else 0
         satisfied[option.id] = int(bool(row["satisfied"]))
-    return weight, counted, satisfied
+    return weight, unit, counted, satisfied
 
 
 def _case(mapping: dict[int, Any], column: Any, default: Any) -> Any:
@@ -58,41 +73,56 @@ def _case(mapping: dict[int, Any], column: Any, default: Any) -> Any:
 
 
 def respondent_sums(campaign: Campaign, include_excluded: bool = False) -> RespondentSums:
-    """Per-respondent scores summed in SQL: count, sum, sum of squares, satisfied respondents.
+    """Per-respondent scores summed: count, sum, sum of squares, satisfied respondents.
 
     It follows the one definition, :func:`analysis.respondents.respondent_scores` (a test checks
     that the two agree). A respondent's score is 100 x (sum of weight x points over their counted
     answers) / (sum of points of those questions). A respondent is *satisfied* when more than half
     of their counted answers are satisfied options; with consistent answers (the report's 41 respondents) the
     share of satisfied respondents equals the table's satisfaction rate.
+
+    The database does the counting in whole numbers: per response, weight x points and points in
+    units that make them integers (see :func:`_units`), then how many responses share each
+    (earned, possible, satisfied) triple. Those integer counts add up exactly over new responses,
+    so after new answers only they are read (:func:`~surveyapp.scoring.kept.aggregate_rows`), and
+    the floating-point sums are made here, in one fixed order, from the same counts a fresh
+    query gives.
     """
-    weight, counted, satisfied = _option_maps(campaign)
-    points = {q.id: float(q.points) for q in campaign.questionnaire_version.scored_questions}
-    point = _case(points, Answer.question_id, 0.0)
+    weight, weight_unit, counted, satisfied = _option_maps(campaign)
+    scored = campaign.questionnaire_version.scored_questions
+    point_unit = _units(q.points for q in scored)
+    points = {q.id: int(q.points * point_unit) for q in scored}
+    point = _case(points, Answer.question_id, 0)
     is_counted = _case(counted, Answer.option_id, 0)
-    per_response = (
-        select(
-            func.sum(_case(weight, Answer.option_id, 0.0) * point).label("earned"),
-            func.sum(cast(is_counted, Float) * point).label("possible"),
-            func.sum(_case(satisfied, Answer.option_id, 0)).label("satisfied"),
-            func.sum(is_counted).label("counted"),
+
+    def histogram(since: int | None = None) -> Any:
+        per_response = (
+            select(
+                func.sum(_case(weight, Answer.option_id, 0) * point).label("earned"),
+                func.sum(is_counted * point).label("possible"),
+                func.sum(_case(satisfied, Answer.option_id, 0)).label("satisfied"),
+                func.sum(is_counted).label("counted"),
+            )
+            .where(*counted_answers(campaign, include_excluded, since))
+            .group_by(Answer.response_id)
+            .subquery()
         )
-        .where(*counted_answers(campaign, include_excluded))
-        .group_by(Answer.response_id)
-        .subquery()
-    )
-    score = 100.0 * cast(per_response.c.earned, Float) / per_response.c.possible
-    rows = aggregate_rows(
-        campaign,
-        select(
-            func.count(),
-            func.sum(score),
-            func.sum(score * score),
-            func.sum(case((2 * per_response.c.satisfied > per_response.c.counted, 1), else_=0)),
-        ).where(per_response.c.possible > 0),
-    )
-    n, total, total_sq, happy = rows[0]
-    return RespondentSums(int(n or 0), float(total or 0.0), float(total_sq or 0.0), int(happy or 0))
+        happy = case((2 * per_response.c.satisfied > per_response.c.counted, 1), else_=0)
+        return (
+            select(per_response.c.earned, per_response.c.possible, happy, func.count())
+            .where(per_response.c.possible > 0)
+            .group_by(per_response.c.earned, per_response.c.possible, happy)
+        )
+
+    rows = sorted(aggregate_rows(campaign, histogram(), newer=histogram))
+    n = total = total_sq = happy_count = 0
+    for earned, possible, is_happy, count in rows:
+        score = 100.0 * int(earned) / (int(possible) * weight_unit)
+        n += int(count)
+        total += count * score
+        total_sq += count * score * score
+        happy_count += int(count) * int(is_happy)
+    return RespondentSums(int(n), float(total), float(total_sq), int(happy_count))
 
 
 def campaign_certainty(
