@@ -15,6 +15,8 @@ Then, on the same data:
   cost before the aggregates were kept, and what the first view after a change costs;
 * the evaluator's whole page, GET through the application as a signed-in evaluator (report,
   quality checks, open answers, rendering), viewed again with nothing changed (best of three);
+* the page in another worker or after a restart (nothing in the process's memory; the copy kept
+  in the database), before and after one more response;
 * the page after one more response arrived, and again after that.
 
 The last line is one JSON object; ``ratio`` is the repeated page view over the plain GROUP BY.
@@ -130,23 +132,30 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                 campaign_id, slug = big.id, big.slug
                 plain = _best("plain GROUP BY count", lambda: plain_group_by(db, campaign_id))
 
-                def forget() -> None:
-                    for name in (kept._EXTENSION, kept._ABOVE, kept._SCORED):
-                        app.extensions.pop(name, None)
-
                 def nothing_kept() -> None:
-                    forget()
+                    kept.forget_kept()
                     campaign_report(big)
 
                 fresh = _best("report with nothing kept (table, intervals, breakdowns)", nothing_kept, runs=1)
+                db.session.rollback()
+                kept.forget_kept()
+                db.session.commit()
                 db.session.remove()
+
+            def new_worker() -> None:  # a process with nothing in memory: the database copy only
+                for name in (kept._EXTENSION, kept._ABOVE, kept._SCORED):
+                    app.extensions.pop(name, None)
+                _view(client, slug)
+
             client = _signed_in(app)
-            forget()
             first = _best("page, first view (computes and keeps)", lambda: _view(client, slug), runs=1)
             again = _best("page, viewed again", lambda: _view(client, slug))
+            worker = _best("page in another worker or after a restart", new_worker)
             _one_more(app, campaign_id, 1)
             changed = _best("page after one more response", lambda: _view(client, slug), runs=1)
             after = _best("page, viewed again after that", lambda: _view(client, slug))
+            _one_more(app, campaign_id, 2)
+            worker_changed = _best("another worker after one more response", lambda: new_worker(), runs=1)
             with app.app_context():
                 db.engine.dispose()
         finally:
@@ -157,6 +166,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "responses": args.responses,
         "page_seconds": round(again, 3),
         "page_first_view_seconds": round(first, 3),
+        "page_other_worker_seconds": round(worker, 3),
+        "page_other_worker_after_new_response_seconds": round(worker_changed, 3),
         "page_after_new_response_seconds": round(changed, 3),
         "page_again_after_new_response_seconds": round(after, 3),
         "report_nothing_kept_seconds": round(fresh, 3),

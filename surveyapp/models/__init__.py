@@ -22,6 +22,7 @@ from surveyapp.models.indicators import (
     IndicatorNode,
     IndicatorTable,
 )
+from surveyapp.models.kept import KeptAggregate
 from surveyapp.models.questionnaires import (
     Question,
     QuestionGroup,
@@ -53,6 +54,7 @@ __all__ = [
     "IndicatorChange",
     "IndicatorNode",
     "IndicatorTable",
+    "KeptAggregate",
     "PersonalCode",
     "Question",
     "QuestionGroup",

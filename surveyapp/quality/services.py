@@ -105,6 +105,7 @@ def _bursts(campaign: Campaign) -> set[int]:
         select(Response.id, Response.address_hash, Response.received_at)
         .where(Response.campaign_id == campaign.id, Response.address_hash.in_(busy))
         .order_by(Response.address_hash, Response.received_at),
+        stored=False,  # address digests stay out of the kept copies in the database
     )
     return _in_bursts([(r[0], r[1], r[2]) for r in rows])
 

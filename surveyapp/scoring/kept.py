@@ -18,28 +18,45 @@ interviewers, languages) and scoring are worked out after the rows, on every vie
 
 Reading the campaign costs one indexed count of its responses; a page reads it once
 (:func:`one_reading`), a lone call (the command line, an indicator link) once per query.
+
+Rows are kept at two levels: in the process (the last :data:`MAX_KEPT` used), and in the
+database (:class:`~surveyapp.models.KeptAggregate`), so another worker, or the same one after a
+restart, starts from them instead of from every answer. The database copy is written in the
+transaction of the request that computed it, inside a savepoint: it is committed only with that
+request, so it never describes data that was rolled back, and a database that refuses the write
+(read-only, busy) costs the page nothing but the copy.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+import logging
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
+from datetime import date, datetime
 from threading import Lock
 from typing import Any
 
 import pandas as pd
 from flask import current_app
-from sqlalchemy import Table, event, func, select, update
+from sqlalchemy import Table, delete, event, func, insert, select, update
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import ClauseElement, Executable
 
 from surveyapp.extensions import db
-from surveyapp.models import Answer, Campaign, Response
+from surveyapp.models import Answer, Campaign, KeptAggregate, Response
+from surveyapp.models.base import utcnow
+
+log = logging.getLogger(__name__)
 
 #: How many query results a process keeps (the oldest used go first).
 MAX_KEPT = 512
+#: Results with more rows than this stay in the process only.
+MAX_STORED_ROWS = 20_000
 _EXTENSION = "surveyapp_kept_aggregates"
 _ABOVE = "surveyapp_kept_aggregates_above"
 _SCORED = "surveyapp_kept_scored"
@@ -125,12 +142,95 @@ def _add(a: Any, b: Any) -> Any:
     return b if a is None else a if b is None else a + b
 
 
+def _encode(value: Any) -> Any:
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, datetime):
+        return {"t": value.isoformat()}
+    if isinstance(value, date):
+        return {"d": value.isoformat()}
+    raise TypeError(type(value).__name__)
+
+
+def _decode(value: Any) -> Any:
+    if isinstance(value, dict):
+        return datetime.fromisoformat(value["t"]) if "t" in value else date.fromisoformat(value["d"])
+    return value
+
+
+def _stored(campaign_id: int, query_key: str) -> tuple[Reading, list[tuple[Any, ...]]] | None:
+    """The rows the database keeps for this query, with the reading they were computed at."""
+    found = db.session.execute(
+        select(
+            KeptAggregate.response_count,
+            KeptAggregate.highest_response,
+            KeptAggregate.data_revision,
+            KeptAggregate.rows,
+        ).where(KeptAggregate.campaign_id == campaign_id, KeptAggregate.query_key == query_key)
+    ).first()
+    if found is None:
+        return None
+    try:
+        rows = [tuple(_decode(v) for v in row) for row in json.loads(found[3])]
+    except (ValueError, KeyError, TypeError):
+        return None  # not readable: computed again, and written over
+    return (int(found[0]), int(found[1]), int(found[2])), rows
+
+
+def _store_rows(campaign_id: int, query_key: str, at: Reading, rows: list[tuple[Any, ...]]) -> None:
+    """Write the rows for other workers and later processes, within the current transaction."""
+    if len(rows) > MAX_STORED_ROWS:
+        return
+    try:
+        text = json.dumps([[_encode(v) for v in row] for row in rows], separators=(",", ":"))
+    except TypeError:
+        return  # a value JSON cannot hold: kept in this process only
+    where = (KeptAggregate.campaign_id == campaign_id, KeptAggregate.query_key == query_key)
+    values = {
+        "campaign_id": campaign_id,
+        "query_key": query_key,
+        "response_count": at[0],
+        "highest_response": at[1],
+        "data_revision": at[2],
+        "rows": text,
+        "computed_at": utcnow(),
+    }
+    try:
+        with db.session.begin_nested():
+            db.session.execute(delete(KeptAggregate).where(*where))
+            db.session.execute(insert(KeptAggregate).values(**values))
+    except SQLAlchemyError as error:  # read-only, busy, or another worker wrote it first
+        log.info("aggregate of campaign %s not stored: %s", campaign_id, type(error).__name__)
+
+
+def _from_kept(
+    campaign_id: int,
+    candidates: Sequence[tuple[Reading, list[tuple[Any, ...]]]],
+    before: Reading,
+    newer: Callable[[int], Executable] | None,
+    summed: int,
+) -> list[tuple[Any, ...]] | None:
+    """The rows for ``before`` from what is kept: as they are, or with only the new responses added."""
+    for at, rows in candidates:
+        if at == before:
+            return rows
+    if newer is None:
+        return None
+    for at, rows in sorted(candidates, key=lambda c: c[0][0], reverse=True):
+        since = only_new_since(campaign_id, at, before)
+        if since is not None:
+            added = [tuple(row) for row in db.session.execute(newer(since)).all()]
+            return _merged(rows, added, summed)
+    return None
+
+
 def aggregate_rows(
     campaign: Campaign,
     statement: Executable,
     *,
     newer: Callable[[int], Executable] | None = None,
     summed: int = 1,
+    stored: bool = True,
 ) -> Sequence[tuple[Any, ...]]:
     """The rows of ``statement`` (an aggregate over the campaign's responses and answers), kept.
 
@@ -139,22 +239,26 @@ def aggregate_rows(
     is new responses, only those are counted and added to the kept rows (their last ``summed``
     columns added by the other columns; ``summed=0`` takes the union of the rows). Only integer
     counts and sets are added up this way, so the result is exactly what a fresh query gives.
+    ``stored=False`` keeps the rows in this process only (rows that hold personal data).
     """
     db.session.flush()  # a change not yet flushed raises the revision now, before it is read
     pinned = (_pinned.get() or {}).get(campaign.id)
     before = pinned if pinned is not None else reading(campaign.id)
-    key = (campaign.id, _statement_key(statement))
+    statement_key = _statement_key(statement)
+    key = (campaign.id, statement_key)
     store = _store()
     found = store.get(key)
     if found is not None and found[0] == before:
         with _lock:
             store.move_to_end(key)
         return found[1]
-    since = only_new_since(campaign.id, found[0], before) if found is not None and newer else None
-    if since is not None and newer is not None and found is not None:
-        added = [tuple(row) for row in db.session.execute(newer(since)).all()]
-        rows = _merged(found[1], added, summed)
-    else:
+    query_key = hashlib.sha256(repr(statement_key).encode()).hexdigest()
+    candidates = [found] if found is not None else []
+    in_database = _stored(campaign.id, query_key) if stored else None
+    if in_database is not None:
+        candidates.append(in_database)
+    rows = _from_kept(campaign.id, candidates, before, newer, summed)
+    if rows is None:
         rows = [tuple(row) for row in db.session.execute(statement).all()]
     if reading(campaign.id) == before:
         with _lock:
@@ -162,6 +266,8 @@ def aggregate_rows(
             store.move_to_end(key)
             while len(store) > MAX_KEPT:
                 store.popitem(last=False)
+        if stored and (in_database is None or in_database[0] != before):
+            _store_rows(campaign.id, query_key, before, rows)
     return rows
 
 
@@ -171,6 +277,17 @@ def aggregate_scalar(
     """The single value of ``statement``, kept as :func:`aggregate_rows` keeps rows."""
     rows = aggregate_rows(campaign, statement, newer=newer)
     return rows[0][0] if rows else None
+
+
+def forget_kept() -> None:
+    """Drop every kept aggregate, in this process and in the database (within the transaction).
+
+    Nothing kept can be stale, so this is never needed for correctness: benchmarks and tests use
+    it to measure or check a computation from scratch.
+    """
+    for name in (_EXTENSION, _ABOVE, _SCORED):
+        current_app.extensions.pop(name, None)
+    db.session.execute(delete(KeptAggregate))
 
 
 def content_key(frame: pd.DataFrame) -> tuple[Any, ...]:

@@ -15,12 +15,12 @@ from decimal import Decimal
 from typing import Any
 
 from flask import Flask, current_app
-from sqlalchemy import event, select
+from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
 from surveyapp.accounts.services import create_user
 from surveyapp.extensions import db
-from surveyapp.models import Answer, Campaign, Response
+from surveyapp.models import Answer, Campaign, KeptAggregate, Response
 from surveyapp.quality.services import exclude_response, restore_response
 from surveyapp.scoring import kept
 from surveyapp.scoring.report import campaign_report
@@ -39,8 +39,7 @@ def _figures(campaign: Campaign) -> dict[str, Any]:
 
 def fresh(campaign: Campaign) -> dict[str, Any]:
     """The report computed with nothing kept."""
-    for name in (kept._EXTENSION, kept._ABOVE, kept._SCORED):
-        current_app.extensions.pop(name, None)
+    kept.forget_kept()
     return _figures(campaign)
 
 
@@ -182,7 +181,91 @@ def test_the_respondents_sums_added_up_over_new_responses_equal_a_fresh_count_ex
                 answers = {n: chooser.choice("ABCDE") for n in range(1, 11)}
                 submit_response(campaign, Submission(f"step-{step}-{number}", answers))
             added = respondent_sums(campaign)
-            for name in (kept._EXTENSION, kept._ABOVE, kept._SCORED):
-                current_app.extensions.pop(name, None)
+            kept.forget_kept()
             assert added == respondent_sums(campaign)
         assert added.respondents > 41
+
+
+def _forget_memory() -> None:
+    """What another worker, or this one after a restart, starts with: nothing in memory."""
+    for name in (kept._EXTENSION, kept._ABOVE, kept._SCORED):
+        current_app.extensions.pop(name, None)
+
+
+def test_another_worker_starts_from_the_copy_kept_in_the_database(
+    app: Flask, report_campaign: Campaign
+) -> None:
+    with app.app_context():
+        campaign = load(report_campaign)
+        first = _figures(campaign)
+        db.session.commit()  # the request that computed them ends well
+        _forget_memory()
+        with grouped_queries() as seen:
+            again = _figures(campaign)
+        assert seen == [] and again == first and again["score"] == 98.0
+        # One more response: the new worker adds it to the database copy, reading it alone.
+        db.session.commit()
+        _forget_memory()
+        submit_response(campaign, Submission("another-worker", ALL_A))
+        db.session.commit()
+        _forget_memory()
+        with grouped_queries() as seen:
+            added = _figures(campaign)
+        assert seen and all("response_id >" in s or "response.id >" in s for s in seen)
+        # 42 respondents, 338 A, 82 B: 10 x (338 + 0.9 x 82) / 42 = 4118 / 42 = 98.047... -> 98.05.
+        assert added["respondents"] == 42 and added["score"] == 98.05
+        db.session.commit()
+        assert added == fresh(campaign)
+
+
+def test_figures_of_a_change_rolled_back_are_never_kept_in_the_database(
+    app: Flask, report_campaign: Campaign
+) -> None:
+    with app.app_context():
+        campaign = load(report_campaign)
+        _figures(campaign)
+        db.session.commit()
+        # A correction is made and the page computed, then the request fails and rolls back.
+        answer = db.session.scalars(select(Answer).where(Answer.campaign_id == campaign.id)).first()
+        assert answer is not None
+        db.session.delete(db.session.get(Response, answer.response_id))
+        assert _figures(campaign)["respondents"] == 40
+        db.session.rollback()
+        _forget_memory()
+        revisions = set(db.session.scalars(select(KeptAggregate.data_revision)))
+        assert revisions == {0}  # only the committed reading's rows
+        # A later change that reaches the same revision is not served the rolled-back figures.
+        with Session(db.engine) as other:
+            response = other.scalars(select(Response).where(Response.campaign_id == campaign.id)).first()
+            assert response is not None
+            response.excluded_at, response.excluded_reason = response.received_at, "a test"
+            other.commit()
+        db.session.expire_all()
+        after = _figures(campaign)
+        assert after["respondents"] == 40
+        db.session.commit()
+        assert after == fresh(campaign)
+
+
+def test_a_database_that_refuses_the_copy_still_gives_the_figures(
+    app: Flask, report_campaign: Campaign
+) -> None:
+    with app.app_context():
+        campaign = load(report_campaign)
+        connection = db.session.connection()
+        if connection.dialect.name == "sqlite":
+            connection.exec_driver_sql("PRAGMA query_only = ON")
+        else:
+            db.session.commit()
+            connection = db.session.connection()
+            connection.exec_driver_sql("SET TRANSACTION READ ONLY")
+        try:
+            figures = _figures(campaign)
+            assert figures["score"] == 98.0 and figures["respondents"] == 41
+            assert db.session.scalar(select(func.count()).select_from(KeptAggregate)) == 0
+        finally:
+            db.session.rollback()
+            if connection.dialect.name == "sqlite":
+                db.session.connection().exec_driver_sql("PRAGMA query_only = OFF")
+                db.session.commit()
+        assert db.session.scalar(select(func.count()).select_from(KeptAggregate)) == 0
