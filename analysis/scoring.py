@@ -5,7 +5,13 @@ command line and every export call it. It works on the small table of answer
 counts the database returns and keeps every figure unrounded; only
 :meth:`StatisticsTable.as_dict` rounds, half up, for display.
 
-Definitions, for question *q* and option *o* of the shared scale:
+A questionnaire may score its questions on one shared scale, or on several lists (a
+satisfaction scale for some questions, an agreement scale for others): the ``list`` column of
+the scale and of the questions says which options belong to which questions. Each list is a
+*section* of the table, with its own options and its own 合计 row; the final score and the
+satisfaction rate are taken over every section.
+
+Definitions, for question *q* and option *o* of the question's scale:
 
 * share = count(q, o) / sum of q's counts over the *counted* options
   (an option such as 不了解 "don't know" can be chosen but is not counted);
@@ -35,7 +41,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.rounding import half_up_float
-from analysis.survey_inputs import checked_counts, checked_questions, checked_scale
+from analysis.survey_inputs import _whole_numbers, checked_counts, checked_questions, checked_scale
 
 __all__ = ["StatisticsTable", "statistics_table"]
 
@@ -75,6 +81,28 @@ class StatisticsTable:
     score: float
     satisfaction_rate: float
 
+    def section_score(self, numbers: list[int]) -> float:
+        """The points a section's questions scored, added up (the final score for one section)."""
+        if len(numbers) == len(self.questions):
+            return self.score
+        scores = self.questions.loc[self.questions["number"].isin(numbers), "score"]
+        return float(scores.sum(min_count=1))
+
+    def sections(self) -> list[tuple[str | None, list[int], pd.DataFrame]]:
+        """Each list the questions are scored on: its name, its question numbers, its 合计 rows.
+
+        One section named ``None`` when every question shares one scale.
+        """
+        if "list" not in self.options.columns:
+            return [(None, [int(n) for n in self.questions["number"]], self.totals)]
+        lists = self.options.drop_duplicates("question").set_index("question")["list"]
+        result: list[tuple[str | None, list[int], pd.DataFrame]] = []
+        for name in dict.fromkeys(lists[int(n)] for n in self.questions["number"]):
+            numbers = [int(n) for n in self.questions["number"] if lists[int(n)] == name]
+            totals = self.totals[self.totals["list"] == name].drop(columns="list").reset_index(drop=True)
+            result.append((str(name), numbers, totals))
+        return result
+
     def as_dict(self, places: int = 2) -> dict[str, Any]:
         """Return the table as JSON-ready data, rounded half up to ``places``.
 
@@ -92,7 +120,8 @@ class StatisticsTable:
         dict
             ``respondents``, ``score``, ``satisfaction_rate``, ``questions``
             (each with ``number``, ``text``, ``points``, ``respondents``,
-            ``score`` and ``options``) and ``totals`` (``options``, ``score``).
+            ``score`` and ``options``), ``totals`` (``options``, ``score``) and ``sections``
+            (each list the questions are scored on: ``list``, ``questions``, ``totals``).
         """
         by_question = dict(tuple(self.options.groupby("question", sort=False)))
         return {
@@ -107,12 +136,24 @@ class StatisticsTable:
                 "options": _options_dicts(self.totals, places),
                 "score": half_up_float(self.score, places),
             },
+            "sections": [
+                {
+                    "list": name,
+                    "questions": numbers,
+                    "totals": {
+                        "options": _options_dicts(totals, places),
+                        "score": half_up_float(self.section_score(numbers), places),
+                    },
+                }
+                for name, numbers, totals in self.sections()
+            ],
         }
 
 
 def _options_dicts(options: pd.DataFrame, places: int) -> list[dict[str, Any]]:
     return [
         {
+            **({"list": row["list"]} if "list" in row else {}),
             "code": row["code"],
             "label": row["label"],
             "counted": bool(row["counted"]),
@@ -189,6 +230,8 @@ def statistics_table(
     >>> table.as_dict()["score"], table.as_dict()["satisfaction_rate"]
     (91.67, 87.5)
     """
+    if "list" in questions.columns and "list" in scale.columns:
+        return _sectioned_table(counts, scale, questions, respondents)
     scale = checked_scale(scale)
     questions = checked_questions(questions)
     counts = checked_counts(counts, scale, questions)
@@ -198,6 +241,64 @@ def statistics_table(
         options=options,
         questions=per_question,
         totals=_total_rows(options, scale),
+        respondents=_respondents(respondents, per_question),
+        score=_final_score(per_question),
+        satisfaction_rate=_satisfaction_rate(options),
+    )
+
+
+def _sectioned_table(
+    counts: pd.DataFrame, scale: pd.DataFrame, questions: pd.DataFrame, respondents: int | None
+) -> StatisticsTable:
+    """The table of questions scored on several lists: each list scored as its own section.
+
+    Examples
+    --------
+    Two questions on a satisfaction scale, one on a yes/no list:
+
+    >>> scale = pd.DataFrame({"list": ["s", "s", "yn", "yn"], "code": ["A", "B", "1", "0"],
+    ...                       "label": ["满意", "不满意", "是", "否"], "weight": [1.0, 0.0, 1.0, 0.0],
+    ...                       "counted": [True] * 4})
+    >>> questions = pd.DataFrame({"number": [1, 2, 3], "text": ["q1", "q2", "q3"],
+    ...                           "points": [40, 40, 20], "list": ["s", "s", "yn"]})
+    >>> counts = pd.DataFrame({"question": [1, 1, 2, 3, 3], "code": ["A", "B", "A", "1", "0"],
+    ...                        "count": [3, 1, 4, 1, 3]})
+    >>> table = statistics_table(counts, scale, questions)
+    >>> table.questions["score"].tolist()  # 40 x 3/4, 40 x 4/4, 20 x 1/4
+    [30.0, 40.0, 5.0]
+    >>> table.score, table.satisfaction_rate  # 75 of 100; 8 satisfied of 12 counted answers
+    (75.0, 66.66666666666667)
+    >>> [(name, numbers) for name, numbers, _ in table.sections()]
+    [('s', [1, 2]), ('yn', [3])]
+    """
+    checked = checked_questions(questions)
+    checked["list"] = questions["list"].astype("str").to_numpy()
+    given = counts.assign(question=_whole_numbers(counts["question"], "counts: question"))
+    unknown = sorted(set(given["question"]) - set(checked["number"]))
+    if unknown:
+        raise ValueError(f"counts: unknown question number(s) {', '.join(map(str, unknown))}")
+    option_parts, total_parts = [], []
+    for name in dict.fromkeys(checked["list"]):
+        own = scale[scale["list"].astype("str") == name]
+        if own.empty:
+            raise ValueError(f"scale: no options for the list {name!r} that questions are scored on")
+        own_scale = checked_scale(own.drop(columns="list"))
+        own_questions = checked[checked["list"] == name].drop(columns="list")
+        asked = given[given["question"].isin(own_questions["number"])]
+        own_counts = checked_counts(asked, own_scale, own_questions)
+        rows = _option_rows(own_counts, own_scale, own_questions)
+        option_parts.append(rows.assign(list=name))
+        total_parts.append(_total_rows(rows, own_scale).assign(list=name))
+    order = {number: position for position, number in enumerate(checked["number"])}
+    options = pd.concat(option_parts, ignore_index=True)
+    options = options.sort_values("question", key=lambda q: q.map(order), kind="stable")
+    options = options.reset_index(drop=True)
+    per_question = _question_rows(options, checked.drop(columns="list"))
+    totals = pd.concat(total_parts, ignore_index=True)
+    return StatisticsTable(
+        options=options[["list", *[c for c in options.columns if c != "list"]]],
+        questions=per_question,
+        totals=totals[["list", *[c for c in totals.columns if c != "list"]]],
         respondents=_respondents(respondents, per_question),
         score=_final_score(per_question),
         satisfaction_rate=_satisfaction_rate(options),

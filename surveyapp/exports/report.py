@@ -58,36 +58,54 @@ def provenance_rows(report: CampaignReport) -> list[list[Any]]:
     ]
 
 
+def _header(totals: Any, width: int) -> list[str]:
+    labels = [f"{code}（{label}）" for code, label in totals[["code", "label"]].itertuples(index=False)]
+    return ["问卷题目及选项", "项目", *labels, *([""] * (width - len(labels))), "合计人数"]
+
+
+def _option_columns(report: CampaignReport) -> int:
+    return max(len(totals) for _, _, totals in report.table.sections())
+
+
 def table_header(report: CampaignReport) -> list[str]:
     """The header row: 问卷题目及选项, 项目, one column per option, 合计人数."""
-    labels = report.table.totals[["code", "label"]].itertuples(index=False)
-    return ["问卷题目及选项", "项目", *[f"{code}（{label}）" for code, label in labels], "合计人数"]
+    return _header(report.table.sections()[0][2], _option_columns(report))
 
 
-def _block(title: str, options: Any, respondents: int, score: float | None) -> list[list[Any]]:
+def _block(title: str, options: Any, respondents: int, score: float | None, width: int) -> list[list[Any]]:
     """The three rows 人数, 占比, 分数 of one question or of the totals."""
+    pad = [""] * (width - len(options))
     counts = [int(c) for c in options["count"]]
     percents = [_fraction(p) for p in options["percent"]]
     points = [half_up_float(p) for p in options["points"]]
     whole = 1.0 if respondents else None
     return [
-        [title, "人数", *counts, respondents],
-        ["", "占比", *percents, whole],
-        ["", "分数", *points, half_up_float(score)],
+        [title, "人数", *counts, *pad, respondents],
+        ["", "占比", *percents, *pad, whole],
+        ["", "分数", *points, *pad, half_up_float(score)],
     ]
 
 
 def table_rows(report: CampaignReport) -> list[list[Any]]:
-    """The report's table, row by row, header first (percents as fractions of 1)."""
+    """The report's table, row by row, header first (percents as fractions of 1).
+
+    Questions scored on lists of their own come in sections, each opened by its own header row
+    (its options) and closed by its own 合计 rows; the 最终得分 row ends the table.
+    """
     table = report.table
-    rows: list[list[Any]] = [table_header(report)]
+    width = _option_columns(report)
     by_question = dict(tuple(table.options.groupby("question", sort=False)))
-    for question in table.questions.itertuples(index=False):
-        title = f"{question.number}.{question.text}"
-        rows += _block(title, by_question[question.number], int(question.respondents), question.score)
-    counted = int(table.totals.loc[table.totals["counted"], "count"].sum())
-    rows += _block("合计", table.totals, counted, table.score)
-    rows.append(["最终得分", "", *([""] * len(table.totals)), half_up_float(table.score)])
+    questions = {int(q.number): q for q in table.questions.itertuples(index=False)}
+    rows: list[list[Any]] = []
+    for _name, numbers, totals in table.sections():
+        rows.append(_header(totals, width))
+        for number in numbers:
+            question = questions[number]
+            title = f"{question.number}.{question.text}"
+            rows += _block(title, by_question[number], int(question.respondents), question.score, width)
+        counted = int(totals.loc[totals["counted"], "count"].sum())
+        rows += _block("合计", totals, counted, table.section_score(numbers), width)
+    rows.append(["最终得分", "", *([""] * width), half_up_float(table.score)])
     return rows
 
 

@@ -24,7 +24,7 @@ QUESTION_WIDTH, KIND_WIDTH, OPTION_WIDTH, TOTAL_WIDTH = 34.0, 7.0, 14.0, 10.0
 HEADING_ROWS = (2, 3)
 
 
-def _heading(sheet: LaidOutSheet, header: list[str]) -> None:
+def _heading(sheet: LaidOutSheet, header: list[str], repeat: bool = True) -> None:
     options = header[2:-1]
     last = len(header)
     first = [Spec(header[0], heading=True), Spec(header[1], heading=True), Spec("选项", heading=True)]
@@ -37,7 +37,8 @@ def _heading(sheet: LaidOutSheet, header: list[str]) -> None:
     sheet.merge(top, 2, top + 1, 2)
     sheet.merge(top, 3, top, last - 1)
     sheet.merge(top, last, top + 1, last)
-    sheet.repeat_rows(top, top + 1)
+    if repeat:
+        sheet.repeat_rows(top, top + 1)
 
 
 def _figure_row(row: list[Any], bold: bool) -> list[Spec]:
@@ -94,5 +95,7 @@ def write_statistics_sheet(book: XlsxBook, report: CampaignReport) -> None:
     for block in _blocks(rows[1:]):
         if block[0][0] == "最终得分":
             _final_row(sheet, block[0])
+        elif block[0][1] == header[1]:  # the header of the next list's section
+            _heading(sheet, block[0], repeat=False)
         else:
             _block(sheet, block)

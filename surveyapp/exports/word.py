@@ -94,14 +94,22 @@ def _body(table: Table, rows: list[list[Any]]) -> None:
 
 
 def statistics_table(document: DocumentObject, report: CampaignReport) -> Table:
-    """The 问卷统计表 as a Word table."""
+    """The 问卷统计表 as a Word table (one per list the questions are scored on); the first returned."""
     rows = table_rows(report)
-    header, body = rows[0], rows[1:]
-    widths = [QUESTION_CM, KIND_CM, *([FIGURE_CM] * (len(header) - 2))]
-    table = bordered_table(document, 2 + len(body), len(header), widths)
-    _heading_rows(table, header)
-    _body(table, body)
-    return table
+    sections: list[list[list[Any]]] = []
+    for row in rows:  # each list's section opens with its header row
+        if row[1] == rows[0][1] and row[0] == rows[0][0]:
+            sections.append([row])
+        else:
+            sections[-1].append(row)
+    tables = []
+    for header, *body in sections:
+        widths = [QUESTION_CM, KIND_CM, *([FIGURE_CM] * (len(header) - 2))]
+        table = bordered_table(document, 2 + len(body), len(header), widths)
+        _heading_rows(table, header)
+        _body(table, body)
+        tables.append(table)
+    return tables[0]
 
 
 def _legend(document: DocumentObject, options: list[dict[str, Any]]) -> None:
@@ -120,7 +128,8 @@ def _chart(document: DocumentObject, report: CampaignReport) -> None:
     paragraph(document, _("Share of each option per question (question numbers on the left)"), align=CENTRE)
     document.add_picture(io.BytesIO(chart_png(data["questions"])), width=Cm(15.5))
     document.paragraphs[-1].alignment = CENTRE
-    _legend(document, data["totals"]["options"])
+    for section in data["sections"]:
+        _legend(document, section["totals"]["options"])
 
 
 def report_document(report: CampaignReport) -> DocumentObject:

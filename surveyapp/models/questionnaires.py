@@ -129,6 +129,21 @@ class QuestionnaireVersion(Base):
         return [q for q in self.questions if q.type == "scale"]
 
     @property
+    def scored_lists(self) -> list[str]:
+        """The choice lists the scored questions are scored on, in the order of their first question.
+
+        Most questionnaires score every question on the shared scale (``scale_list``); a scale
+        question may name a list of its own.
+        """
+        named = dict.fromkeys(q.list_name or self.scale_list for q in self.scored_questions)
+        return list(named) or [self.scale_list]
+
+    @property
+    def scored_options(self) -> list[ScaleOption]:
+        """The options of every list the scored questions are scored on."""
+        return [o for name in self.scored_lists for o in self.choice_list(name)]
+
+    @property
     def key(self) -> str:
         """The questionnaire's public identifier."""
         return self.questionnaire.key

@@ -212,25 +212,38 @@ def _choice_list(check: _Checker, raw: Any, place: str, *, scale: bool) -> tuple
         if option is not None:
             seen.add(option.code)
     kept = tuple(o for o in options if o is not None)
-    if scale:
-        counted = [o for o in kept if o.counted]
-        if not MIN_OPTIONS <= len(counted) <= MAX_OPTIONS:
-            check.fail(
-                place,
-                _(
-                    "a scale has %(low)d to %(high)d counted options (has %(count)d)",
-                    low=MIN_OPTIONS,
-                    high=MAX_OPTIONS,
-                    count=len(counted),
-                ),
-            )
-        if kept and any(o.weight is None for o in counted):
-            filled = default_weights(kept)
-            if filled is None:
-                check.fail(place, _("give every counted option of the scale a weight between 0 and 1"))
-            else:
-                kept = filled
+    return _as_scale(check, kept, place) if scale else kept
+
+
+def _as_scale(check: _Checker, kept: tuple[OptionSpec, ...], place: str) -> tuple[OptionSpec, ...]:
+    """A list that scale questions are scored on: 2 to 7 counted options, each with a weight."""
+    counted = [o for o in kept if o.counted]
+    if not MIN_OPTIONS <= len(counted) <= MAX_OPTIONS:
+        check.fail(
+            place,
+            _(
+                "a scale has %(low)d to %(high)d counted options (has %(count)d)",
+                low=MIN_OPTIONS,
+                high=MAX_OPTIONS,
+                count=len(counted),
+            ),
+        )
+    if kept and any(o.weight is None for o in counted):
+        filled = default_weights(kept)
+        if filled is None:
+            check.fail(place, _("give every counted option of the scale a weight between 0 and 1"))
+        else:
+            kept = filled
     return kept
+
+
+def _scored_lists(
+    check: _Checker, items: list[QuestionSpec], lists: dict[str, tuple[OptionSpec, ...]]
+) -> None:
+    """Check (and weigh by default) every list of its own that a scale question is scored on."""
+    for name in dict.fromkeys(i.list_name for i in items if i.type == "scale" and i.list_name != SCALE_LIST):
+        if name in lists:
+            lists[name] = _as_scale(check, lists[name], f"lists.{name}")
 
 
 class _Items:
@@ -368,9 +381,9 @@ def check_references(
     """Choice lists that exist, and ``relevant`` naming only earlier questions."""
     for i, item in enumerate(items):
         needs_list = QUESTION_TYPES[item.type].has_choices
-        if item.type == "scale" and not has_scale:
+        if item.type == "scale" and item.list_name == SCALE_LIST and not has_scale:
             check.fail(f"questions[{i}]", _("a scale question needs the questionnaire's scale"))
-        elif needs_list and item.type != "scale" and item.list_name not in lists:
+        elif needs_list and item.list_name != SCALE_LIST and item.list_name not in lists:
             check.fail(
                 f"questions[{i}].list", _("no choice list named “%(list)s”", list=item.list_name or "")
             )
@@ -411,6 +424,7 @@ def parse_questionnaire_data(data: Any, source: str) -> QuestionnaireSpec:
     walker = _Items(check, _count_scale_questions(data.get("questions")))
     walker.walk(data.get("questions"), "questions", None)
     check_references(check, walker.items, lists, bool(scale))
+    _scored_lists(check, walker.items, lists)
     if check.problems:
         raise QuestionnaireFileError(source, check.problems)
     assert key is not None and title is not None and isinstance(version, int)

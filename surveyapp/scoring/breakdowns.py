@@ -185,7 +185,7 @@ def grouped_counts(campaign: Campaign, by: str, include_excluded: bool = False) 
     rows = aggregate_rows(campaign, counts(), newer=counts)
     version = campaign.questionnaire_version
     numbers = {q.id: q.number for q in version.scored_questions}
-    codes = {o.id: o.code for o in version.scale}
+    codes = {o.id: o.code for o in version.scored_options}
     label = _labeller(by, campaign)
     return pd.DataFrame(
         [(label(g), numbers[q], codes[o], int(n)) for g, q, o, n in rows if q in numbers and o in codes],

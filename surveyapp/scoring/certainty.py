@@ -20,7 +20,7 @@ from analysis.certainty import Interval, proportion_interval, score_interval
 from analysis.survey_inputs import checked_scale
 from surveyapp.models import Answer, Campaign
 from surveyapp.scoring.kept import aggregate_rows
-from surveyapp.scoring.services import campaign_weights, counted_answers, scale_frame
+from surveyapp.scoring.services import campaign_weights, counted_answers, option_weight, scale_frame
 
 
 @dataclass(frozen=True)
@@ -54,17 +54,18 @@ def _option_maps(
     """Per option id: weight in whole units (0 if not counted), the units, counted and satisfied flags."""
     version = campaign.questionnaire_version
     scheme = campaign_weights(campaign)
-    scale = checked_scale(scale_frame(version, scheme)).set_index("code")
-    decimals = {
-        o.id: (scheme[o.code] if scheme is not None else o.weight) or Decimal(0) for o in version.scale
-    }
+    frame = scale_frame(version, scheme)
+    decimals = {o.id: option_weight(version, o, scheme) for o in version.scored_options}
     unit = _units(decimals.values())
     weight, counted, satisfied = {}, {}, {}
-    for option in version.scale:
-        row = scale.loc[option.code]
-        counted[option.id] = int(bool(row["counted"]))
-        weight[option.id] = int(decimals[option.id] * unit) if counted[option.id] else 0
-        satisfied[option.id] = int(bool(row["satisfied"]))
+    for name in version.scored_lists:
+        own = frame[frame["list"] == name].drop(columns="list") if "list" in frame.columns else frame
+        scale = checked_scale(own).set_index("code")
+        for option in version.choice_list(name):
+            row = scale.loc[option.code]
+            counted[option.id] = int(bool(row["counted"]))
+            weight[option.id] = int(decimals[option.id] * unit) if counted[option.id] else 0
+            satisfied[option.id] = int(bool(row["satisfied"]))
     return weight, unit, counted, satisfied
 
 

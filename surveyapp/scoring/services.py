@@ -72,7 +72,7 @@ def answer_counts(campaign: Campaign, include_excluded: bool = False) -> pd.Data
     rows = aggregate_rows(campaign, counts(), newer=counts)
     version = campaign.questionnaire_version
     numbers = {q.id: q.number for q in version.scored_questions}
-    codes = {o.id: o.code for o in version.scale}
+    codes = {o.id: o.code for o in version.scored_options}
     return pd.DataFrame(
         [(numbers[q], codes[o], int(n)) for q, o, n in rows if q in numbers and o in codes],
         columns=["question", "code", "count"],
@@ -92,17 +92,9 @@ def respondent_count(campaign: Campaign, include_excluded: bool = False) -> int:
     return int(aggregate_scalar(campaign, count(), newer=count) or 0)
 
 
-def scale_frame(version: QuestionnaireVersion, weights: dict[str, Decimal] | None = None) -> pd.DataFrame:
-    """The version's scale, best first; ``weights`` (a weight scheme) replaces the version's own.
-
-    Whether an option is satisfied follows the questionnaire's own weights (or its explicit
-    ``satisfied`` flags), never the order the file lists it in: see
-    :func:`surveyapp.questionnaires.defaults.satisfied_flags`. The options are put best first by
-    those weights, so a scale written worst first gives the same table.
-    """
-    options = list(version.scale)
+def _list_frame(options: list[Any], weights: dict[str, Decimal] | None) -> pd.DataFrame:
     flags = satisfied_flags(options)
-    rows = []
+    rows: list[dict[str, Any]] = []
     for position, (option, satisfied) in enumerate(zip(options, flags, strict=True)):
         weight = weights[option.code] if weights is not None else option.weight
         rows.append(
@@ -115,16 +107,47 @@ def scale_frame(version: QuestionnaireVersion, weights: dict[str, Decimal] | Non
                 "_rank": (not option.counted, -float(option.weight or 0), position),
             }
         )
-    rows.sort(key=lambda row: row["_rank"])  # type: ignore[arg-type, return-value]
+    rows.sort(key=lambda row: row["_rank"])
     return pd.DataFrame([{k: v for k, v in row.items() if k != "_rank"} for row in rows])
 
 
+def option_weight(version: QuestionnaireVersion, option: Any, weights: dict[str, Decimal] | None) -> Decimal:
+    """An option's weight: a weight scheme's for the shared scale, otherwise the option's own."""
+    if weights is not None and option.list_name == version.scale_list:
+        return weights[option.code]
+    return option.weight or Decimal(0)
+
+
+def scale_frame(version: QuestionnaireVersion, weights: dict[str, Decimal] | None = None) -> pd.DataFrame:
+    """The version's scale, best first; ``weights`` (a weight scheme) replaces the version's own.
+
+    Whether an option is satisfied follows the questionnaire's own weights (or its explicit
+    ``satisfied`` flags), never the order the file lists it in: see
+    :func:`surveyapp.questionnaires.defaults.satisfied_flags`. The options are put best first by
+    those weights, so a scale written worst first gives the same table.
+
+    When the scored questions use several lists, the frame holds every one of them, each best
+    first, with a ``list`` column; a weight scheme weights the shared scale only.
+    """
+    lists = version.scored_lists
+    frames = [
+        _list_frame(version.choice_list(name), weights if name == version.scale_list else None)
+        for name in lists
+    ]
+    if len(lists) == 1:
+        return frames[0]
+    return pd.concat([f.assign(list=name) for name, f in zip(lists, frames, strict=True)], ignore_index=True)
+
+
 def questions_frame(version: QuestionnaireVersion) -> pd.DataFrame:
-    """The version's questions: ``number``, ``text``, ``points``."""
-    return pd.DataFrame(
+    """The version's questions: ``number``, ``text``, ``points`` (and ``list`` with several lists)."""
+    frame = pd.DataFrame(
         [(q.number, q.text, float(q.points)) for q in version.scored_questions],
         columns=["number", "text", "points"],
     )
+    if len(version.scored_lists) > 1:
+        frame["list"] = [q.list_name or version.scale_list for q in version.scored_questions]
+    return frame
 
 
 def campaign_weights(campaign: Campaign) -> dict[str, Decimal] | None:
