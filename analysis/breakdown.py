@@ -7,6 +7,9 @@ for that group alone: there is one way to score.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import pandas as pd
 
 from analysis.scoring import statistics_table
@@ -38,6 +41,7 @@ def statistics_by(
     questions: pd.DataFrame,
     by: str,
     respondents: pd.Series | None = None,
+    table: Callable[..., Any] = statistics_table,
 ) -> pd.DataFrame:
     """Score each group of a survey separately.
 
@@ -55,6 +59,9 @@ def statistics_by(
         Responses per group, indexed by group value. A group listed here but
         absent from ``counts`` gets a row with NaN score. By default each
         group's respondents are its largest number of answers to a question.
+    table : callable, default :func:`~analysis.scoring.statistics_table`
+        What scores one group, called as ``statistics_table`` is; a caller may
+        pass one that keeps results (it must give what ``statistics_table`` gives).
 
     Returns
     -------
@@ -86,8 +93,8 @@ def statistics_by(
         if respondents is not None and group not in respondents.index:
             raise ValueError(f"respondents has no entry for {by} {group!r}")
         given = None if respondents is None else respondents[group]
-        table = statistics_table(counts[counts[by] == group], scale, questions, given)
-        rows.append((group, table.respondents, table.score, table.satisfaction_rate))
+        scored = table(counts[counts[by] == group], scale, questions, given)
+        rows.append((group, scored.respondents, scored.score, scored.satisfaction_rate))
     columns = [by, "respondents", "score", "satisfaction_rate"]
     result = pd.DataFrame(rows, columns=columns)
     return result.astype({"respondents": "int64", "score": "float64", "satisfaction_rate": "float64"})

@@ -19,7 +19,7 @@ The rules, documented in the README:
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Protocol
@@ -129,20 +129,33 @@ def left_out_remarks(left_out: Sequence[Sequence[str]] | None) -> list[str]:
     ]
 
 
-def describe_scoring(scale: Sequence[Any], questions: Sequence[Any]) -> list[str]:
+def describe_scoring(
+    scale: Sequence[Any],
+    questions: Sequence[Any],
+    lists: Mapping[str, Sequence[Any]] | None = None,
+    shared: str = "scale",
+) -> list[str]:
     """What the preview says about scoring: which questions count, with which weights.
 
     ``scale`` holds options (code, label, weight, counted, satisfied) and ``questions`` the
-    answerable questions (number, type), of a stored version or of a specification.
+    answerable questions (number, type, list_name), of a stored version or of a specification.
+    A scale question scored on a list of its own (named ``list_name`` in ``lists``) is described
+    with that list, one remark per list.
     """
     remarks: list[str] = []
-    scored = [q for q in questions if q.type == "scale"]
-    if scored:
-        flags = satisfied_flags(scale)
+    by_list: dict[str, list[Any]] = {}
+    for q in questions:
+        if q.type == "scale":
+            own = getattr(q, "list_name", None)
+            name = own if own and own != shared and lists and own in lists else shared
+            by_list.setdefault(name, []).append(q)
+    for name, scored in by_list.items():
+        options = scale if name == shared else (lists or {})[name]
+        flags = satisfied_flags(options)
         weights = ", ".join(
-            f"{o.code} {o.label} {_percent(o.weight) if o.counted else _('not counted')}" for o in scale
+            f"{o.code} {o.label} {_percent(o.weight) if o.counted else _('not counted')}" for o in options
         )
-        satisfied = ", ".join(o.code for o, flag in zip(scale, flags, strict=True) if flag)
+        satisfied = ", ".join(o.code for o, flag in zip(options, flags, strict=True) if flag)
         remarks.append(
             _(
                 "Scored: questions %(numbers)s on the scale %(weights)s; satisfied: %(satisfied)s.",

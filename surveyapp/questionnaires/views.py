@@ -147,7 +147,9 @@ def preview(key: str, number: int) -> str:
     stand_in = SimpleNamespace(questionnaire_version=version, slug="preview")
     action = url_for(".preview", key=key, number=number)
 
-    remarks = describe_scoring(version.scale, version.questions) + left_out_remarks(version.left_out)
+    lists = {name: version.choice_list(name) for name in version.scored_lists}
+    remarks = describe_scoring(version.scale, version.questions, lists, version.scale_list)
+    remarks += left_out_remarks(version.left_out)
     return render_template(
         "questionnaires/preview.html", campaign=stand_in, form=form, form_action=action, remarks=remarks
     )

@@ -279,19 +279,32 @@ class _Reader:
         return weight
 
 
-def _scale_list(reader: _Reader) -> str | None:
-    """The choice list scored questions share: the most used one that carries weights or reads as a scale."""
+def _scored_lists(reader: _Reader) -> list[str]:
+    """The choice lists select_one questions are scored on, the most used first.
+
+    A list is scored when every counted option carries a weight, or when it reads as a
+    satisfaction scale (2 to 7 levels, either order; it then takes the default weights).
+    """
     uses: dict[str, int] = {}
     for q in reader.items:
         if q.type == "select_one" and q.list_name:
             uses[q.list_name] = uses.get(q.list_name, 0) + 1
     candidates = []
-    for name, options in reader.lists.items():
+    for position, (name, options) in enumerate(reader.lists.items()):
         counted = [o for o in options if o.counted]
         weighted = counted and all(o.weight is not None for o in counted)
         if name in uses and (weighted or scale_direction([o.label for o in counted])):
-            candidates.append((uses[name], name))
-    return max(candidates)[1] if candidates else None
+            candidates.append((-uses[name], position, name))
+    return [name for _uses, _position, name in sorted(candidates)]
+
+
+def _weighted(options: tuple[OptionSpec, ...]) -> tuple[OptionSpec, ...]:
+    """The options with the default weights filled in where the file gives none."""
+    if any(o.weight is None for o in options if o.counted):
+        filled = default_weights(options)
+        if filled is not None:
+            return filled
+    return options
 
 
 def _key(form: dict[str, Any], filename: str) -> str:
@@ -339,15 +352,15 @@ def read_xlsform(data: bytes, filename: str, source: str | None = None) -> Quest
         text_of(c.get("name")) for _row, c in survey.rows if has_or_other(text_of(c.get("type")))
     }
     reader.walk(form.get("children") or [], None)
-    scale_name = _scale_list(reader)
+    # The most used scored list is the shared scale; the others stay lists of their own.
+    scored_lists = _scored_lists(reader)
+    scale_name = scored_lists[0] if scored_lists else None
     scale: tuple[OptionSpec, ...] = ()
     if scale_name:
-        scale = reader.lists.pop(scale_name)
-        if any(o.weight is None for o in scale if o.counted):
-            filled = default_weights(scale)
-            if filled is not None:
-                scale = filled
-    scored = [q for q in reader.items if q.type == "select_one" and q.list_name == scale_name]
+        scale = _weighted(reader.lists.pop(scale_name))
+    for name in scored_lists[1:]:
+        reader.lists[name] = _weighted(reader.lists[name])
+    scored = [q for q in reader.items if q.type == "select_one" and q.list_name in scored_lists]
     share = (Decimal(100) / len(scored)).quantize(Decimal("0.0001")) if scored else Decimal(0)
     questions = []
     for q in reader.items:
@@ -359,7 +372,7 @@ def read_xlsform(data: bytes, filename: str, source: str | None = None) -> Quest
                     **q.__dict__,
                     "type": "scale" if is_scale else q.type,
                     "points": points,
-                    "list_name": SCALE_LIST if is_scale else q.list_name,
+                    "list_name": SCALE_LIST if is_scale and q.list_name == scale_name else q.list_name,
                 }
             )
         )

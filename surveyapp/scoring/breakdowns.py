@@ -16,16 +16,18 @@ from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import ColumnElement
 
 from analysis.breakdown import statistics_by
+from analysis.scoring import statistics_table
 from surveyapp.areas.services import ordered_areas
 from surveyapp.extensions import db
 from surveyapp.i18n import local_zone
 from surveyapp.models import Answer, Area, Campaign, Response, User
 from surveyapp.questionnaires.texts import current_language, text_of
-from surveyapp.scoring.kept import aggregate_rows, content_key, pure_result
+from surveyapp.scoring.kept import aggregate_rows, content_key, pure_result, pure_value
 from surveyapp.scoring.services import (
     campaign_weights,
     counted_answers,
     counted_responses,
+    on_new_answers,
     questions_frame,
     scale_frame,
 )
@@ -176,11 +178,12 @@ def grouped_counts(campaign: Campaign, by: str, include_excluded: bool = False) 
     )
 
     def counts(since: int | None = None) -> Any:
-        return (
+        grouped = (
             _with_profile(query, campaign, by)
             .where(*counted_answers(campaign, include_excluded, since))
             .group_by(group, Answer.question_id, Answer.option_id)
         )
+        return on_new_answers(grouped, since)
 
     rows = aggregate_rows(campaign, counts(), newer=counts)
     version = campaign.questionnaire_version
@@ -218,10 +221,17 @@ def campaign_breakdown(campaign: Campaign, by: str, include_excluded: bool = Fal
     questions = questions_frame(version)
     # Scoring a few hundred counts per group costs more than reading them once they are kept:
     # the scored frame is kept too, under the exact content it is computed from.
-    inputs = (by, content_key(counts), content_key(respondents.reset_index()), content_key(scale))
+    # Each group is kept too, so after a new response only its own group is scored again.
+    scale_key, questions_key = content_key(scale), content_key(questions)
+
+    def group_table(part: pd.DataFrame, *args: Any) -> Any:
+        key = ("group", content_key(part[["question", "code", "count"]]), scale_key, questions_key, args[2:])
+        return pure_value(key, lambda: statistics_table(part, *args))
+
+    inputs = (by, content_key(counts), content_key(respondents.reset_index()), scale_key)
     frame = pure_result(
-        ("breakdown", *inputs, content_key(questions)),
-        lambda: statistics_by(counts, scale, questions, by=by, respondents=respondents),
+        ("breakdown", *inputs, questions_key),
+        lambda: statistics_by(counts, scale, questions, by=by, respondents=respondents, table=group_table),
     )
     return in_tree_order(frame) if by == "area" else frame
 

@@ -295,6 +295,22 @@ def content_key(frame: pd.DataFrame) -> tuple[Any, ...]:
     return (tuple(frame.columns), tuple(frame.itertuples(index=False, name=None)))
 
 
+def pure_value(key: tuple[Any, ...], compute: Callable[[], Any]) -> Any:
+    """What ``compute`` gives for inputs whose whole content is ``key``, kept per process.
+
+    As :func:`pure_result`, for a value its callers only read (not copied).
+    """
+    store: OrderedDict[Any, Any] = current_app.extensions.setdefault(_SCORED, OrderedDict())
+    if key in store:
+        return store[key]
+    found = compute()
+    with _lock:
+        store[key] = found
+        while len(store) > MAX_KEPT:
+            store.popitem(last=False)
+    return found
+
+
 def pure_result(key: tuple[Any, ...], compute: Callable[[], pd.DataFrame]) -> pd.DataFrame:
     """What ``compute`` gives for inputs whose whole content is ``key``, kept per process.
 

@@ -22,9 +22,25 @@ from surveyapp.questionnaires.defaults import satisfied_flags
 from surveyapp.scoring.kept import aggregate_rows, aggregate_scalar
 
 
-def excluded_ids(campaign: Campaign) -> Select[Any]:
-    """The ids of the campaign's responses an evaluator left out (few: an anti-join stays cheap)."""
-    return select(Response.id).where(Response.campaign_id == campaign.id, Response.excluded_at.is_not(None))
+def excluded_ids(campaign: Campaign, since: int | None = None) -> Select[Any]:
+    """The ids of the campaign's responses an evaluator left out (few: an anti-join stays cheap).
+
+    ``since``: only among the responses with a higher id (an exclusion of an older one raises the
+    campaign's data revision, so what is kept is then computed again in full).
+    """
+    query = select(Response.id).where(Response.campaign_id == campaign.id, Response.excluded_at.is_not(None))
+    return query if since is None else query.where(Response.id > since)
+
+
+def on_new_answers(query: Any, since: int | None) -> Any:
+    """The query, told on SQLite to read the answers of new responses by their response id.
+
+    With ``since``, the few answers above it are a short range of ``ix_answer_campaign_response``;
+    SQLite's planner would otherwise walk the whole campaign in question order to save a sort.
+    """
+    if since is None:
+        return query
+    return query.with_hint(Answer, "INDEXED BY ix_answer_campaign_response", "sqlite")
 
 
 def counted_answers(
@@ -38,7 +54,7 @@ def counted_answers(
     if since is not None:
         conditions.append(Answer.response_id > since)
     if not include_excluded:
-        conditions.append(Answer.response_id.not_in(excluded_ids(campaign)))
+        conditions.append(Answer.response_id.not_in(excluded_ids(campaign, since)))
     return conditions
 
 
@@ -63,11 +79,12 @@ def answer_counts(campaign: Campaign, include_excluded: bool = False) -> pd.Data
     """Answers per question number and option code: columns ``question``, ``code``, ``count``."""
 
     def counts(since: int | None = None) -> Any:
-        return (
+        query = (
             select(Answer.question_id, Answer.option_id, func.count())
             .where(*counted_answers(campaign, include_excluded, since))
             .group_by(Answer.question_id, Answer.option_id)
         )
+        return on_new_answers(query, since)
 
     rows = aggregate_rows(campaign, counts(), newer=counts)
     version = campaign.questionnaire_version

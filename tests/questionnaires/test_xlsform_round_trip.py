@@ -33,3 +33,54 @@ def test_round_trip(app: Flask, questionnaire: QuestionnaireVersion, key: str) -
         )
         assert after["default_language"] == before["default_language"]
         assert after["form_version"] == (before["form_version"] or "1")
+
+
+def test_select_one_questions_on_two_weighted_lists_are_both_scored_and_round_trip(
+    app: Flask, questionnaire: QuestionnaireVersion
+) -> None:
+    from surveyapp.questionnaires.defaults import describe_scoring
+    from tests.questionnaires.workbooks import workbook_bytes
+
+    sheets = {
+        "survey": [
+            ["type", "name", "label", "points"],
+            ["select_one sat", "service", "您对经办服务是否满意？", 30],
+            ["select_one sat", "payment", "您对补贴发放是否满意？", 30],
+            ["select_one agree", "burden", "补贴减轻了家庭负担。", 40],
+            ["select_one sex", "sex", "性别", None],
+        ],
+        "choices": [
+            ["list_name", "name", "label", "weight"],
+            ["sat", "A", "非常满意", 1],
+            ["sat", "B", "满意", 0.8],
+            ["sat", "C", "不满意", 0.4],
+            ["sat", "D", "非常不满意", 0],
+            ["agree", "1", "不同意", 0],  # worst first: satisfied follows the weight
+            ["agree", "2", "一般", 0.5],
+            ["agree", "3", "同意", 1],
+            ["sex", "m", "男", None],
+            ["sex", "f", "女", None],
+        ],
+        "settings": [["form_id", "version", "form_title"], ["two_lists", "1", "两种量表"]],
+    }
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        spec = read_xlsform(workbook_bytes(sheets), "two_lists.xlsx")
+        kinds = [(q.name, q.type, q.list_name) for q in spec.questions if q.number is not None]
+        assert kinds == [
+            ("service", "scale", "scale"),
+            ("payment", "scale", "scale"),
+            ("burden", "scale", "agree"),
+            ("sex", "select_one", "sex"),  # no weights, not a scale: asked, not scored
+        ]
+        stored, _ = store_questionnaire(spec, "two_lists.xlsx")
+        db.session.flush()
+        assert stored.scored_lists == ["scale", "agree"]
+        lists = {name: stored.choice_list(name) for name in stored.scored_lists}
+        remarks = describe_scoring(stored.scale, stored.questions, lists, stored.scale_list)
+        assert remarks[0].startswith("Scored: questions 1, 2 on the scale A 非常满意 100 %")
+        assert remarks[1].startswith("Scored: questions 3 on the scale 1 不同意 0 %")
+        assert remarks[1].endswith("satisfied: 3.") and remarks[2] == "Not scored: questions 4."
+        again = read_xlsform(xlsform_bytes(stored), "two_lists.xlsx")
+        copy, _ = store_questionnaire(replace(again, version=2), "copy.xlsx")
+        db.session.flush()
+        assert version_as_dict(copy)["items"] == version_as_dict(stored)["items"]
