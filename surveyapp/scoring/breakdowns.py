@@ -22,12 +22,11 @@ from surveyapp.extensions import db
 from surveyapp.i18n import local_zone
 from surveyapp.models import Answer, Area, Campaign, Response, User
 from surveyapp.questionnaires.texts import current_language, text_of
-from surveyapp.scoring.kept import aggregate_rows, content_key, pure_result, pure_value
+from surveyapp.scoring.kept import IdRange, aggregate_rows, content_key, pure_result, pure_value
 from surveyapp.scoring.services import (
     campaign_weights,
     counted_answers,
     counted_responses,
-    on_new_answers,
     questions_frame,
     scale_frame,
 )
@@ -177,13 +176,12 @@ def grouped_counts(campaign: Campaign, by: str, include_excluded: bool = False) 
         .join(Response, Response.id == Answer.response_id)
     )
 
-    def counts(since: int | None = None) -> Any:
-        grouped = (
+    def counts(since: IdRange | None = None) -> Any:
+        return (
             _with_profile(query, campaign, by)
             .where(*counted_answers(campaign, include_excluded, since))
             .group_by(group, Answer.question_id, Answer.option_id)
         )
-        return on_new_answers(grouped, since)
 
     rows = aggregate_rows(campaign, counts(), newer=counts)
     version = campaign.questionnaire_version
@@ -201,7 +199,7 @@ def grouped_respondents(campaign: Campaign, by: str, include_excluded: bool = Fa
     group = _group_column(by, campaign)
     query = _with_profile(select(group, func.count()).select_from(Response), campaign, by)
 
-    def counts(since: int | None = None) -> Any:
+    def counts(since: IdRange | None = None) -> Any:
         return query.where(*counted_responses(campaign, include_excluded, since)).group_by(group)
 
     rows = aggregate_rows(campaign, counts(), newer=counts)

@@ -19,7 +19,7 @@ from sqlalchemy import case, func, literal, select
 from analysis.certainty import Interval, proportion_interval, score_interval
 from analysis.survey_inputs import checked_scale
 from surveyapp.models import Answer, Campaign
-from surveyapp.scoring.kept import aggregate_rows
+from surveyapp.scoring.kept import IdRange, aggregate_rows
 from surveyapp.scoring.services import campaign_weights, counted_answers, option_weight, scale_frame
 
 
@@ -96,7 +96,7 @@ def respondent_sums(campaign: Campaign, include_excluded: bool = False) -> Respo
     point = _case(points, Answer.question_id, 0)
     is_counted = _case(counted, Answer.option_id, 0)
 
-    def histogram(since: int | None = None) -> Any:
+    def histogram(since: IdRange | None = None) -> Any:
         per_response = (
             select(
                 func.sum(_case(weight, Answer.option_id, 0) * point).label("earned"),

@@ -64,6 +64,9 @@ _lock = Lock()
 _pinned: ContextVar[dict[int, tuple[int, int, int]] | None] = ContextVar("kept_readings", default=None)
 
 Reading = tuple[int, int, int]
+#: The ids of the responses new since a kept result: above the first, up to the second
+#: (None: no upper bound).
+IdRange = tuple[int, int | None]
 
 
 def reading(campaign_id: int) -> Reading:
@@ -207,7 +210,7 @@ def _from_kept(
     campaign_id: int,
     candidates: Sequence[tuple[Reading, list[tuple[Any, ...]]]],
     before: Reading,
-    newer: Callable[[int], Executable] | None,
+    newer: Callable[[IdRange], Executable] | None,
     summed: int,
 ) -> list[tuple[Any, ...]] | None:
     """The rows for ``before`` from what is kept: as they are, or with only the new responses added."""
@@ -219,7 +222,7 @@ def _from_kept(
     for at, rows in sorted(candidates, key=lambda c: c[0][0], reverse=True):
         since = only_new_since(campaign_id, at, before)
         if since is not None:
-            added = [tuple(row) for row in db.session.execute(newer(since)).all()]
+            added = [tuple(row) for row in db.session.execute(newer((since, before[1]))).all()]
             return _merged(rows, added, summed)
     return None
 
@@ -228,13 +231,14 @@ def aggregate_rows(
     campaign: Campaign,
     statement: Executable,
     *,
-    newer: Callable[[int], Executable] | None = None,
+    newer: Callable[[IdRange], Executable] | None = None,
     summed: int = 1,
     stored: bool = True,
 ) -> Sequence[tuple[Any, ...]]:
     """The rows of ``statement`` (an aggregate over the campaign's responses and answers), kept.
 
-    ``newer(since)`` is the same aggregate over the responses with an id above ``since`` only,
+    ``newer((after, upto))`` is the same aggregate over the responses with an id above ``after``
+    and up to ``upto`` (the highest id of the reading) only,
     for an aggregate that adds up over responses: when all that changed since the rows were kept
     is new responses, only those are counted and added to the kept rows (their last ``summed``
     columns added by the other columns; ``summed=0`` takes the union of the rows). Only integer
@@ -272,7 +276,7 @@ def aggregate_rows(
 
 
 def aggregate_scalar(
-    campaign: Campaign, statement: Executable, newer: Callable[[int], Executable] | None = None
+    campaign: Campaign, statement: Executable, newer: Callable[[IdRange], Executable] | None = None
 ) -> Any:
     """The single value of ``statement``, kept as :func:`aggregate_rows` keeps rows."""
     rows = aggregate_rows(campaign, statement, newer=newer)

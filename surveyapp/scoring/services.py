@@ -19,52 +19,48 @@ from analysis.scoring import StatisticsTable, statistics_table
 from surveyapp.extensions import db
 from surveyapp.models import Answer, Campaign, QuestionnaireVersion, Response
 from surveyapp.questionnaires.defaults import satisfied_flags
-from surveyapp.scoring.kept import aggregate_rows, aggregate_scalar
+from surveyapp.scoring.kept import IdRange, aggregate_rows, aggregate_scalar
 
 
-def excluded_ids(campaign: Campaign, since: int | None = None) -> Select[Any]:
+def excluded_ids(campaign: Campaign, since: IdRange | None = None) -> Select[Any]:
     """The ids of the campaign's responses an evaluator left out (few: an anti-join stays cheap).
 
-    ``since``: only among the responses with a higher id (an exclusion of an older one raises the
-    campaign's data revision, so what is kept is then computed again in full).
+    ``since``: only among the new responses (an exclusion of an older one raises the campaign's
+    data revision, so what is kept is then computed again in full).
     """
     query = select(Response.id).where(Response.campaign_id == campaign.id, Response.excluded_at.is_not(None))
-    return query if since is None else query.where(Response.id > since)
+    return query if since is None else query.where(*_in_range(Response.id, since))
 
 
-def on_new_answers(query: Any, since: int | None) -> Any:
-    """The query, told on SQLite to read the answers of new responses by their response id.
-
-    With ``since``, the few answers above it are a short range of ``ix_answer_campaign_response``;
-    SQLite's planner would otherwise walk the whole campaign in question order to save a sort.
-    """
-    if since is None:
-        return query
-    return query.with_hint(Answer, "INDEXED BY ix_answer_campaign_response", "sqlite")
+def _in_range(column: Any, since: IdRange) -> list[ColumnElement[bool]]:
+    after, upto = since
+    return [column > after] if upto is None else [column > after, column <= upto]
 
 
 def counted_answers(
-    campaign: Campaign, include_excluded: bool = False, since: int | None = None
+    campaign: Campaign, include_excluded: bool = False, since: IdRange | None = None
 ) -> list[ColumnElement[bool]]:
     """Conditions on :class:`Answer` that pick the answers a statistics table counts.
 
-    ``since``: only the answers of responses with a higher id (what is new since a kept count).
+    ``since``: only the answers of the new responses, ``(after, upto)`` (what is new since a kept
+    count). Bounded on both sides, the range is one short stretch of ``ix_answer_campaign_response``
+    to every planner (SQLite's takes an open range for a quarter of the table).
     """
     conditions = [Answer.campaign_id == campaign.id]
     if since is not None:
-        conditions.append(Answer.response_id > since)
+        conditions += _in_range(Answer.response_id, since)
     if not include_excluded:
         conditions.append(Answer.response_id.not_in(excluded_ids(campaign, since)))
     return conditions
 
 
 def counted_responses(
-    campaign: Campaign, include_excluded: bool = False, since: int | None = None
+    campaign: Campaign, include_excluded: bool = False, since: IdRange | None = None
 ) -> list[ColumnElement[bool]]:
     """Conditions on :class:`Response` that pick the responses a statistics table counts."""
     conditions = [Response.campaign_id == campaign.id]
     if since is not None:
-        conditions.append(Response.id > since)
+        conditions += _in_range(Response.id, since)
     if not include_excluded:
         conditions.append(Response.excluded_at.is_(None))
     return conditions
@@ -78,13 +74,12 @@ def excluded_count(campaign: Campaign) -> int:
 def answer_counts(campaign: Campaign, include_excluded: bool = False) -> pd.DataFrame:
     """Answers per question number and option code: columns ``question``, ``code``, ``count``."""
 
-    def counts(since: int | None = None) -> Any:
-        query = (
+    def counts(since: IdRange | None = None) -> Any:
+        return (
             select(Answer.question_id, Answer.option_id, func.count())
             .where(*counted_answers(campaign, include_excluded, since))
             .group_by(Answer.question_id, Answer.option_id)
         )
-        return on_new_answers(query, since)
 
     rows = aggregate_rows(campaign, counts(), newer=counts)
     version = campaign.questionnaire_version
@@ -99,7 +94,7 @@ def answer_counts(campaign: Campaign, include_excluded: bool = False) -> pd.Data
 def respondent_count(campaign: Campaign, include_excluded: bool = False) -> int:
     """How many responses the campaign counts (those left out by an evaluator only on request)."""
 
-    def count(since: int | None = None) -> Any:
+    def count(since: IdRange | None = None) -> Any:
         return (
             select(func.count())
             .select_from(Response)
