@@ -7,6 +7,9 @@ table holds the same rows, written in the transaction of the page that computed 
 exist only if the data they were computed from was committed). Nothing is migrated: the table
 starts empty and fills as pages are viewed. Deleting a campaign deletes its rows.
 
+It also indexes a campaign's excluded responses (``campaign_id``, ``excluded_at``): the page lists
+and counts them on every view, which read every response of the campaign without it.
+
 Revision ID: 0013
 Revises: 0012
 Create Date: 2026-12-03
@@ -42,9 +45,13 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("kept_aggregate", schema=None) as batch_op:
         batch_op.create_index("ix_kept_aggregate_campaign_id", ["campaign_id"], unique=False)
+    with op.batch_alter_table("response", schema=None) as batch_op:
+        batch_op.create_index("ix_response_campaign_excluded", ["campaign_id", "excluded_at"], unique=False)
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("response", schema=None) as batch_op:
+        batch_op.drop_index("ix_response_campaign_excluded")
     with op.batch_alter_table("kept_aggregate", schema=None) as batch_op:
         batch_op.drop_index("ix_kept_aggregate_campaign_id")
     op.drop_table("kept_aggregate")

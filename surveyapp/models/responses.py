@@ -40,6 +40,7 @@ class Response(Base):
         # The per-address and burst checks count a campaign's recent responses from one address.
         Index("ix_response_campaign_address", "campaign_id", "address_hash", "received_at"),
         Index("ix_response_campaign_device", "campaign_id", "device_id"),
+        Index("ix_response_campaign_excluded", "campaign_id", "excluded_at"),
         CheckConstraint("form_seconds IS NULL OR form_seconds >= 0", name="form_seconds_positive"),
         CheckConstraint("(excluded_at IS NULL) = (excluded_reason IS NULL)", name="excluded_with_reason"),
     )

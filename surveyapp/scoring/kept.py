@@ -62,6 +62,9 @@ _ABOVE = "surveyapp_kept_aggregates_above"
 _SCORED = "surveyapp_kept_scored"
 _lock = Lock()
 _pinned: ContextVar[dict[int, tuple[int, int, int]] | None] = ContextVar("kept_readings", default=None)
+#: What a :func:`one_reading` block computed, kept when it ends: (key, query key, reading, rows, store).
+_Staged = tuple[Any, str, "Reading", list[tuple[Any, ...]], bool]
+_staged: ContextVar[dict[int, list[_Staged]] | None] = ContextVar("kept_staged", default=None)
 
 Reading = tuple[int, int, int]
 #: The ids of the responses new since a kept result: above the first, up to the second
@@ -80,17 +83,30 @@ def reading(campaign_id: int) -> Reading:
 
 @contextmanager
 def one_reading(campaign: Campaign) -> Iterator[None]:
-    """Read the campaign once for every aggregate asked for inside the block (a page, an export)."""
+    """Read the campaign once for every aggregate asked for inside the block (a page, an export).
+
+    What the block computes is kept when it ends, if the campaign's reading is still the one it
+    began with (read once more then, instead of after every query).
+    """
     pinned = dict(_pinned.get() or {})
     if campaign.id in pinned:  # already inside a block reading this campaign
         yield
         return
-    pinned[campaign.id] = reading(campaign.id)
+    at = reading(campaign.id)
+    pinned[campaign.id] = at
     token = _pinned.set(pinned)
+    staged: list[_Staged] = []
+    staged_token = _staged.set({**(_staged.get() or {}), campaign.id: staged})
+    finished = False
     try:
         yield
+        finished = True
     finally:
         _pinned.reset(token)
+        _staged.reset(staged_token)
+    if finished and staged and reading(campaign.id) == at:
+        for item in staged:
+            _keep(*item)
 
 
 def _store() -> OrderedDict[Any, tuple[Reading, list[tuple[Any, ...]]]]:
@@ -257,6 +273,10 @@ def aggregate_rows(
             store.move_to_end(key)
         return found[1]
     query_key = hashlib.sha256(repr(statement_key).encode()).hexdigest()
+    staged = (_staged.get() or {}).get(campaign.id)
+    for staged_key, _query_key, at, staged_rows, _persist in staged or ():
+        if staged_key == key and at == before:
+            return staged_rows  # computed earlier in the same block
     candidates = [found] if found is not None else []
     in_database = _stored(campaign.id, query_key) if stored else None
     if in_database is not None:
@@ -264,15 +284,23 @@ def aggregate_rows(
     rows = _from_kept(campaign.id, candidates, before, newer, summed)
     if rows is None:
         rows = [tuple(row) for row in db.session.execute(statement).all()]
-    if reading(campaign.id) == before:
-        with _lock:
-            store[key] = (before, rows)
-            store.move_to_end(key)
-            while len(store) > MAX_KEPT:
-                store.popitem(last=False)
-        if stored and (in_database is None or in_database[0] != before):
-            _store_rows(campaign.id, query_key, before, rows)
+    persist = stored and (in_database is None or in_database[0] != before)
+    if pinned is not None and staged is not None:
+        staged.append((key, query_key, before, rows, persist))  # kept when the block ends
+    elif reading(campaign.id) == before:
+        _keep(key, query_key, before, rows, persist)
     return rows
+
+
+def _keep(key: Any, query_key: str, at: Reading, rows: list[tuple[Any, ...]], persist: bool) -> None:
+    store = _store()
+    with _lock:
+        store[key] = (at, rows)
+        store.move_to_end(key)
+        while len(store) > MAX_KEPT:
+            store.popitem(last=False)
+    if persist:
+        _store_rows(key[0], query_key, at, rows)
 
 
 def aggregate_scalar(

@@ -269,3 +269,22 @@ def test_a_database_that_refuses_the_copy_still_gives_the_figures(
                 db.session.connection().exec_driver_sql("PRAGMA query_only = OFF")
                 db.session.commit()
         assert db.session.scalar(select(func.count()).select_from(KeptAggregate)) == 0
+
+
+def test_what_a_page_computed_is_not_kept_when_the_data_changed_while_it_ran(
+    app: Flask, report_campaign: Campaign
+) -> None:
+    with app.app_context():
+        campaign = load(report_campaign)
+        with kept.one_reading(campaign):
+            during = _figures(campaign)
+            with Session(db.engine) as other:  # another worker excludes a response meanwhile
+                response = other.scalars(select(Response).where(Response.campaign_id == campaign.id)).first()
+                assert response is not None
+                response.excluded_at, response.excluded_reason = response.received_at, "a test"
+                other.commit()
+        assert during["respondents"] == 41
+        assert not current_app.extensions.get(kept._EXTENSION)
+        assert db.session.scalar(select(func.count()).select_from(KeptAggregate)) == 0
+        db.session.expire_all()
+        assert _figures(campaign)["respondents"] == 40
