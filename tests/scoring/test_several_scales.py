@@ -181,3 +181,15 @@ def test_the_word_report_has_a_table_per_list_and_the_json_its_sections(
     assert tables[1].rows[-1].cells[0].text == "最终得分" and tables[1].rows[-1].cells[-1].text == "68.50"
     data = client.get(f"{base}/report.json").get_json()
     assert [s["totals"]["score"] for s in data["sections"]] == [43.5, 25.0] and data["score"] == 68.5
+
+
+def test_the_questionnaire_page_shows_each_scale_with_its_questions(
+    app: Flask, two_lists: str, client: FlaskClient, make_user: Callable[..., int]
+) -> None:
+    make_user("evaluator1")
+    sign_in(client, "evaluator1")
+    page = client.get("/questionnaires/two-lists/v1").get_data(as_text=True)
+    assert "第 1, 2 题的答案量表" in page and "第 3 题的答案量表" in page
+    assert page.index("非常不满意") < page.index("不同意")
+    preview = client.get("/questionnaires/two-lists/v1/preview").get_data(as_text=True)
+    assert "计分：第 1, 2 题" in preview and "计分：第 3 题" in preview
