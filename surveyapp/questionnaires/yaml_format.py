@@ -249,8 +249,10 @@ def _scored_lists(
 class _Items:
     """Walks the (possibly grouped) question list, numbering questions and naming items."""
 
-    def __init__(self, check: _Checker, scale_count: int) -> None:
+    def __init__(self, check: _Checker, scale_count: int, weighted: frozenset[str] = frozenset()) -> None:
         self.check = check
+        #: lists whose every counted option has a weight: a select_one on one of them is scored
+        self.weighted = weighted
         self.items: list[QuestionSpec] = []
         self.groups: list[GroupSpec] = []
         self.numbers: set[int] = set()
@@ -292,7 +294,7 @@ class _Items:
             check.fail(place, _("each question must be a mapping with number and text"))
             return
         check.unknown_keys(raw, QUESTION_KEYS, place)
-        kind = str(raw.get("type", "scale"))
+        kind = _kind(raw, self.weighted)
         if kind not in QUESTION_TYPES:
             check.fail(
                 f"{place}.type",
@@ -363,14 +365,28 @@ class _Items:
         return number
 
 
-def _count_scale_questions(raw: Any) -> int:
+def _kind(raw: Mapping[str, Any], weighted: frozenset[str]) -> str:
+    """A question's type; a ``select_one`` on a list whose options all carry weights is scored."""
+    kind = str(raw.get("type", "scale"))
+    return "scale" if kind == "select_one" and str(raw.get("list")) in weighted else kind
+
+
+def _weighted_lists(lists: Mapping[str, tuple[OptionSpec, ...]]) -> frozenset[str]:
+    return frozenset(
+        name
+        for name, options in lists.items()
+        if any(o.counted for o in options) and all(o.weight is not None for o in options if o.counted)
+    )
+
+
+def _count_scale_questions(raw: Any, weighted: frozenset[str] = frozenset()) -> int:
     if not isinstance(raw, list):
         return 0
     count = 0
     for item in raw:
         if isinstance(item, Mapping) and "group" in item:
-            count += _count_scale_questions(item.get("questions"))
-        elif isinstance(item, Mapping) and item.get("type", "scale") == "scale":
+            count += _count_scale_questions(item.get("questions"), weighted)
+        elif isinstance(item, Mapping) and _kind(item, weighted) == "scale":
             count += 1
     return count
 
@@ -421,7 +437,8 @@ def parse_questionnaire_data(data: Any, source: str) -> QuestionnaireSpec:
         raw_lists = {}
     for name, options in raw_lists.items():
         lists[str(name)] = _choice_list(check, options, f"lists.{name}", scale=False)
-    walker = _Items(check, _count_scale_questions(data.get("questions")))
+    weighted = _weighted_lists(lists)
+    walker = _Items(check, _count_scale_questions(data.get("questions"), weighted), weighted)
     walker.walk(data.get("questions"), "questions", None)
     check_references(check, walker.items, lists, bool(scale))
     _scored_lists(check, walker.items, lists)

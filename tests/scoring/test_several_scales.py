@@ -193,3 +193,20 @@ def test_the_questionnaire_page_shows_each_scale_with_its_questions(
     assert page.index("非常不满意") < page.index("不同意")
     preview = client.get("/questionnaires/two-lists/v1/preview").get_data(as_text=True)
     assert "计分：第 1, 2 题" in preview and "计分：第 3 题" in preview
+
+
+def test_a_select_one_on_a_weighted_list_is_scored_and_one_on_an_unweighted_list_is_not(app: Flask) -> None:
+    text = TWO_LISTS.replace("type: scale, list: agree", "type: select_one, list: agree")
+    text = text.replace(
+        "lists:\n", "lists:\n  sex:\n    - {code: m, label: 男}\n    - {code: f, label: 女}\n"
+    )
+    text += "  - {text: 性别, type: select_one, list: sex}\n"
+    with app.test_request_context():
+        spec = parse_questionnaire_text(text, "two-lists.yaml")
+    kinds = [(q.number, q.type, q.list_name, float(q.points)) for q in spec.questions]
+    assert kinds == [
+        (1, "scale", "scale", 30.0),
+        (2, "scale", "scale", 30.0),
+        (3, "scale", "agree", 40.0),  # its options carry weights
+        (4, "select_one", "sex", 0.0),  # they do not: a profile question
+    ]
