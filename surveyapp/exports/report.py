@@ -17,7 +17,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
-from sqlalchemy import null, select
+from sqlalchemy import Float, String, null, select, type_coerce
 
 from analysis.rounding import half_up_float
 from surveyapp import labels
@@ -264,7 +264,10 @@ def _response_queries(campaign: Campaign, include_excluded: bool) -> tuple[Any, 
     version = campaign.questionnaire_version
     has_choices = any(QUESTION_TYPES[q.type].storage == "choices" for q in version.questions)
     choice = AnswerChoice.option_id if has_choices else null()
-    answers = select(*stored, Answer.value_number, Answer.value_date, choice)
+    # Numbers and dates as the driver gives them (a float or a number, ISO text or a date): the
+    # cells are made from either, and a million answers skip a Decimal and a date parse each.
+    number, day = type_coerce(Answer.value_number, Float), type_coerce(Answer.value_date, String)
+    answers = select(*stored, number, day, choice)
     if has_choices:
         answers = answers.outerjoin(AnswerChoice, AnswerChoice.answer_id == Answer.id)
     answers = answers.where(Answer.campaign_id == campaign.id).order_by(Answer.response_id)

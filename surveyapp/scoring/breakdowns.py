@@ -7,14 +7,20 @@ to their ISO week after counting, on a few hundred rows.
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date, datetime
-from typing import Any
+from pathlib import Path
+from typing import Any, NamedTuple
 
 import pandas as pd
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import ColumnElement
 
+import analysis.breakdown
+import analysis.rounding
+import analysis.scoring
+import analysis.survey_inputs
 from analysis.breakdown import statistics_by
 from analysis.scoring import statistics_table
 from surveyapp.areas.services import ordered_areas
@@ -22,13 +28,40 @@ from surveyapp.extensions import db
 from surveyapp.i18n import local_zone
 from surveyapp.models import Answer, Area, Campaign, Response, User
 from surveyapp.questionnaires.texts import current_language, text_of
-from surveyapp.scoring.kept import IdRange, aggregate_rows, content_key, pure_result, pure_value
+from surveyapp.scoring.kept import IdRange, aggregate_rows, content_key, kept_by_content, pure_result
 from surveyapp.scoring.services import (
     campaign_weights,
     counted_answers,
     counted_responses,
     questions_frame,
     scale_frame,
+)
+
+
+class GroupFigures(NamedTuple):
+    """What a breakdown shows of one group's statistics table."""
+
+    respondents: int
+    score: float
+    satisfaction_rate: float
+
+    @classmethod
+    def of(cls, table: Any) -> GroupFigures:
+        """The figures of a statistics table."""
+        return cls(int(table.respondents), float(table.score), float(table.satisfaction_rate))
+
+
+def _source_digest(*modules: Any) -> str:
+    digest = hashlib.sha256()
+    for module in modules:
+        digest.update(Path(module.__file__).read_bytes())
+    return digest.hexdigest()[:16]
+
+
+#: Kept group figures carry the scoring code they were computed with: a new release that scores
+#: differently never reads figures of the old one.
+SCORING_DIGEST = _source_digest(
+    analysis.scoring, analysis.survey_inputs, analysis.breakdown, analysis.rounding
 )
 
 BREAKDOWNS = ("area", "channel", "week", "interviewer", "mode", "township", "village")
@@ -219,12 +252,23 @@ def campaign_breakdown(campaign: Campaign, by: str, include_excluded: bool = Fal
     questions = questions_frame(version)
     # Scoring a few hundred counts per group costs more than reading them once they are kept:
     # the scored frame is kept too, under the exact content it is computed from.
-    # Each group is kept too, so after a new response only its own group is scored again.
+    # Each group's figures are kept too (in the database as well, for other workers), so after a
+    # new response only its own group is scored again.
     scale_key, questions_key = content_key(scale), content_key(questions)
 
-    def group_table(part: pd.DataFrame, *args: Any) -> Any:
-        key = ("group", content_key(part[["question", "code", "count"]]), scale_key, questions_key, args[2:])
-        return pure_value(key, lambda: statistics_table(part, *args))
+    def group_table(part: pd.DataFrame, *args: Any) -> GroupFigures:
+        if part.empty:
+            return GroupFigures.of(statistics_table(part, *args))
+        group = part[by].iloc[0]
+        content = (SCORING_DIGEST, content_key(part[["question", "code", "count"]]), scale_key, questions_key)
+        identity = ("breakdown", by, repr(group), include_excluded)
+        figures = kept_by_content(
+            campaign.id,
+            identity,
+            (*content, args[2:]),
+            lambda: list(GroupFigures.of(statistics_table(part, *args))),
+        )
+        return GroupFigures(int(figures[0]), float(figures[1]), float(figures[2]))
 
     inputs = (by, content_key(counts), content_key(respondents.reset_index()), scale_key)
     frame = pure_result(

@@ -343,6 +343,35 @@ def pure_value(key: tuple[Any, ...], compute: Callable[[], Any]) -> Any:
     return found
 
 
+def kept_by_content(
+    campaign_id: int, identity: tuple[Any, ...], content: tuple[Any, ...], compute: Callable[[], list[Any]]
+) -> list[Any]:
+    """What ``compute`` (a pure function of ``content``) gives, kept in the process and the database.
+
+    The database keeps one row per ``identity`` (a breakdown's group, say) holding a digest of the
+    content it was computed from, so its rows stay as many as the groups, however often they
+    change; a row whose digest differs from ``content``'s is computed again and written over.
+    The value is a short list of numbers and text (JSON).
+    """
+    store: OrderedDict[Any, Any] = current_app.extensions.setdefault(_SCORED, OrderedDict())
+    key = (campaign_id, identity, content)
+    if key in store:
+        return list(store[key])
+    digest = hashlib.sha256(repr(content).encode()).hexdigest()
+    query_key = hashlib.sha256(repr(("content", identity)).encode()).hexdigest()
+    found = _stored(campaign_id, query_key)
+    if found is not None and found[1] and found[1][0][0] == digest:
+        value = list(found[1][0][1:])
+    else:
+        value = compute()
+        _store_rows(campaign_id, query_key, (0, 0, 0), [(digest, *value)])
+    with _lock:
+        store[key] = tuple(value)
+        while len(store) > MAX_KEPT:
+            store.popitem(last=False)
+    return list(value)
+
+
 def pure_result(key: tuple[Any, ...], compute: Callable[[], pd.DataFrame]) -> pd.DataFrame:
     """What ``compute`` gives for inputs whose whole content is ``key``, kept per process.
 

@@ -285,6 +285,43 @@ def test_what_a_page_computed_is_not_kept_when_the_data_changed_while_it_ran(
                 other.commit()
         assert during["respondents"] == 41
         assert not current_app.extensions.get(kept._EXTENSION)
-        assert db.session.scalar(select(func.count()).select_from(KeptAggregate)) == 0
+        # Only what depends on nothing but its own content (a group's figures) may be kept.
+        under_a_reading = select(func.count()).where(KeptAggregate.response_count > 0)
+        assert db.session.scalar(under_a_reading) == 0
         db.session.expire_all()
         assert _figures(campaign)["respondents"] == 40
+
+
+def test_another_worker_reads_each_groups_figures_and_scores_only_a_changed_one(
+    app: Flask, report_campaign: Campaign
+) -> None:
+    from surveyapp.scoring import breakdowns
+
+    scored: list[int] = []
+    original = breakdowns.statistics_table
+
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        scored.append(1)
+        return original(*args, **kwargs)
+
+    with app.app_context():
+        campaign = load(report_campaign)
+        first = _figures(campaign)
+        db.session.commit()
+        _forget_memory()
+        breakdowns.statistics_table = counting  # type: ignore[assignment]
+        try:
+            again = _figures(campaign)
+            assert scored == [] and again == first
+            db.session.commit()
+            _forget_memory()
+            submit_response(campaign, Submission("one-more", ALL_A))
+            db.session.commit()
+            _forget_memory()
+            added = _figures(campaign)
+            # One group per breakdown changed (the new response's area, channel, week, ...).
+            assert 0 < len(scored) <= len(breakdowns.BREAKDOWNS)
+        finally:
+            breakdowns.statistics_table = original  # type: ignore[assignment]
+        db.session.commit()
+        assert added == fresh(campaign)
