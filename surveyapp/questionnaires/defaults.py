@@ -169,4 +169,18 @@ def describe_scoring(
         remarks.append(
             _("Not scored: questions %(numbers)s.", numbers=", ".join(str(q.number) for q in unscored))
         )
+    weighted_multiple = [
+        q
+        for q in unscored
+        if q.type == "select_multiple"
+        and any(o.weight is not None for o in (lists or {}).get(getattr(q, "list_name", None) or "", ()))
+    ]
+    if weighted_multiple:
+        remarks.append(
+            _(
+                "The weights of questions %(numbers)s are not used: several answers to one question "
+                "are not scored, only single-choice questions are.",
+                numbers=", ".join(str(q.number) for q in weighted_multiple),
+            )
+        )
     return remarks

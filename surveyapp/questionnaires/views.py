@@ -147,7 +147,7 @@ def preview(key: str, number: int) -> str:
     stand_in = SimpleNamespace(questionnaire_version=version, slug="preview")
     action = url_for(".preview", key=key, number=number)
 
-    lists = {name: version.choice_list(name) for name in version.scored_lists}
+    lists = {name: version.choice_list(name) for name in dict.fromkeys(o.list_name for o in version.options)}
     remarks = describe_scoring(version.scale, version.questions, lists, version.scale_list)
     remarks += left_out_remarks(version.left_out)
     return render_template(

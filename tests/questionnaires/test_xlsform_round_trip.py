@@ -48,6 +48,7 @@ def test_select_one_questions_on_two_weighted_lists_are_both_scored_and_round_tr
             ["select_one sat", "payment", "您对补贴发放是否满意？", 30],
             ["select_one agree", "burden", "补贴减轻了家庭负担。", 40],
             ["select_one sex", "sex", "性别", None],
+            ["select_multiple help", "help", "您得到过哪些帮助？", None],
         ],
         "choices": [
             ["list_name", "name", "label", "weight"],
@@ -60,6 +61,8 @@ def test_select_one_questions_on_two_weighted_lists_are_both_scored_and_round_tr
             ["agree", "3", "同意", 1],
             ["sex", "m", "男", None],
             ["sex", "f", "女", None],
+            ["help", "visit", "上门服务", 1],
+            ["help", "phone", "电话咨询", 0.5],
         ],
         "settings": [["form_id", "version", "form_title"], ["two_lists", "1", "两种量表"]],
     }
@@ -71,15 +74,17 @@ def test_select_one_questions_on_two_weighted_lists_are_both_scored_and_round_tr
             ("payment", "scale", "scale"),
             ("burden", "scale", "agree"),
             ("sex", "select_one", "sex"),  # no weights, not a scale: asked, not scored
+            ("help", "select_multiple", "help"),  # weights, but several answers: not scored
         ]
         stored, _ = store_questionnaire(spec, "two_lists.xlsx")
         db.session.flush()
         assert stored.scored_lists == ["scale", "agree"]
-        lists = {name: stored.choice_list(name) for name in stored.scored_lists}
+        lists = {name: stored.choice_list(name) for name in ("scale", "agree", "sex", "help")}
         remarks = describe_scoring(stored.scale, stored.questions, lists, stored.scale_list)
         assert remarks[0].startswith("Scored: questions 1, 2 on the scale A 非常满意 100 %")
         assert remarks[1].startswith("Scored: questions 3 on the scale 1 不同意 0 %")
-        assert remarks[1].endswith("satisfied: 3.") and remarks[2] == "Not scored: questions 4."
+        assert remarks[1].endswith("satisfied: 3.") and remarks[2] == "Not scored: questions 4, 5."
+        assert remarks[3].startswith("The weights of questions 5 are not used")
         again = read_xlsform(xlsform_bytes(stored), "two_lists.xlsx")
         copy, _ = store_questionnaire(replace(again, version=2), "copy.xlsx")
         db.session.flush()
