@@ -27,7 +27,7 @@ from surveyapp.extensions import csrf
 from surveyapp.i18n import LANGUAGE_COOKIE
 from surveyapp.models import Campaign
 from surveyapp.questionnaires.relevance import compiled
-from surveyapp.survey import display, snapshot
+from surveyapp.survey import display, pages, snapshot
 from surveyapp.survey.ballots import (
     BadSubmissionToken,
     IssuedId,
@@ -142,7 +142,8 @@ def form(slug: str) -> str | tuple[str, int]:
     snapshot.remember(campaign)
     _give_device_cookie()
     form = public_form_class(campaign.questionnaire_version)(submission_id=token)
-    return render_template("survey/form.html", campaign=campaign, form=form)
+    questions = pages.pristine_questions(form)
+    return render_template("survey/form.html", campaign=campaign, form=form, questions_html=questions)
 
 
 @bp.post("/s/<slug>")
