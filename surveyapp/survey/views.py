@@ -128,7 +128,7 @@ def index() -> str:
 @bp.get("/s/<slug>")
 def form(slug: str) -> str | tuple[str, int]:
     """The questionnaire as respondents see it."""
-    campaign = campaign_or_404(slug, public=True, with_version=True)
+    campaign = campaign_or_404(slug, public=True)  # its version is the kept copy (see versions)
     if not campaign.is_accepting():
         return render_template("survey/closed.html", campaign=campaign), 200
     refused = access.refusal(campaign)  # personal codes
@@ -141,9 +141,12 @@ def form(slug: str) -> str | tuple[str, int]:
         return render_template("survey/answered.html", campaign=campaign)
     snapshot.remember(campaign)
     _give_device_cookie()
-    form = public_form_class(campaign.questionnaire_version)(submission_id=token)
+    version = version_by_id(campaign.questionnaire_version_id)
+    form = public_form_class(version)(submission_id=token)
     questions = pages.pristine_questions(form)
-    return render_template("survey/form.html", campaign=campaign, form=form, questions_html=questions)
+    return render_template(
+        "survey/form.html", campaign=campaign, form=form, version=version, questions_html=questions
+    )
 
 
 @bp.post("/s/<slug>")
