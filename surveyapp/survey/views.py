@@ -44,7 +44,7 @@ from surveyapp.survey.forms import ResponseFormBase, public_form_class
 from surveyapp.survey.services import (
     CampaignClosedError,
     Submission,
-    find_response,
+    is_stored,
 )
 from surveyapp.survey.versions import version_by_id
 
@@ -137,7 +137,7 @@ def form(slug: str) -> str | tuple[str, int]:
     carried = isinstance(session.get(_session_key(campaign)), str)
     token, issued = _issued(campaign)
     # Only an id this browser already carried can have been answered; a fresh one cannot.
-    if carried and find_response(campaign, issued.nonce) is not None:
+    if carried and is_stored(campaign, issued.nonce):
         return render_template("survey/answered.html", campaign=campaign)
     snapshot.remember(campaign)
     _give_device_cookie()
@@ -167,7 +167,7 @@ def submit(slug: str) -> BaseResponse | tuple[str, int]:
         issued = read_submission_id(campaign, form.submission_id.data)
     except BadSubmissionToken:
         return _form_page(campaign, form, 422)
-    if find_response(campaign, issued.nonce) is None:
+    if not is_stored(campaign, issued.nonce):
         stored = _store(campaign, form, issued)
         if stored is not None:
             return stored
