@@ -10,6 +10,7 @@ from weakref import WeakKeyDictionary
 from sqlalchemy import Table, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import make_transient_to_detached
 
 from surveyapp.extensions import db
 from surveyapp.models import CHANNELS, MODES, Answer, AnswerChoice, Campaign, Response, utcnow
@@ -52,6 +53,16 @@ def find_response(campaign: Campaign, submission_id: str) -> Response | None:
     return db.session.scalars(
         select(Response).where(Response.campaign_id == campaign.id, Response.submission_id == submission_id)
     ).first()
+
+
+def is_stored(campaign: Campaign, submission_id: str) -> bool:
+    """Whether a response is stored under this submission id (one indexed look-up, no object)."""
+    query = (
+        select(Response.id)
+        .where(Response.campaign_id == campaign.id, Response.submission_id == submission_id)
+        .limit(1)
+    )
+    return db.session.scalar(query) is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -241,12 +252,22 @@ def _insert_once(row: dict[str, Any]) -> Response | None:
     if dialect not in ("sqlite", "postgresql"):
         return _insert_in_savepoint(row)
     make = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    table: Table = Response.__table__  # type: ignore[assignment]
     statement = (
-        make(Response)
+        make(table)
+        .values(row)
         .on_conflict_do_nothing(index_elements=["campaign_id", "submission_id"])
-        .returning(Response)
+        .returning(table.c.id)
     )
-    return db.session.scalars(statement, [row]).first()
+    new_id = db.session.execute(statement).scalar()  # Core: no ORM bulk path, nothing to flush
+    return None if new_id is None else _persistent(Response(id=new_id, **row))
+
+
+def _persistent(response: Response) -> Response:
+    """The response just inserted, in the session as stored (its other columns load when read)."""
+    make_transient_to_detached(response)
+    db.session.add(response)
+    return response
 
 
 def _insert_in_savepoint(row: dict[str, Any]) -> Response | None:

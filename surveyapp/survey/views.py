@@ -27,7 +27,7 @@ from surveyapp.extensions import csrf
 from surveyapp.i18n import LANGUAGE_COOKIE
 from surveyapp.models import Campaign
 from surveyapp.questionnaires.relevance import compiled
-from surveyapp.survey import display, snapshot
+from surveyapp.survey import display, pages, snapshot
 from surveyapp.survey.ballots import (
     BadSubmissionToken,
     IssuedId,
@@ -44,7 +44,7 @@ from surveyapp.survey.forms import ResponseFormBase, public_form_class
 from surveyapp.survey.services import (
     CampaignClosedError,
     Submission,
-    find_response,
+    is_stored,
 )
 from surveyapp.survey.versions import version_by_id
 
@@ -128,7 +128,7 @@ def index() -> str:
 @bp.get("/s/<slug>")
 def form(slug: str) -> str | tuple[str, int]:
     """The questionnaire as respondents see it."""
-    campaign = campaign_or_404(slug, public=True, with_version=True)
+    campaign = campaign_or_404(slug, public=True)  # its version is the kept copy (see versions)
     if not campaign.is_accepting():
         return render_template("survey/closed.html", campaign=campaign), 200
     refused = access.refusal(campaign)  # personal codes
@@ -137,12 +137,16 @@ def form(slug: str) -> str | tuple[str, int]:
     carried = isinstance(session.get(_session_key(campaign)), str)
     token, issued = _issued(campaign)
     # Only an id this browser already carried can have been answered; a fresh one cannot.
-    if carried and find_response(campaign, issued.nonce) is not None:
+    if carried and is_stored(campaign, issued.nonce):
         return render_template("survey/answered.html", campaign=campaign)
     snapshot.remember(campaign)
     _give_device_cookie()
-    form = public_form_class(campaign.questionnaire_version)(submission_id=token)
-    return render_template("survey/form.html", campaign=campaign, form=form)
+    version = version_by_id(campaign.questionnaire_version_id)
+    form = public_form_class(version)(submission_id=token)
+    questions = pages.pristine_questions(form)
+    return render_template(
+        "survey/form.html", campaign=campaign, form=form, version=version, questions_html=questions
+    )
 
 
 @bp.post("/s/<slug>")
@@ -163,7 +167,7 @@ def submit(slug: str) -> BaseResponse | tuple[str, int]:
         issued = read_submission_id(campaign, form.submission_id.data)
     except BadSubmissionToken:
         return _form_page(campaign, form, 422)
-    if find_response(campaign, issued.nonce) is None:
+    if not is_stored(campaign, issued.nonce):
         stored = _store(campaign, form, issued)
         if stored is not None:
             return stored
