@@ -41,12 +41,13 @@ from threading import Lock
 from typing import Any
 
 import pandas as pd
-from flask import current_app
+from flask import current_app, g
 from sqlalchemy import Table, delete, event, func, insert, select, update
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import ClauseElement, Executable
 
+from surveyapp.database import SQLITE_BUSY_TIMEOUT_MS
 from surveyapp.extensions import db
 from surveyapp.models import Answer, Campaign, KeptAggregate, Response
 from surveyapp.models.base import utcnow
@@ -60,6 +61,7 @@ MAX_STORED_ROWS = 20_000
 _EXTENSION = "surveyapp_kept_aggregates"
 _ABOVE = "surveyapp_kept_aggregates_above"
 _SCORED = "surveyapp_kept_scored"
+_NOT_STORED = "surveyapp_kept_not_stored"
 _lock = Lock()
 _pinned: ContextVar[dict[int, tuple[int, int, int]] | None] = ContextVar("kept_readings", default=None)
 #: What a :func:`one_reading` block computed, kept when it ends: (key, query key, reading, rows, store).
@@ -214,12 +216,23 @@ def _store_rows(campaign_id: int, query_key: str, at: Reading, rows: list[tuple[
         "rows": text,
         "computed_at": utcnow(),
     }
+    if g.get(_NOT_STORED):
+        return  # the database refused a copy earlier in this request: do not wait on it again
+    connection = db.session.connection()
+    no_wait = connection.dialect.name == "sqlite"
     try:
+        if no_wait:  # a copy is not worth waiting for another writer (an import, say)
+            connection.exec_driver_sql("PRAGMA busy_timeout = 0")
         with db.session.begin_nested():
             db.session.execute(delete(KeptAggregate).where(*where))
             db.session.execute(insert(KeptAggregate).values(**values))
     except SQLAlchemyError as error:  # read-only, busy, or another worker wrote it first
         log.info("aggregate of campaign %s not stored: %s", campaign_id, type(error).__name__)
+        if not isinstance(error, IntegrityError):
+            g.setdefault(_NOT_STORED, True)
+    finally:
+        if no_wait:
+            connection.exec_driver_sql(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
 
 
 def _from_kept(

@@ -325,3 +325,26 @@ def test_another_worker_reads_each_groups_figures_and_scores_only_a_changed_one(
             breakdowns.statistics_table = original  # type: ignore[assignment]
         db.session.commit()
         assert added == fresh(campaign)
+
+
+def test_a_page_does_not_wait_on_another_writer_to_keep_its_copy(
+    app: Flask, report_campaign: Campaign
+) -> None:
+    import time
+
+    with app.app_context():
+        if db.engine.dialect.name != "sqlite":
+            return  # PostgreSQL writers do not lock each other out of new rows
+        campaign = load(report_campaign)
+        db.session.commit()
+        with db.engine.connect() as importer:  # another process holds SQLite's write lock
+            importer.exec_driver_sql("BEGIN IMMEDIATE")
+            start = time.perf_counter()
+            figures = _figures(campaign)
+            took = time.perf_counter() - start
+            importer.exec_driver_sql("ROLLBACK")
+        assert figures["score"] == 98.0 and figures["respondents"] == 41
+        # Every copy refused at once, not after the 5 s busy timeout each.
+        assert took < 4.0
+        db.session.rollback()
+        assert db.session.scalar(select(func.count()).select_from(KeptAggregate)) == 0
