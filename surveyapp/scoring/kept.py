@@ -47,7 +47,6 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import ClauseElement, Executable
 
-from surveyapp.database import SQLITE_BUSY_TIMEOUT_MS
 from surveyapp.extensions import db
 from surveyapp.models import Answer, Campaign, KeptAggregate, Response
 from surveyapp.models.base import utcnow
@@ -220,8 +219,10 @@ def _store_rows(campaign_id: int, query_key: str, at: Reading, rows: list[tuple[
         return  # the database refused a copy earlier in this request: do not wait on it again
     connection = db.session.connection()
     no_wait = connection.dialect.name == "sqlite"
+    waits = 0
     try:
         if no_wait:  # a copy is not worth waiting for another writer (an import, say)
+            waits = int(connection.exec_driver_sql("PRAGMA busy_timeout").scalar() or 0)
             connection.exec_driver_sql("PRAGMA busy_timeout = 0")
         with db.session.begin_nested():
             db.session.execute(delete(KeptAggregate).where(*where))
@@ -232,7 +233,7 @@ def _store_rows(campaign_id: int, query_key: str, at: Reading, rows: list[tuple[
             g.setdefault(_NOT_STORED, True)
     finally:
         if no_wait:
-            connection.exec_driver_sql(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+            connection.exec_driver_sql(f"PRAGMA busy_timeout = {waits:d}")
 
 
 def _from_kept(

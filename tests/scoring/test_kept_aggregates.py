@@ -344,7 +344,8 @@ def test_a_page_does_not_wait_on_another_writer_to_keep_its_copy(
             took = time.perf_counter() - start
             importer.exec_driver_sql("ROLLBACK")
         assert figures["score"] == 98.0 and figures["respondents"] == 41
-        # Every copy refused at once, not after the 5 s busy timeout each.
+        # Every copy refused at once, not after the 5 s busy timeout each; the timeout is back.
         assert took < 4.0
+        assert db.session.connection().exec_driver_sql("PRAGMA busy_timeout").scalar() == 5000
         db.session.rollback()
         assert db.session.scalar(select(func.count()).select_from(KeptAggregate)) == 0
