@@ -143,8 +143,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                 db.session.remove()
 
             def new_worker() -> None:  # a process with nothing in memory: the database copy only
-                for name in (kept._EXTENSION, kept._ABOVE, kept._SCORED):
-                    app.extensions.pop(name, None)
+                with app.app_context():
+                    kept.forget_kept(in_database=False)
                 _view(client, slug)
 
             client = _signed_in(app)

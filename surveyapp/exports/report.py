@@ -67,11 +67,6 @@ def _option_columns(report: CampaignReport) -> int:
     return max(len(totals) for _, _, totals in report.table.sections())
 
 
-def table_header(report: CampaignReport) -> list[str]:
-    """The header row: 问卷题目及选项, 项目, one column per option, 合计人数."""
-    return _header(report.table.sections()[0][2], _option_columns(report))
-
-
 def _block(title: str, options: Any, respondents: int, score: float | None, width: int) -> list[list[Any]]:
     """The three rows 人数, 占比, 分数 of one question or of the totals."""
     pad = [""] * (width - len(options))

@@ -27,7 +27,7 @@ from sqlalchemy import func, select
 from surveyapp import audit
 from surveyapp.extensions import db
 from surveyapp.models import Answer, Campaign, Response, utcnow
-from surveyapp.scoring.kept import IdRange, aggregate_rows, one_reading
+from surveyapp.scoring.kept import IdRange, aggregate_rows, in_id_range, one_reading
 
 SECONDS_PER_QUESTION = 2
 BURST_SIZE = 5
@@ -67,13 +67,12 @@ def too_fast_seconds(campaign: Campaign) -> int:
 
 
 def _too_fast(campaign: Campaign) -> set[int]:
-    def fast(since: IdRange = (0, None)) -> Any:
-        query = select(Response.id).where(
+    def fast(since: IdRange | None = None) -> Any:
+        return select(Response.id).where(
             Response.campaign_id == campaign.id,
             Response.form_seconds < too_fast_seconds(campaign),
-            Response.id > since[0],
+            *in_id_range(Response.id, since),
         )
-        return query if since[1] is None else query.where(Response.id <= since[1])
 
     return {row[0] for row in aggregate_rows(campaign, fast(), newer=fast, summed=0)}
 
@@ -83,12 +82,10 @@ def _same_answer(campaign: Campaign) -> set[int]:
     if questions < STRAIGHT_MIN_QUESTIONS:
         return set()
 
-    def same(since: IdRange = (0, None)) -> Any:
+    def same(since: IdRange | None = None) -> Any:
         query = select(Answer.response_id).where(
-            Answer.campaign_id == campaign.id, Answer.response_id > since[0]
+            Answer.campaign_id == campaign.id, *in_id_range(Answer.response_id, since)
         )
-        if since[1] is not None:
-            query = query.where(Answer.response_id <= since[1])
         return query.group_by(Answer.response_id).having(
             func.count(func.distinct(Answer.option_id)) == 1, func.count() == questions
         )

@@ -73,6 +73,14 @@ Reading = tuple[int, int, int]
 IdRange = tuple[int, int | None]
 
 
+def in_id_range(column: Any, since: IdRange | None) -> list[Any]:
+    """Conditions putting ``column`` (a response id) in ``since``; none for ``None`` (every id)."""
+    if since is None:
+        return []
+    after, upto = since
+    return [column > after] if upto is None else [column > after, column <= upto]
+
+
 def reading(campaign_id: int) -> Reading:
     """The campaign's response count, highest response id and data revision, read now."""
     count, highest = db.session.execute(
@@ -199,8 +207,8 @@ def _stored(campaign_id: int, query_key: str) -> tuple[Reading, list[tuple[Any, 
 
 def _store_rows(campaign_id: int, query_key: str, at: Reading, rows: list[tuple[Any, ...]]) -> None:
     """Write the rows for other workers and later processes, within the current transaction."""
-    if len(rows) > MAX_STORED_ROWS:
-        return
+    if len(rows) > MAX_STORED_ROWS or g.get(_NOT_STORED):
+        return  # too many, or the database refused a copy earlier in this request
     try:
         text = json.dumps([[_encode(v) for v in row] for row in rows], separators=(",", ":"))
     except TypeError:
@@ -215,8 +223,6 @@ def _store_rows(campaign_id: int, query_key: str, at: Reading, rows: list[tuple[
         "rows": text,
         "computed_at": utcnow(),
     }
-    if g.get(_NOT_STORED):
-        return  # the database refused a copy earlier in this request: do not wait on it again
     connection = db.session.connection()
     no_wait = connection.dialect.name == "sqlite"
     waits = 0
@@ -306,13 +312,17 @@ def aggregate_rows(
     return rows
 
 
-def _keep(key: Any, query_key: str, at: Reading, rows: list[tuple[Any, ...]], persist: bool) -> None:
-    store = _store()
+def _put(store: OrderedDict[Any, Any], key: Any, value: Any) -> None:
+    """Keep ``value`` as the newest entry of a process store of at most :data:`MAX_KEPT`."""
     with _lock:
-        store[key] = (at, rows)
+        store[key] = value
         store.move_to_end(key)
         while len(store) > MAX_KEPT:
             store.popitem(last=False)
+
+
+def _keep(key: Any, query_key: str, at: Reading, rows: list[tuple[Any, ...]], persist: bool) -> None:
+    _put(_store(), key, (at, rows))
     if persist:
         _store_rows(key[0], query_key, at, rows)
 
@@ -325,36 +335,22 @@ def aggregate_scalar(
     return rows[0][0] if rows else None
 
 
-def forget_kept() -> None:
-    """Drop every kept aggregate, in this process and in the database (within the transaction).
+def forget_kept(in_database: bool = True) -> None:
+    """Drop every kept aggregate in this process and, unless told not to, in the database
+    (within the transaction); ``in_database=False`` leaves a process as a new worker starts.
 
     Nothing kept can be stale, so this is never needed for correctness: benchmarks and tests use
     it to measure or check a computation from scratch.
     """
     for name in (_EXTENSION, _ABOVE, _SCORED):
         current_app.extensions.pop(name, None)
-    db.session.execute(delete(KeptAggregate))
+    if in_database:
+        db.session.execute(delete(KeptAggregate))
 
 
 def content_key(frame: pd.DataFrame) -> tuple[Any, ...]:
     """A small frame's exact content (columns and every row), usable as a dictionary key."""
     return (tuple(frame.columns), tuple(frame.itertuples(index=False, name=None)))
-
-
-def pure_value(key: tuple[Any, ...], compute: Callable[[], Any]) -> Any:
-    """What ``compute`` gives for inputs whose whole content is ``key``, kept per process.
-
-    As :func:`pure_result`, for a value its callers only read (not copied).
-    """
-    store: OrderedDict[Any, Any] = current_app.extensions.setdefault(_SCORED, OrderedDict())
-    if key in store:
-        return store[key]
-    found = compute()
-    with _lock:
-        store[key] = found
-        while len(store) > MAX_KEPT:
-            store.popitem(last=False)
-    return found
 
 
 def kept_by_content(
@@ -379,10 +375,7 @@ def kept_by_content(
     else:
         value = compute()
         _store_rows(campaign_id, query_key, (0, 0, 0), [(digest, *value)])
-    with _lock:
-        store[key] = tuple(value)
-        while len(store) > MAX_KEPT:
-            store.popitem(last=False)
+    _put(store, key, tuple(value))
     return list(value)
 
 
@@ -396,10 +389,7 @@ def pure_result(key: tuple[Any, ...], compute: Callable[[], pd.DataFrame]) -> pd
     found = store.get(key)
     if found is None:
         found = compute()
-        with _lock:
-            store[key] = found
-            while len(store) > MAX_KEPT:
-                store.popitem(last=False)
+        _put(store, key, found)
     return found.copy()
 
 

@@ -19,7 +19,7 @@ from analysis.scoring import StatisticsTable, statistics_table
 from surveyapp.extensions import db
 from surveyapp.models import Answer, Campaign, QuestionnaireVersion, Response
 from surveyapp.questionnaires.defaults import satisfied_flags
-from surveyapp.scoring.kept import IdRange, aggregate_rows, aggregate_scalar
+from surveyapp.scoring.kept import IdRange, aggregate_rows, aggregate_scalar, in_id_range
 
 
 def excluded_ids(campaign: Campaign, since: IdRange | None = None) -> Select[Any]:
@@ -29,12 +29,7 @@ def excluded_ids(campaign: Campaign, since: IdRange | None = None) -> Select[Any
     data revision, so what is kept is then computed again in full).
     """
     query = select(Response.id).where(Response.campaign_id == campaign.id, Response.excluded_at.is_not(None))
-    return query if since is None else query.where(*_in_range(Response.id, since))
-
-
-def _in_range(column: Any, since: IdRange) -> list[ColumnElement[bool]]:
-    after, upto = since
-    return [column > after] if upto is None else [column > after, column <= upto]
+    return query.where(*in_id_range(Response.id, since))
 
 
 def counted_answers(
@@ -46,9 +41,7 @@ def counted_answers(
     count). Bounded on both sides, the range is one short stretch of ``ix_answer_campaign_response``
     to every planner (SQLite's takes an open range for a quarter of the table).
     """
-    conditions = [Answer.campaign_id == campaign.id]
-    if since is not None:
-        conditions += _in_range(Answer.response_id, since)
+    conditions = [Answer.campaign_id == campaign.id, *in_id_range(Answer.response_id, since)]
     if not include_excluded:
         conditions.append(Answer.response_id.not_in(excluded_ids(campaign, since)))
     return conditions
@@ -58,9 +51,7 @@ def counted_responses(
     campaign: Campaign, include_excluded: bool = False, since: IdRange | None = None
 ) -> list[ColumnElement[bool]]:
     """Conditions on :class:`Response` that pick the responses a statistics table counts."""
-    conditions = [Response.campaign_id == campaign.id]
-    if since is not None:
-        conditions += _in_range(Response.id, since)
+    conditions = [Response.campaign_id == campaign.id, *in_id_range(Response.id, since)]
     if not include_excluded:
         conditions.append(Response.excluded_at.is_(None))
     return conditions

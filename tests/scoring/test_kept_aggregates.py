@@ -188,8 +188,7 @@ def test_the_respondents_sums_added_up_over_new_responses_equal_a_fresh_count_ex
 
 def _forget_memory() -> None:
     """What another worker, or this one after a restart, starts with: nothing in memory."""
-    for name in (kept._EXTENSION, kept._ABOVE, kept._SCORED):
-        current_app.extensions.pop(name, None)
+    kept.forget_kept(in_database=False)
 
 
 def test_another_worker_starts_from_the_copy_kept_in_the_database(
