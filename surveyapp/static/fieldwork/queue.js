@@ -19,6 +19,7 @@
   var messages = JSON.parse(document.getElementById("fieldwork-messages").textContent);
   var token = null;
   var syncing = false;
+  var again = false; // asked to sync while a sync was under way
   var listeners = [];
 
   function say(key, values) {
@@ -137,14 +138,14 @@
    * at a time; a second request would only wait); never two syncs at once. The server stores each
    * submission id once, so a request repeated after a lost reply is harmless. */
   function syncAll() {
-    if (syncing) return Promise.resolve();
+    if (syncing) { again = true; return Promise.resolve(); } // sent when the sync under way ends
     if (navigator.onLine === false) return render(); // the "online" event starts the next attempt
     syncing = true;
     setBusy(true);
+    var stopped = false;
     return all().then(function (items) {
       var waiting = items.filter(function (item) { return item.state === "waiting"; });
       waiting.sort(function (a, b) { return a.saved_at < b.saved_at ? -1 : 1; });
-      var stopped = false;
       function worker() {
         var item = waiting.shift();
         if (!item || stopped) return Promise.resolve();
@@ -155,15 +156,19 @@
       }
       // The token is fetched once, before the workers share it.
       return (token ? Promise.resolve(token) : fetchToken()).then(function (csrf) {
-        if (!csrf) return null;
+        if (!csrf) { stopped = true; return null; }
         var workers = [];
         for (var i = 0; i < PARALLEL; i += 1) workers.push(worker());
         return Promise.all(workers);
       });
-    }).catch(function () { return "stop"; }).then(function () {
+    }).catch(function () { stopped = true; }).then(function () {
       syncing = false;
       setBusy(false);
-      return render();
+      // An entry saved while this sync ran was not in its list: send it now, not at the next retry
+      // (unless the network or the session stopped this one: the retry and "online" handle that).
+      var rerun = again && !stopped;
+      again = false;
+      return render().then(function () { return rerun ? syncAll() : undefined; });
     });
   }
 

@@ -231,6 +231,30 @@ def test_sheets_in_a_row_take_each_its_serial_ten_keys_and_enter_with_the_keyboa
     assert len(_stored(app)) == 3
 
 
+def test_a_sheet_saved_while_a_sync_is_under_way_is_sent_when_it_ends(
+    app: Flask, live_server: str, field: Field, persistent: Callable[..., BrowserContext]
+) -> None:
+    page = persistent().new_page()
+    sign_in(page, live_server, next_path=f"/entry/{field.slug}/paper")
+    _ready(page)
+    held: list[Route] = []
+
+    def hold_the_first(route: Route) -> None:  # the first sheet's request hangs on a slow network
+        if held:
+            route.continue_()
+        else:
+            held.append(route)
+
+    page.route("**/sync?kind=*", hold_the_first)
+    _sheet(page, "301", "AAAAAAAAAA")
+    page.wait_for_function("() => window.SurveyappQueue.isSyncing()")
+    _sheet(page, "302", "BBBBBBBBBB")  # saved while that sync is under way
+    held[0].continue_()
+    # Sent as soon as the first sync ends, not at the next retry 30 s later.
+    expect(page.locator("#fieldwork-count")).to_contain_text(NOTHING_WAITING, timeout=10_000)
+    assert sorted(d.sheet_serial or "" for _, d in _stored(app)) == ["301", "302"]
+
+
 def test_a_sync_cut_in_the_middle_loses_nothing_and_stores_nothing_twice(
     app: Flask, live_server: str, field: Field, persistent: Callable[..., BrowserContext]
 ) -> None:
