@@ -59,11 +59,17 @@ CACHEABLE_BLUEPRINTS = frozenset({"survey"})
 
 def _is_staff_answer() -> bool:
     """Whether this answer is a staff page or download (everything but public pages and files)."""
+    from flask import current_app, session
     from flask_login import current_user
 
     if request.endpoint == "static":
         return False
-    return request.blueprint not in CACHEABLE_BLUEPRINTS or bool(current_user.is_authenticated)
+    if request.blueprint not in CACHEABLE_BLUEPRINTS:
+        return True
+    remember = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
+    if "_user_id" not in session and remember not in request.cookies:
+        return False  # nobody can be signed in: no need to load a user to know it
+    return bool(current_user.is_authenticated)
 
 
 def _security_headers(response: Response) -> Response:

@@ -19,6 +19,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
 from werkzeug.wrappers import Response as BaseResponse
 
 from surveyapp.campaigns.services import campaign_or_404
@@ -142,11 +143,15 @@ def form(slug: str) -> str | tuple[str, int]:
     snapshot.remember(campaign)
     _give_device_cookie()
     version = version_by_id(campaign.questionnaire_version_id)
-    form = public_form_class(version)(submission_id=token)
-    questions = pages.pristine_questions(form)
-    return render_template(
-        "survey/form.html", campaign=campaign, form=form, version=version, questions_html=questions
-    )
+
+    def render() -> str:
+        form = public_form_class(version)(submission_id=token)
+        questions = pages.pristine_questions(form)
+        return render_template(
+            "survey/form.html", campaign=campaign, form=form, version=version, questions_html=questions
+        )
+
+    return pages.kept_page("form", campaign, {"submission_id": token, "csrf": generate_csrf()}, render)
 
 
 @bp.post("/s/<slug>")
@@ -204,7 +209,13 @@ def _store(campaign: Campaign, form: ResponseFormBase, issued: IssuedId) -> tupl
 @bp.get("/s/<slug>/thanks")
 def thanks(slug: str) -> str:
     """The thank-you page."""
-    return render_template("survey/thanks.html", campaign=campaign_or_404(slug, public=True))
+    campaign = campaign_or_404(slug, public=True)
+    return pages.kept_page(
+        "thanks",
+        campaign,
+        {"csrf": generate_csrf()},
+        lambda: render_template("survey/thanks.html", campaign=campaign),
+    )
 
 
 @bp.post("/s/<slug>/again")

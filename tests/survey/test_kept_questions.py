@@ -32,6 +32,7 @@ def _without_tokens(page: str) -> str:
 def _fresh_page(client: FlaskClient, slug: str) -> str:
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(pages, "pristine_questions", lambda form: None)
+        patch.setattr(pages, "_page_key", lambda kind, campaign: None)
         return _page(client, slug)
 
 
