@@ -132,8 +132,12 @@ class Campaign(Base):
         Integer, nullable=True, default=DEFAULT_ADDRESS_DAILY_LIMIT
     )
     #: raised whenever one of its stored responses or answers is changed or deleted (never by a
-    #: new response): what the kept aggregates are keyed on, with the count and highest id
+    #: new response, nor by an exclusion): what the kept aggregates are keyed on, with the count
+    #: and highest id
     data_revision: Mapped[int] = mapped_column(Integer, nullable=False, default=0, server_default="0")
+    #: raised whenever one of its responses is excluded or restored: what the kept aggregates
+    #: that look at exclusions are keyed on too
+    exclusion_revision: Mapped[int] = mapped_column(Integer, nullable=False, default=0, server_default="0")
 
     questionnaire_version: Mapped[QuestionnaireVersion] = relationship()
     area: Mapped[Area | None] = relationship()

@@ -14,7 +14,8 @@ class KeptAggregate(Base):
     """The rows of one aggregate query over a campaign, and the reading they were computed at.
 
     See :mod:`surveyapp.scoring.kept`: rows are used only for the very reading (response count,
-    highest response id, data revision) they carry, or added to when only new responses came since.
+    highest response id, data and exclusion revisions) they carry, or added to when only new
+    responses came since.
     """
 
     __tablename__ = "kept_aggregate"
@@ -29,6 +30,8 @@ class KeptAggregate(Base):
     response_count: Mapped[int] = mapped_column(BigInteger, nullable=False)
     highest_response: Mapped[int] = mapped_column(BigInteger, nullable=False)
     data_revision: Mapped[int] = mapped_column(Integer, nullable=False)
+    #: 0 for a query that does not look at exclusions
+    exclusion_revision: Mapped[int] = mapped_column(Integer, nullable=False, default=0, server_default="0")
     #: the rows, as JSON (dates and times tagged)
     rows: Mapped[str] = mapped_column(Text, nullable=False)
     computed_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)

@@ -28,14 +28,8 @@ from surveyapp.extensions import db
 from surveyapp.i18n import local_zone
 from surveyapp.models import Answer, Area, Campaign, Response, User
 from surveyapp.questionnaires.texts import current_language, text_of
-from surveyapp.scoring.kept import IdRange, aggregate_rows, content_key, kept_by_content, pure_result
-from surveyapp.scoring.services import (
-    campaign_weights,
-    counted_answers,
-    counted_responses,
-    questions_frame,
-    scale_frame,
-)
+from surveyapp.scoring.kept import content_key, kept_by_content, pure_result
+from surveyapp.scoring.services import campaign_weights, counted_rows, questions_frame, scale_frame
 
 
 class GroupFigures(NamedTuple):
@@ -209,14 +203,14 @@ def grouped_counts(campaign: Campaign, by: str, include_excluded: bool = False) 
         .join(Response, Response.id == Answer.response_id)
     )
 
-    def counts(since: IdRange | None = None) -> Any:
+    def counts(conditions: list[Any]) -> Any:
         return (
             _with_profile(query, campaign, by)
-            .where(*counted_answers(campaign, include_excluded, since))
+            .where(*conditions)
             .group_by(group, Answer.question_id, Answer.option_id)
         )
 
-    rows = aggregate_rows(campaign, counts(), newer=counts)
+    rows = counted_rows(campaign, counts, include_excluded=include_excluded)
     version = campaign.questionnaire_version
     numbers = {q.id: q.number for q in version.scored_questions}
     codes = {o.id: o.code for o in version.scored_options}
@@ -232,10 +226,10 @@ def grouped_respondents(campaign: Campaign, by: str, include_excluded: bool = Fa
     group = _group_column(by, campaign)
     query = _with_profile(select(group, func.count()).select_from(Response), campaign, by)
 
-    def counts(since: IdRange | None = None) -> Any:
-        return query.where(*counted_responses(campaign, include_excluded, since)).group_by(group)
+    def counts(conditions: list[Any]) -> Any:
+        return query.where(*conditions).group_by(group)
 
-    rows = aggregate_rows(campaign, counts(), newer=counts)
+    rows = counted_rows(campaign, counts, include_excluded=include_excluded, over="responses")
     label = _labeller(by, campaign)
     frame = pd.DataFrame([(label(g), int(n)) for g, n in rows], columns=[by, "respondents"])
     return frame.groupby(by)["respondents"].sum().astype("int64")

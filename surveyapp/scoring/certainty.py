@@ -19,8 +19,7 @@ from sqlalchemy import case, func, literal, select
 from analysis.certainty import Interval, proportion_interval, score_interval
 from analysis.survey_inputs import checked_scale
 from surveyapp.models import Answer, Campaign
-from surveyapp.scoring.kept import IdRange, aggregate_rows
-from surveyapp.scoring.services import campaign_weights, counted_answers, option_weight, scale_frame
+from surveyapp.scoring.services import campaign_weights, counted_rows, option_weight, scale_frame
 
 
 @dataclass(frozen=True)
@@ -96,7 +95,7 @@ def respondent_sums(campaign: Campaign, include_excluded: bool = False) -> Respo
     point = _case(points, Answer.question_id, 0)
     is_counted = _case(counted, Answer.option_id, 0)
 
-    def histogram(since: IdRange | None = None) -> Any:
+    def histogram(conditions: list[Any]) -> Any:
         per_response = (
             select(
                 func.sum(_case(weight, Answer.option_id, 0) * point).label("earned"),
@@ -104,7 +103,7 @@ def respondent_sums(campaign: Campaign, include_excluded: bool = False) -> Respo
                 func.sum(_case(satisfied, Answer.option_id, 0)).label("satisfied"),
                 func.sum(is_counted).label("counted"),
             )
-            .where(*counted_answers(campaign, include_excluded, since))
+            .where(*conditions)
             .group_by(Answer.response_id)
             .subquery()
         )
@@ -115,7 +114,7 @@ def respondent_sums(campaign: Campaign, include_excluded: bool = False) -> Respo
             .group_by(per_response.c.earned, per_response.c.possible, happy)
         )
 
-    rows = sorted(aggregate_rows(campaign, histogram(), newer=histogram))
+    rows = sorted(counted_rows(campaign, histogram, include_excluded=include_excluded))
     n = total = total_sq = happy_count = 0
     for earned, possible, is_happy, count in rows:
         score = 100.0 * int(earned) / (int(possible) * weight_unit)

@@ -6,12 +6,17 @@ depend only on the campaign's stored responses and answers, and on the query its
 the weights, points and conditions it uses). So each query's rows are kept under
 
 * the query: its SQL and parameters, weights and scheme included, and
-* the campaign's *reading*: how many responses it has, its highest response id, and its data
+* the campaign's *reading*: how many responses it has, its highest response id, its data
   revision, which the database raises whenever one of its responses or answers is changed or
-  deleted (an exclusion, a restore, a correction; see :func:`_count_changes`).
+  deleted (a correction, a deletion), and its exclusion revision, raised when a response is
+  excluded or restored (see :func:`_count_changes`).
 
-A new response changes the count and the highest id, anything else the revision, so a kept result
+A new response changes the count and the highest id, anything else a revision, so a kept result
 is only ever used for the very data it was computed from, whatever process made the change. A
+query that never reads exclusions (its SQL does not name the column) cannot be changed by one, so
+its reading leaves the exclusion revision out (:func:`as_read_by`): the counts over all of a
+campaign's responses outlive an exclusion, and what a statistics table counts is those less the
+same counts over the excluded responses (``surveyapp.scoring.services.counted_rows``). A
 result is kept only when the campaign's reading is the same after the query as before it, so a
 response stored while the query ran is never folded into an older reading. Labels (area names,
 interviewers, languages) and scoring are worked out after the rows, on every view.
@@ -42,7 +47,7 @@ from typing import Any
 
 import pandas as pd
 from flask import current_app, g
-from sqlalchemy import Table, delete, event, func, insert, select, update
+from sqlalchemy import Table, delete, event, func, insert, inspect, select, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import ClauseElement, Executable
@@ -62,12 +67,17 @@ _ABOVE = "surveyapp_kept_aggregates_above"
 _SCORED = "surveyapp_kept_scored"
 _NOT_STORED = "surveyapp_kept_not_stored"
 _lock = Lock()
-_pinned: ContextVar[dict[int, tuple[int, int, int]] | None] = ContextVar("kept_readings", default=None)
+_pinned: ContextVar[dict[int, Reading] | None] = ContextVar("kept_readings", default=None)
 #: What a :func:`one_reading` block computed, kept when it ends: (key, query key, reading, rows, store).
 _Staged = tuple[Any, str, "Reading", list[tuple[Any, ...]], bool]
 _staged: ContextVar[dict[int, list[_Staged]] | None] = ContextVar("kept_staged", default=None)
 
-Reading = tuple[int, int, int]
+#: A campaign's response count, highest response id, data revision and exclusion revision.
+Reading = tuple[int, int, int, int]
+#: What a query looking at exclusions has in its SQL (the column).
+EXCLUSION_COLUMN = "excluded_at"
+#: The response columns an exclusion or a restore changes: they raise the exclusion revision only.
+EXCLUSION_ATTRIBUTES = frozenset({"excluded_at", "excluded_reason", "excluded_by_id", "excluded_by"})
 #: The ids of the responses new since a kept result: above the first, up to the second
 #: (None: no upper bound).
 IdRange = tuple[int, int | None]
@@ -82,12 +92,26 @@ def in_id_range(column: Any, since: IdRange | None) -> list[Any]:
 
 
 def reading(campaign_id: int) -> Reading:
-    """The campaign's response count, highest response id and data revision, read now."""
+    """The campaign's response count, highest response id and both revisions, read now."""
     count, highest = db.session.execute(
         select(func.count(), func.max(Response.id)).where(Response.campaign_id == campaign_id)
     ).one()
-    revision = db.session.scalar(select(Campaign.data_revision).where(Campaign.id == campaign_id))
-    return int(count or 0), int(highest or 0), int(revision or 0)
+    revisions = db.session.execute(
+        select(Campaign.data_revision, Campaign.exclusion_revision).where(Campaign.id == campaign_id)
+    ).first()
+    data, exclusions = revisions if revisions is not None else (0, 0)
+    return int(count or 0), int(highest or 0), int(data or 0), int(exclusions or 0)
+
+
+def looks_at_exclusions(statement_sql: str) -> bool:
+    """Whether a query's SQL reads which responses are excluded (else exclusions cannot change it)."""
+    return EXCLUSION_COLUMN in statement_sql
+
+
+def as_read_by(at: Reading, statement_sql: str) -> Reading:
+    """The part of a reading a query depends on: a query that never reads exclusions is not
+    changed by one, so its reading leaves the exclusion revision out (0)."""
+    return at if looks_at_exclusions(statement_sql) else (*at[:3], 0)
 
 
 @contextmanager
@@ -135,8 +159,8 @@ def only_new_since(campaign_id: int, old: Reading, new: Reading) -> int | None:
     a higher id than ``old``'s highest: on PostgreSQL a transaction holding a lower id can commit
     after one holding a higher id, which the count of responses above that id tells.
     """
-    count, highest, revision = old
-    if new[2] != revision or new[1] < highest or new[0] < count:
+    count, highest = old[0], old[1]
+    if new[2:] != old[2:] or new[1] < highest or new[0] < count:
         return None
     memo: dict[tuple[int, Reading, Reading], bool] = current_app.extensions.setdefault(_ABOVE, {})
     if (campaign_id, old, new) not in memo:
@@ -166,6 +190,21 @@ def _merged(
     return [(*key, *values) for key, values in totals.items()]
 
 
+def subtracted(
+    rows: Sequence[tuple[Any, ...]], taken: Sequence[tuple[Any, ...]], summed: int = 1
+) -> list[tuple[Any, ...]]:
+    """``rows`` less ``taken`` (the same aggregate over some of the same responses): the last
+    ``summed`` columns taken away by the other columns; rows left with nothing counted go, as a
+    fresh ``GROUP BY`` never gives them."""
+    totals: dict[tuple[Any, ...], list[Any]] = {}
+    for row in rows:
+        totals[row[: len(row) - summed]] = list(row[len(row) - summed :])
+    for row in taken:
+        key = row[: len(row) - summed]
+        totals[key] = [a - b for a, b in zip(totals[key], row[len(row) - summed :], strict=True)]
+    return [(*key, *values) for key, values in totals.items() if any(values)]
+
+
 def _add(a: Any, b: Any) -> Any:
     return b if a is None else a if b is None else a + b
 
@@ -193,16 +232,17 @@ def _stored(campaign_id: int, query_key: str) -> tuple[Reading, list[tuple[Any, 
             KeptAggregate.response_count,
             KeptAggregate.highest_response,
             KeptAggregate.data_revision,
+            KeptAggregate.exclusion_revision,
             KeptAggregate.rows,
         ).where(KeptAggregate.campaign_id == campaign_id, KeptAggregate.query_key == query_key)
     ).first()
     if found is None:
         return None
     try:
-        rows = [tuple(_decode(v) for v in row) for row in json.loads(found[3])]
+        rows = [tuple(_decode(v) for v in row) for row in json.loads(found[4])]
     except (ValueError, KeyError, TypeError):
         return None  # not readable: computed again, and written over
-    return (int(found[0]), int(found[1]), int(found[2])), rows
+    return (int(found[0]), int(found[1]), int(found[2]), int(found[3])), rows
 
 
 def _store_rows(campaign_id: int, query_key: str, at: Reading, rows: list[tuple[Any, ...]]) -> None:
@@ -220,6 +260,7 @@ def _store_rows(campaign_id: int, query_key: str, at: Reading, rows: list[tuple[
         "response_count": at[0],
         "highest_response": at[1],
         "data_revision": at[2],
+        "exclusion_revision": at[3],
         "rows": text,
         "computed_at": utcnow(),
     }
@@ -283,8 +324,8 @@ def aggregate_rows(
     """
     db.session.flush()  # a change not yet flushed raises the revision now, before it is read
     pinned = (_pinned.get() or {}).get(campaign.id)
-    before = pinned if pinned is not None else reading(campaign.id)
     statement_key = _statement_key(statement)
+    before = as_read_by(pinned if pinned is not None else reading(campaign.id), statement_key[0])
     key = (campaign.id, statement_key)
     store = _store()
     found = store.get(key)
@@ -307,7 +348,7 @@ def aggregate_rows(
     persist = stored and (in_database is None or in_database[0] != before)
     if pinned is not None and staged is not None:
         staged.append((key, query_key, before, rows, persist))  # kept when the block ends
-    elif reading(campaign.id) == before:
+    elif as_read_by(reading(campaign.id), statement_key[0]) == before:
         _keep(key, query_key, before, rows, persist)
     return rows
 
@@ -374,7 +415,7 @@ def kept_by_content(
         value = list(found[1][0][1:])
     else:
         value = compute()
-        _store_rows(campaign_id, query_key, (0, 0, 0), [(digest, *value)])
+        _store_rows(campaign_id, query_key, (0, 0, 0, 0), [(digest, *value)])
     _put(store, key, tuple(value))
     return list(value)
 
@@ -393,23 +434,33 @@ def pure_result(key: tuple[Any, ...], compute: Callable[[], pd.DataFrame]) -> pd
     return found.copy()
 
 
+def _changed_attributes(obj: Any) -> set[str]:
+    """The column attributes of ``obj`` whose values changed in this session."""
+    state = inspect(obj)
+    return {attr.key for attr in state.attrs if attr.history.has_changes()}
+
+
 @event.listens_for(Session, "before_flush")
 def _count_changes(session: Session, _context: Any, _instances: Any) -> None:
-    """Raise the data revision of every campaign whose stored responses or answers change.
+    """Raise the revisions of every campaign whose stored responses or answers change.
 
-    A new response needs nothing (it changes the count and the highest id); a changed or deleted
-    response or answer raises the revision in the same transaction as the change.
+    A new response needs nothing (it changes the count and the highest id). A response whose only
+    change is being excluded or restored raises the exclusion revision; any other change to a
+    response or an answer, or a deletion, raises the data revision; both in the same transaction
+    as the change.
     """
-    campaigns: set[int] = set()
+    changed: dict[str, set[int]] = {"data_revision": set(), "exclusion_revision": set()}
     for obj in (*session.dirty, *session.deleted):
         if not isinstance(obj, Response | Answer) or obj.campaign_id is None:
             continue
-        if obj in session.deleted or session.is_modified(obj, include_collections=False):
-            campaigns.add(obj.campaign_id)
-    if campaigns:
-        table: Table = Campaign.__table__  # type: ignore[assignment]
-        session.connection().execute(  # Core: no autoflush inside the flush
-            update(table)
-            .where(table.c.id.in_(sorted(campaigns)))
-            .values(data_revision=table.c.data_revision + 1)
-        )
+        if obj in session.deleted:
+            changed["data_revision"].add(obj.campaign_id)
+        elif session.is_modified(obj, include_collections=False):
+            exclusion_only = isinstance(obj, Response) and _changed_attributes(obj) <= EXCLUSION_ATTRIBUTES
+            changed["exclusion_revision" if exclusion_only else "data_revision"].add(obj.campaign_id)
+    table: Table = Campaign.__table__  # type: ignore[assignment]
+    for column, campaigns in changed.items():
+        if campaigns:
+            session.connection().execute(  # Core: no autoflush inside the flush
+                update(table).where(table.c.id.in_(sorted(campaigns))).values({column: table.c[column] + 1})
+            )

@@ -8,18 +8,20 @@ scored without loading its rows. The web page, the command line and every export
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 import pandas as pd
 from sqlalchemy import Select, func, select
+from sqlalchemy.sql import Executable
 from sqlalchemy.sql.elements import ColumnElement
 
 from analysis.scoring import StatisticsTable, statistics_table
 from surveyapp.extensions import db
 from surveyapp.models import Answer, Campaign, QuestionnaireVersion, Response
 from surveyapp.questionnaires.defaults import satisfied_flags
-from surveyapp.scoring.kept import IdRange, aggregate_rows, aggregate_scalar, in_id_range
+from surveyapp.scoring.kept import IdRange, aggregate_rows, in_id_range, subtracted
 
 
 def excluded_ids(campaign: Campaign, since: IdRange | None = None) -> Select[Any]:
@@ -32,21 +34,6 @@ def excluded_ids(campaign: Campaign, since: IdRange | None = None) -> Select[Any
     return query.where(*in_id_range(Response.id, since))
 
 
-def counted_answers(
-    campaign: Campaign, include_excluded: bool = False, since: IdRange | None = None
-) -> list[ColumnElement[bool]]:
-    """Conditions on :class:`Answer` that pick the answers a statistics table counts.
-
-    ``since``: only the answers of the new responses, ``(after, upto)`` (what is new since a kept
-    count). Bounded on both sides, the range is one short stretch of ``ix_answer_campaign_response``
-    to every planner (SQLite's takes an open range for a quarter of the table).
-    """
-    conditions = [Answer.campaign_id == campaign.id, *in_id_range(Answer.response_id, since)]
-    if not include_excluded:
-        conditions.append(Answer.response_id.not_in(excluded_ids(campaign, since)))
-    return conditions
-
-
 def counted_responses(
     campaign: Campaign, include_excluded: bool = False, since: IdRange | None = None
 ) -> list[ColumnElement[bool]]:
@@ -57,6 +44,51 @@ def counted_responses(
     return conditions
 
 
+def _over(
+    campaign: Campaign, over: Literal["answers", "responses"], since: IdRange | None, excluded: bool
+) -> list[ColumnElement[bool]]:
+    """The campaign's answers (or responses), all or only the excluded ones, in ``since``."""
+    if over == "answers":
+        conditions = [Answer.campaign_id == campaign.id, *in_id_range(Answer.response_id, since)]
+        if excluded:
+            conditions.append(Answer.response_id.in_(excluded_ids(campaign, since)))
+        return conditions
+    conditions = [Response.campaign_id == campaign.id, *in_id_range(Response.id, since)]
+    if excluded:
+        conditions.append(Response.excluded_at.is_not(None))
+    return conditions
+
+
+def counted_rows(
+    campaign: Campaign,
+    build: Callable[[list[ColumnElement[bool]]], Executable],
+    *,
+    include_excluded: bool = False,
+    over: Literal["answers", "responses"] = "answers",
+) -> list[tuple[Any, ...]]:
+    """The rows of ``build(conditions)`` over the answers (or responses) a statistics table counts.
+
+    ``build`` makes an aggregate that adds up over responses, its last column a count, from the
+    conditions picking the answers (or responses) it reads. Its rows are kept in two parts (see
+    :func:`~surveyapp.scoring.kept.aggregate_rows`): over all the campaign's responses, which an
+    exclusion or a restore never changes, and over its excluded responses (few, and read quickly
+    again), which are taken away key by key. Excluding a response thus costs the next view only
+    the small part, and the result is the very count a fresh query with the exclusions gives.
+    """
+
+    def everything(since: IdRange | None = None) -> Executable:
+        return build(_over(campaign, over, since, excluded=False))
+
+    rows = aggregate_rows(campaign, everything(), newer=everything)
+    if include_excluded:
+        return list(rows)
+
+    def left_out(since: IdRange | None = None) -> Executable:
+        return build(_over(campaign, over, since, excluded=True))
+
+    return subtracted(rows, aggregate_rows(campaign, left_out(), newer=left_out))
+
+
 def excluded_count(campaign: Campaign) -> int:
     """How many of the campaign's responses an evaluator left out."""
     return db.session.scalar(select(func.count()).select_from(excluded_ids(campaign).subquery())) or 0
@@ -65,14 +97,14 @@ def excluded_count(campaign: Campaign) -> int:
 def answer_counts(campaign: Campaign, include_excluded: bool = False) -> pd.DataFrame:
     """Answers per question number and option code: columns ``question``, ``code``, ``count``."""
 
-    def counts(since: IdRange | None = None) -> Any:
+    def counts(conditions: list[ColumnElement[bool]]) -> Executable:
         return (
             select(Answer.question_id, Answer.option_id, func.count())
-            .where(*counted_answers(campaign, include_excluded, since))
+            .where(*conditions)
             .group_by(Answer.question_id, Answer.option_id)
         )
 
-    rows = aggregate_rows(campaign, counts(), newer=counts)
+    rows = counted_rows(campaign, counts, include_excluded=include_excluded)
     version = campaign.questionnaire_version
     numbers = {q.id: q.number for q in version.scored_questions}
     codes = {o.id: o.code for o in version.scored_options}
@@ -85,14 +117,11 @@ def answer_counts(campaign: Campaign, include_excluded: bool = False) -> pd.Data
 def respondent_count(campaign: Campaign, include_excluded: bool = False) -> int:
     """How many responses the campaign counts (those left out by an evaluator only on request)."""
 
-    def count(since: IdRange | None = None) -> Any:
-        return (
-            select(func.count())
-            .select_from(Response)
-            .where(*counted_responses(campaign, include_excluded, since))
-        )
+    def count(conditions: list[ColumnElement[bool]]) -> Executable:
+        return select(func.count()).select_from(Response).where(*conditions)
 
-    return int(aggregate_scalar(campaign, count(), newer=count) or 0)
+    rows = counted_rows(campaign, count, include_excluded=include_excluded, over="responses")
+    return int(rows[0][0]) if rows else 0
 
 
 def _list_frame(options: list[Any], weights: dict[str, Decimal] | None) -> pd.DataFrame:

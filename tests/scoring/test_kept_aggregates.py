@@ -348,3 +348,93 @@ def test_a_page_does_not_wait_on_another_writer_to_keep_its_copy(
         assert db.session.connection().exec_driver_sql("PRAGMA busy_timeout").scalar() == 5000
         db.session.rollback()
         assert db.session.scalar(select(func.count()).select_from(KeptAggregate)) == 0
+
+
+def _over_all_answers(statements: list[str]) -> list[str]:
+    """The statements that read every answer of the campaign: neither only the excluded responses'
+    nor only the new ones' (an id range)."""
+    return [
+        s
+        for s in statements
+        if "FROM answer" in s and "answer.response_id IN (" not in s and "answer.response_id >" not in s
+    ]
+
+
+def test_an_exclusion_or_a_restore_reads_only_the_excluded_responses_again(
+    app: Flask, report_campaign: Campaign
+) -> None:
+    with app.app_context():
+        evaluator = create_user("evaluator3", "correct horse battery", "evaluator")
+        campaign = load(report_campaign)
+        assert _figures(campaign) == fresh(campaign)
+        _figures(campaign)  # now kept
+        revisions = db.session.execute(
+            select(Campaign.data_revision, Campaign.exclusion_revision).where(Campaign.id == campaign.id)
+        ).one()
+        first_id = db.session.scalar(select(Response.id).where(Response.submission_id == "report-0000"))
+        assert first_id is not None
+
+        # Excluding the first response (ten A, see the corrected answer above): 318 A and 82 B over
+        # 40 respondents, 10 x (318 + 0.9 x 82) / 40 = 3918 / 40 = 97.95.
+        exclude_response(campaign, first_id, "a test", evaluator)
+        after = db.session.execute(
+            select(Campaign.data_revision, Campaign.exclusion_revision).where(Campaign.id == campaign.id)
+        ).one()
+        assert tuple(after) == (revisions[0], revisions[1] + 1)  # the data revision is not raised
+        with grouped_queries() as seen:
+            excluded = _figures(campaign)
+        assert seen and _over_all_answers(seen) == []
+        assert excluded["respondents"] == 40 and excluded["score"] == 97.95
+        assert excluded == fresh(campaign)
+
+        _figures(campaign)  # kept again
+        restore_response(campaign, first_id)
+        with grouped_queries() as seen:
+            restored = _figures(campaign)
+        assert _over_all_answers(seen) == []
+        assert restored["respondents"] == 41 and restored["score"] == 98.0
+        assert restored == fresh(campaign)
+
+        # An exclusion and new responses together: both parts are read as a range or the excluded.
+        _figures(campaign)
+        exclude_response(campaign, first_id, "a test", evaluator)
+        submit_response(campaign, Submission("new-with-exclusion", ALL_A))
+        with grouped_queries() as seen:
+            both = _figures(campaign)
+        assert _over_all_answers(seen) == []
+        assert both["respondents"] == 41
+        assert both == fresh(campaign)
+
+
+def test_another_worker_after_an_exclusion_starts_from_the_database_copy(
+    app: Flask, report_campaign: Campaign
+) -> None:
+    with app.app_context():
+        evaluator = create_user("evaluator4", "correct horse battery", "evaluator")
+        campaign = load(report_campaign)
+        fresh(campaign)
+        db.session.commit()  # the copies kept in the database
+        excluded_ids = db.session.scalars(
+            select(Response.id).where(Response.campaign_id == campaign.id).order_by(Response.id).limit(3)
+        ).all()
+        for response_id in excluded_ids:
+            exclude_response(campaign, response_id, "a test", evaluator)
+        db.session.commit()
+        kept.forget_kept(in_database=False)  # a worker with nothing in memory
+        with grouped_queries() as seen:
+            figures = _figures(campaign)
+        assert seen and _over_all_answers(seen) == []
+        assert figures["respondents"] == 38
+        assert figures == fresh(campaign)
+
+
+def test_a_changed_answer_still_raises_the_data_revision(app: Flask, report_campaign: Campaign) -> None:
+    with app.app_context():
+        campaign = load(report_campaign)
+        before = db.session.scalar(select(Campaign.data_revision).where(Campaign.id == campaign.id))
+        response = db.session.scalars(select(Response).where(Response.campaign_id == campaign.id)).first()
+        assert response is not None
+        response.form_seconds = 99  # not an exclusion
+        db.session.flush()
+        after = db.session.scalar(select(Campaign.data_revision).where(Campaign.id == campaign.id))
+        assert after == (before or 0) + 1
