@@ -8,11 +8,10 @@ figure is rounded once, half up, from the unrounded table.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
-from itertools import groupby
-from operator import itemgetter
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -152,10 +151,17 @@ _STORED = {"option": 0, "text": 1, "number": 2, "date": 3}
 @dataclass(frozen=True)
 class _QuestionExport:
     """How one question is exported: its columns, and how its answer rows (none when it was not
-    asked) become its cells, one cell per column."""
+    asked) become its cells, one cell per column.
+
+    ``single`` says its answer is one row (every type but select_multiple), so ``cells`` of that
+    one row is all it needs; ``code_only`` says its one cell is the code of the option chosen.
+    Without an answer every cell of a question is empty.
+    """
 
     columns: list[ResponseColumn]
     cells: Callable[[list[AnswerCells]], list[Any]]
+    single: bool = True
+    code_only: bool = False
 
 
 def _question_export(version: Any, question: Any, codes: dict[int, str]) -> _QuestionExport:
@@ -193,7 +199,9 @@ def _option_export(version: Any, question: Any, codes: dict[int, str]) -> _Quest
     number = f"q{question.number}"
     columns = [ResponseColumn(number, number, question.text, values)]
     if not question.or_other:
-        return _QuestionExport(columns, lambda rows: [codes.get(rows[0][0]) if rows else None])
+        return _QuestionExport(
+            columns, lambda rows: [codes.get(rows[0][0]) if rows else None], code_only=True
+        )
     columns.append(_other_column(question))
 
     def cells(rows: list[AnswerCells]) -> list[Any]:
@@ -237,7 +245,7 @@ def _choices_export(version: Any, question: Any) -> _QuestionExport:
             chosen += [OTHER] if text is not None else []
         return [" ".join(chosen), *flags, *other_flags, *([text] if question.or_other else [])]
 
-    return _QuestionExport(columns, cells)
+    return _QuestionExport(columns, cells, single=False)
 
 
 def response_header(campaign: Campaign) -> list[str]:
@@ -251,18 +259,32 @@ def _response_queries(campaign: Campaign, include_excluded: bool) -> tuple[Any, 
     The answers are pivoted into their questions' columns in Python, as the two reads are merged.
     Pivoting in SQL (a ``max(case ...)`` per column, grouped by response) costs the database a
     comparison per answer and column; reading the answers in the order of their index costs one
-    step per answer, and no sort.
+    step per answer, and no sort. Only the columns some question stores its answer in are read
+    (the others are a constant NULL): answers of scale questions alone are read from the index
+    ``ix_answer_campaign_response``, without touching the table.
     """
     head = (Response.id, Response.submitted_at, Response.channel, Response.mode, Response.area_id)
     responses = select(*head).where(*counted_responses(campaign, include_excluded)).order_by(Response.id)
-    stored = (Answer.response_id, Answer.question_id, Answer.option_id, Answer.value_text)
-    version = campaign.questionnaire_version
-    has_choices = any(QUESTION_TYPES[q.type].storage == "choices" for q in version.questions)
-    choice = AnswerChoice.option_id if has_choices else null()
+    storages = {
+        (QUESTION_TYPES[q.type].storage, bool(q.or_other)) for q in campaign.questionnaire_version.questions
+    }
+    kinds = {storage for storage, _ in storages}
+    has_text = any(other for _, other in storages) or bool(
+        kinds - {"option", "choices", "number", "date", "none"}
+    )
+    has_choices = "choices" in kinds
     # Numbers and dates as the driver gives them (a float or a number, ISO text or a date): the
     # cells are made from either, and a million answers skip a Decimal and a date parse each.
-    number, day = type_coerce(Answer.value_number, Float), type_coerce(Answer.value_date, String)
-    answers = select(*stored, number, day, choice)
+    stored = (
+        Answer.response_id,
+        Answer.question_id,
+        Answer.option_id,
+        Answer.value_text if has_text else null().label("value_text"),
+        type_coerce(Answer.value_number, Float) if "number" in kinds else null().label("value_number"),
+        type_coerce(Answer.value_date, String) if "date" in kinds else null().label("value_date"),
+        AnswerChoice.option_id if has_choices else null().label("choice"),
+    )
+    answers = select(*stored)
     if has_choices:
         answers = answers.outerjoin(AnswerChoice, AnswerChoice.answer_id == Answer.id)
     answers = answers.where(Answer.campaign_id == campaign.id).order_by(Answer.response_id)
@@ -275,27 +297,23 @@ def response_records(campaign: Campaign, include_excluded: bool = False) -> Iter
     Everything taken from the campaign is read before the first row is produced, so the rows can
     be streamed after the request's session has ended (a web download).
     """
-    version = campaign.questionnaire_version
-    codes = {o.id: o.code for o in version.options}
-    exports = [(q.id, _question_export(version, q, codes)) for q in version.questions]
-    areas = {a.id: (a.code, a.name) for a in db.session.scalars(select(Area))}
-    return _stream_records(_response_queries(campaign, include_excluded), exports, areas)
+    return _records(campaign, include_excluded, named=False)
 
 
 def response_rows(campaign: Campaign, include_excluded: bool = False) -> Iterator[list[Any]]:
     """One row per response (header first) as CSV and XLSX show it: channels and modes named."""
-    columns = response_columns(campaign)
-    return _shown_rows(columns, response_records(campaign, include_excluded))
+    header = response_header(campaign)
+    return itertools.chain([header], _records(campaign, include_excluded, named=True))
 
 
-def _shown_rows(columns: list[ResponseColumn], records: Iterator[list[Any]]) -> Iterator[list[Any]]:
-    yield [column.heading for column in columns]
-    named = [(i, c.values) for i, c in enumerate(columns) if c.shown]
-    for record in records:
-        for index, values in named:
-            if record[index] is not None:
-                record[index] = values.get(record[index], record[index])
-        yield record
+def _records(campaign: Campaign, include_excluded: bool, named: bool) -> Iterator[list[Any]]:
+    version = campaign.questionnaire_version
+    codes = {o.id: o.code for o in version.options}
+    exports = [(q.id, _question_export(version, q, codes)) for q in version.questions]
+    areas = {a.id: (a.code, a.name) for a in db.session.scalars(select(Area))}
+    # The head columns a row shows by name (channel, mode), by their place in the row.
+    shown = [(i, c.values) for i, c in enumerate(_head_columns()) if c.shown] if named else []
+    return _stream_records(_response_queries(campaign, include_excluded), exports, areas, codes, shown)
 
 
 def _cell_reader(storage: str, codes: dict[int, str]) -> Callable[[Any], Any]:
@@ -306,37 +324,122 @@ def _cell_reader(storage: str, codes: dict[int, str]) -> Callable[[Any], Any]:
     return lambda value: value
 
 
-def _answers_by_response(rows: Iterator[Any]) -> Iterator[tuple[int, dict[int, list[AnswerCells]]]]:
-    """Each response's answers by question, from answer rows in response order."""
-    for response_id, group in groupby(rows, key=itemgetter(0)):
-        answers: dict[int, list[AnswerCells]] = {}
-        for row in group:
-            answers.setdefault(row[1], []).append(row[2:])
-        yield response_id, answers
+#: How an answer row fills a record: the option's code in one cell, the cells of the row, or
+#: (a select_multiple) the cells of all its rows, made when the response's last row is read.
+_CODE, _ROW, _ROWS = 0, 1, 2
+
+
+def _pivot_plan(
+    exports: list[tuple[int, _QuestionExport]], first: int
+) -> tuple[dict[int, tuple[int, int, int, _QuestionExport]], int]:
+    """Each question's place in a record (offset, width), how its answer rows fill it, and the
+    record's width (``first`` head columns, then the questions' columns)."""
+    plan: dict[int, tuple[int, int, int, _QuestionExport]] = {}
+    offset = first
+    for question_id, export in exports:
+        width = len(export.columns)
+        if width:
+            kind = _CODE if export.code_only else _ROW if export.single else _ROWS
+            plan[question_id] = (offset, width, kind, export)
+        offset += width
+    return plan, offset
+
+
+_cursor_names = itertools.count(1)
+
+
+def _driver_rows(connection: Any, query: Any) -> Iterator[tuple[Any, ...]]:
+    """The rows of a query as the database driver gives them, with no result processing.
+
+    For a million answer rows, the result objects and their per-row steps cost as much as the
+    read itself. Only plain columns (numbers, text, NULL) are read this way. On PostgreSQL the
+    cursor is a server-side one, so the rows come in batches and memory stays flat.
+    """
+    compiled = query.compile(dialect=connection.dialect)
+    params = compiled.construct_params()
+    arguments: Any = (
+        tuple(params[name] for name in compiled.positiontup or ()) if compiled.positional else params
+    )
+    driver = connection.connection.dbapi_connection
+    if connection.dialect.name == "postgresql":
+        cursor = driver.cursor(name=f"export_rows_{next(_cursor_names)}")
+        cursor.itersize = BATCH
+    else:
+        cursor = driver.cursor()
+    try:
+        cursor.execute(compiled.string, arguments)
+        yield from cursor
+    finally:
+        cursor.close()
 
 
 def _stream_records(
     queries: tuple[Any, Any],
     exports: list[tuple[int, _QuestionExport]],
     areas: dict[int, tuple[str, str]],
+    codes: dict[int, str],
+    shown: list[tuple[int, dict[str, str]]],
 ) -> Iterator[list[Any]]:
-    """Merge the two ordered reads: a response without answers is left out, as is an answer of
-    a response that is not counted."""
+    """Merge the two ordered reads in one pass over the answers: a response without answers is
+    left out, as is an answer of a response that is not counted.
+
+    Each record is made empty at its full width, and each answer row puts its cells in place.
+    """
     connection = db.session.connection().execution_options(yield_per=BATCH)
-    responses = connection.execute(queries[0])
-    answered = _answers_by_response(iter(connection.execute(queries[1])))
+    responses = iter(connection.execute(queries[0]))
+    answers = _driver_rows(connection, queries[1])
+    plan, width = _pivot_plan(exports, len(_head_columns()))
+    blank = [None] * (width - len(_head_columns()))
     zone = local_zone()
-    none: list[AnswerCells] = []
-    next_id, answers = next(answered, (None, {}))
-    sequence = 0
-    for response_id, submitted, channel, mode, area_id in responses:
-        while next_id is not None and next_id < response_id:
-            next_id, answers = next(answered, (None, {}))
-        if next_id != response_id:
+    head = next(responses, None)
+    record: list[Any] | None = None
+    gathered: dict[int, list[AnswerCells]] = {}  # a select_multiple's rows, by question
+    current, sequence = None, 0
+    for row in answers:
+        response_id = row[0]
+        if response_id != current:
+            if record is not None:
+                yield _finished(record, gathered, plan, shown)
+                record = None
+            current = response_id
+            while head is not None and head[0] < response_id:
+                head = next(responses, None)
+            if head is None:
+                break
+            if head[0] == response_id:
+                sequence += 1
+                area_code, area_name = areas.get(head[4], (None, None))
+                record = [sequence, local_time(head[1], zone), head[2], head[3], area_code, area_name, *blank]
+                head = next(responses, None)
+        if record is None:
             continue
-        sequence += 1
-        area_code, area_name = areas.get(area_id, (None, None))
-        record = [sequence, local_time(submitted, zone), channel, mode, area_code, area_name]
-        for question_id, export in exports:
-            record += export.cells(answers.get(question_id, none))
-        yield record
+        place = plan.get(row[1])
+        if place is None:
+            continue
+        offset, size, kind, export = place
+        if kind == _CODE:
+            record[offset] = codes.get(row[2])
+        elif kind == _ROW:
+            record[offset : offset + size] = export.cells([row[2:]])
+        else:
+            gathered.setdefault(row[1], []).append(row[2:])
+    if record is not None:
+        yield _finished(record, gathered, plan, shown)
+
+
+def _finished(
+    record: list[Any],
+    gathered: dict[int, list[AnswerCells]],
+    plan: dict[int, tuple[int, int, int, _QuestionExport]],
+    shown: list[tuple[int, dict[str, str]]],
+) -> list[Any]:
+    """The record with its select_multiple cells made and its shown head columns named."""
+    if gathered:
+        for question_id, rows in gathered.items():
+            offset, size, _kind, export = plan[question_id]
+            record[offset : offset + size] = export.cells(rows)
+        gathered.clear()
+    for index, values in shown:
+        if record[index] is not None:
+            record[index] = values.get(record[index], record[index])
+    return record

@@ -195,3 +195,56 @@ def test_import_checks_each_constraint_and_takes_other_on_a_scale(context: None)
     assert import_responses(campaign, read_csv("\n".join(good).encode())).added == 2
     first, second = _rows(campaign)
     assert (first["q3"], second["q3"], second["q3_other_text"]) == ("A", "other", "邻居代答")
+
+
+def test_responses_export_numbers_dates_and_text_as_stored(context: None) -> None:
+    """Every stored kind reaches its cell: a float for a number, ISO text for a date, the text."""
+    from surveyapp.exports.streams import XlsxBook
+    from surveyapp.exports.writers import _responses_sheet
+    from surveyapp.imports.reading import read_csv
+    from surveyapp.imports.services import import_responses
+    from surveyapp.questionnaires.services import publish_version, store_questionnaire
+    from surveyapp.questionnaires.xlsform import read_xlsform
+    from tests.questionnaires.workbooks import workbook_bytes
+
+    sheets = {
+        "survey": [
+            ["type", "name", "label"],
+            ["int", "age", "年龄"],
+            ["decimal", "income", "月收入"],
+            ["date", "born", "出生日期"],
+            ["text", "note", "备注"],
+            ["select one from sat or specify other", "q1", "总体评价"],
+        ],
+        "choices": [
+            ["list name", "name", "label"],
+            *[["sat", c, t] for c, t in zip("ABCDE", SCALE, strict=True)],
+        ],
+        "settings": [["form_id", "form_title"], ["kinds_export", "各类答案导出"]],
+    }
+    version, _new = store_questionnaire(read_xlsform(workbook_bytes(sheets), "k.xlsx"), "k.xlsx")
+    publish_version(version)
+    campaign = _campaign(version.key)
+    lines = [
+        "id,q1,q2,q3,q4,q5,q5_other_text",
+        "a,40,2500.5,2000-01-02,=1+1,other,邻居代答",
+        "b,,,,,B,",
+    ]
+    assert import_responses(campaign, read_csv("\n".join(lines).encode())).added == 2
+    first, second = _rows(campaign)
+    columns = ["q1", "q2", "q3", "q4", "q5", "q5_other_text"]
+    assert [first[c] for c in columns] == [40.0, 2500.5, "2000-01-02", "=1+1", "other", "邻居代答"]
+    assert [second[c] for c in columns] == [None, None, None, None, "B", None]
+    assert type(first["q1"]) is float
+
+    book = XlsxBook()
+    _responses_sheet(book, campaign, include_excluded=False)
+    from openpyxl import load_workbook
+
+    with book.to_spooled_file() as handle:
+        sheet = load_workbook(handle)["答卷"]
+    header = [cell.value for cell in sheet[1]]
+    cells = {h: cell for h, cell in zip(header, sheet[2], strict=True)}
+    assert [cells[c].value for c in columns] == [40, 2500.5, "2000-01-02", "=1+1", "other", "邻居代答"]
+    assert [cells[c].data_type for c in columns] == ["n", "n", "s", "s", "s", "s"]
+    assert [cell.value for cell in sheet[3]][header.index("q1") :] == [None, None, None, None, "B", None]
