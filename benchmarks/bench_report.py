@@ -17,7 +17,8 @@ Then, on the same data:
   quality checks, open answers, rendering), viewed again with nothing changed (best of three);
 * the page in another worker or after a restart (nothing in the process's memory; the copy kept
   in the database), before and after one more response;
-* the page after one more response arrived, and again after that.
+* the page after one more response arrived, and again after that;
+* the page after an evaluator excluded a response, and after it was restored.
 
 The last line is one JSON object; ``ratio`` is the repeated page view over the plain GROUP BY.
 """
@@ -94,6 +95,28 @@ def _one_more(app: Any, campaign_id: int, number: int) -> None:
         db.session.commit()
 
 
+def _exclude_first(app: Any, campaign_id: int, restore: bool = False) -> None:
+    from sqlalchemy import select
+
+    from surveyapp.extensions import db
+    from surveyapp.models import Campaign, Response, User
+    from surveyapp.quality.services import exclude_response, restore_response
+
+    with app.app_context():
+        campaign = db.session.get(Campaign, campaign_id)
+        assert campaign is not None
+        first = db.session.scalar(
+            select(Response.id).where(Response.campaign_id == campaign_id).order_by(Response.id).limit(1)
+        )
+        assert first is not None
+        if restore:
+            restore_response(campaign, first)
+        else:
+            evaluator = db.session.scalars(select(User).where(User.username == "bench-evaluator")).one()
+            exclude_response(campaign, first, "benchmark", evaluator)
+        db.session.commit()
+
+
 def run(args: argparse.Namespace) -> dict[str, Any]:
     """Fill, then time the baseline, the report with nothing kept, and the page."""
     from surveyapp import create_app
@@ -156,6 +179,11 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             after = _best("page, viewed again after that", lambda: _view(client, slug))
             _one_more(app, campaign_id, 2)
             worker_changed = _best("another worker after one more response", lambda: new_worker(), runs=1)
+            _view(client, slug)
+            _exclude_first(app, campaign_id)
+            excluded = _best("page after an exclusion", lambda: _view(client, slug), runs=1)
+            _exclude_first(app, campaign_id, restore=True)
+            restored = _best("page after the response was restored", lambda: _view(client, slug), runs=1)
             with app.app_context():
                 db.engine.dispose()
         finally:
@@ -170,6 +198,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "page_other_worker_after_new_response_seconds": round(worker_changed, 3),
         "page_after_new_response_seconds": round(changed, 3),
         "page_again_after_new_response_seconds": round(after, 3),
+        "page_after_exclusion_seconds": round(excluded, 3),
+        "page_after_restore_seconds": round(restored, 3),
         "report_nothing_kept_seconds": round(fresh, 3),
         "baseline_group_by_seconds": round(plain, 3),
         "ratio": round(again / plain, 3),
