@@ -385,8 +385,11 @@ def _stream_records(
 
     Each record is made empty at its full width, and each answer row puts its cells in place.
     """
-    connection = db.session.connection().execution_options(yield_per=BATCH)
-    responses = iter(connection.execute(queries[0]))
+    connection = db.session.connection()
+    # Streamed in batches: an option of this statement only. Set on the connection, it would
+    # stay for the rest of the transaction, and on PostgreSQL every later statement (a
+    # SAVEPOINT too) would be sent as a server-side cursor, which aborts the transaction.
+    responses = iter(connection.execute(queries[0], execution_options={"yield_per": BATCH}))
     answers = _driver_rows(connection, queries[1])
     plan, width = _pivot_plan(exports, len(_head_columns()))
     blank = [None] * (width - len(_head_columns()))

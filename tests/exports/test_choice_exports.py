@@ -248,3 +248,30 @@ def test_responses_export_numbers_dates_and_text_as_stored(context: None) -> Non
     assert [cells[c].value for c in columns] == [40, 2500.5, "2000-01-02", "=1+1", "other", "邻居代答"]
     assert [cells[c].data_type for c in columns] == ["n", "n", "s", "s", "s", "s"]
     assert [cell.value for cell in sheet[3]][header.index("q1") :] == [None, None, None, None, "B", None]
+
+
+def test_figures_computed_after_the_responses_export_in_the_same_transaction(context: None) -> None:
+    """The export streams its rows with an option of its own statement, never of the connection:
+    on PostgreSQL a connection left streaming sends every later statement (the savepoint that
+    keeps the figures) as a server-side cursor, and the transaction is aborted."""
+    from sqlalchemy import func, select
+
+    from surveyapp.imports.reading import read_csv
+    from surveyapp.imports.services import import_responses
+    from surveyapp.models import KeptAggregate
+    from surveyapp.scoring.report import campaign_report
+
+    campaign = _campaign("kunming-2022-pension-satisfaction")
+    lines = [
+        "id," + ",".join(f"q{n}" for n in range(1, 11)),
+        "a," + ",".join("A" * 10),
+        "b," + ",".join("B" * 10),
+    ]
+    assert import_responses(campaign, read_csv("\n".join(lines).encode())).added == 2
+    assert len(_rows(campaign)) == 2
+    report = campaign_report(campaign)
+    # 10 A and 10 B answers over two respondents, ten questions of 10 points, B worth 0.9:
+    # 10 x (10 + 0.9 x 10) / 2 = 95.00.
+    assert report.as_dict()["score"] == 95.0
+    db.session.flush()
+    assert (db.session.scalar(select(func.count()).select_from(KeptAggregate)) or 0) > 0
