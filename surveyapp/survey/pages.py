@@ -41,6 +41,24 @@ _PAGES = "surveyapp_kept_pages"
 #: What a per-request value cut out of a kept page may hold (signed tokens): nothing to escape.
 _CUTTABLE = re.compile(r"[A-Za-z0-9_.-]{16,}\Z")
 _lock = Lock()
+#: A line break, with the indentation around it, between two tags: the templates' layout only.
+_BETWEEN_TAGS = re.compile(r">\s*\n\s*<")
+
+
+def compact(html: str) -> Markup:
+    """The questions block without the templates' line breaks and indentation between tags.
+
+    Every such break sits between blocks, or between the items of a flex container, where the
+    browser draws nothing for it; gone, the page has half as many DOM nodes and fewer bytes.
+    A textarea's answer (text, not layout, even if it is only line breaks) is kept as it is.
+    """
+    text = str(html)
+
+    def join(found: re.Match[str]) -> str:
+        opened = text.rfind("<", 0, found.start())
+        return found.group(0) if text.startswith("<textarea", opened) else "><"
+
+    return Markup(_BETWEEN_TAGS.sub(join, text))  # nosec B704 (autoescaped template's output)
 
 
 def _store() -> OrderedDict[tuple[Any, ...], Markup]:
@@ -62,7 +80,7 @@ def cache_key(form: ResponseFormBase) -> tuple[Any, ...]:
 
 
 def _render(form: ResponseFormBase) -> Markup:
-    return Markup(render_template("survey/_questions.html", form=form))  # nosec B704 (autoescaped template)
+    return compact(render_template("survey/_questions.html", form=form))
 
 
 def pristine_questions(form: ResponseFormBase) -> Markup | None:

@@ -56,6 +56,9 @@ display.install(bp)
 STAFF_HOME = "surveyapp.staff_home"
 
 
+bp.add_app_template_filter(pages.compact, "compact_questions")
+
+
 @bp.app_template_filter("relevant_tree")
 def relevant_tree(expression: str | None) -> str:
     """A ``relevant`` expression as the JSON tree the page's script evaluates ("" if unreadable)."""
