@@ -215,8 +215,11 @@ def test_sheets_in_a_row_take_each_its_serial_ten_keys_and_enter_with_the_keyboa
     assert first == len("A-17") + 10 + 1 and second == len("B-3") + 10 + 1 and third == 10 + 1
     assert _keys(page) == batch_keys + first + second + third
     expect(page.locator("#batch-count")).to_contain_text("本批已录入 3 份，共 3 份")
+    # Each sheet acknowledged by the server (the count alone may still show the moment before
+    # the last sheet was queued), then nothing waiting.
+    for serial in ("A-17", "B-3", "B-4"):
+        expect(page.locator("#batch-sheets")).to_contain_text(f"问卷 {serial}：服务器已收到", timeout=15000)
     expect(page.locator("#fieldwork-count")).to_contain_text(NOTHING_WAITING)
-    expect(page.locator("#batch-sheets")).to_contain_text("问卷 A-17：服务器已收到")
     stored = {d.sheet_serial: r for r, d in _stored(app) if d is not None}
     assert sorted(stored) == ["A-17", "B-3", "B-4"]
     codes = [_codes(app, stored[serial]) for serial in ("A-17", "B-3", "B-4")]
