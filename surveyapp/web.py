@@ -57,19 +57,24 @@ STRICT_TRANSPORT_SECURITY = "max-age=63072000; includeSubDomains"
 CACHEABLE_BLUEPRINTS = frozenset({"survey"})
 
 
+def may_be_signed_in() -> bool:
+    """Whether this visitor may be signed in, told without loading any user."""
+    from flask import current_app, session
+
+    remember = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
+    return "_user_id" in session or remember in request.cookies
+
+
 def _is_staff_answer() -> bool:
     """Whether this answer is a staff page or download (everything but public pages and files)."""
-    from flask import current_app, session
     from flask_login import current_user
 
     if request.endpoint == "static":
         return False
     if request.blueprint not in CACHEABLE_BLUEPRINTS:
         return True
-    remember = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
-    if "_user_id" not in session and remember not in request.cookies:
-        return False  # nobody can be signed in: no need to load a user to know it
-    return bool(current_user.is_authenticated)
+    # Nobody can be signed in: no need to load a user to know it.
+    return may_be_signed_in() and bool(current_user.is_authenticated)
 
 
 def _security_headers(response: Response) -> Response:

@@ -25,20 +25,18 @@ from surveyapp.scoring.kept import IdRange, aggregate_rows, in_id_range, subtrac
 
 
 def excluded_ids(campaign: Campaign, since: IdRange | None = None) -> Select[Any]:
-    """The ids of the campaign's responses an evaluator left out (few: an anti-join stays cheap).
+    """The ids of the campaign's responses an evaluator left out (few, by their index).
 
     ``since``: only among the new responses (an exclusion of an older one raises the campaign's
-    data revision, so what is kept is then computed again in full).
+    exclusion revision, so what is kept over the excluded responses is then read again).
     """
     query = select(Response.id).where(Response.campaign_id == campaign.id, Response.excluded_at.is_not(None))
     return query.where(*in_id_range(Response.id, since))
 
 
-def counted_responses(
-    campaign: Campaign, include_excluded: bool = False, since: IdRange | None = None
-) -> list[ColumnElement[bool]]:
+def counted_responses(campaign: Campaign, include_excluded: bool = False) -> list[ColumnElement[bool]]:
     """Conditions on :class:`Response` that pick the responses a statistics table counts."""
-    conditions = [Response.campaign_id == campaign.id, *in_id_range(Response.id, since)]
+    conditions = [Response.campaign_id == campaign.id]
     if not include_excluded:
         conditions.append(Response.excluded_at.is_(None))
     return conditions
@@ -47,7 +45,12 @@ def counted_responses(
 def _over(
     campaign: Campaign, over: Literal["answers", "responses"], since: IdRange | None, excluded: bool
 ) -> list[ColumnElement[bool]]:
-    """The campaign's answers (or responses), all or only the excluded ones, in ``since``."""
+    """The campaign's answers (or responses), all or only the excluded ones, in ``since``.
+
+    ``since``, the new responses ``(after, upto)``, bounded on both sides, is one short stretch of
+    ``ix_answer_campaign_response`` to every planner (SQLite's takes an open range for a quarter
+    of the table).
+    """
     if over == "answers":
         conditions = [Answer.campaign_id == campaign.id, *in_id_range(Answer.response_id, since)]
         if excluded:

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from threading import Lock
 from typing import Any
 
-from flask import current_app, render_template, request, session
+from flask import current_app, render_template, request
 from flask_babel import get_locale
 from flask_login import current_user
 from markupsafe import Markup
@@ -31,6 +31,7 @@ from markupsafe import Markup
 from surveyapp.models import Campaign
 from surveyapp.survey import display
 from surveyapp.survey.forms import ResponseFormBase
+from surveyapp.web import may_be_signed_in
 
 #: Kept blocks per application: a few versions in a few languages and display modes.
 MAX_KEPT = 64
@@ -65,6 +66,24 @@ def _store() -> OrderedDict[tuple[Any, ...], Markup]:
     return current_app.extensions.setdefault(_EXTENSION, OrderedDict())
 
 
+def _found(store: OrderedDict[tuple[Any, ...], Any], key: tuple[Any, ...]) -> Any | None:
+    """What ``store`` keeps under ``key`` (marked as just used), or None."""
+    with _lock:
+        found = store.get(key)
+        if found is not None:
+            store.move_to_end(key)
+        return found
+
+
+def _keep(store: OrderedDict[tuple[Any, ...], Any], key: tuple[Any, ...], value: Any, limit: int) -> None:
+    """Keep ``value`` as the newest of at most ``limit`` entries (the least used go first)."""
+    with _lock:
+        store[key] = value
+        store.move_to_end(key)
+        while len(store) > limit:
+            store.popitem(last=False)
+
+
 def is_pristine(form: ResponseFormBase) -> bool:
     """Whether the form shows no answer and no message: what any new respondent would get."""
     if getattr(form, "_asked", None) is not None:
@@ -88,18 +107,11 @@ def pristine_questions(form: ResponseFormBase) -> Markup | None:
     if form._version.id is None or not is_pristine(form):
         return None
     key = cache_key(form)
-    store = _store()
-    with _lock:
-        found = store.get(key)
-        if found is not None:
-            store.move_to_end(key)
-            return found
+    found = _found(_store(), key)
+    if found is not None:
+        return found
     made = _render(form)
-    with _lock:
-        store[key] = made
-        store.move_to_end(key)
-        while len(store) > MAX_KEPT:
-            store.popitem(last=False)
+    _keep(_store(), key, made, MAX_KEPT)
     return made
 
 
@@ -127,12 +139,6 @@ def cut(html: str, values: Mapping[str, str]) -> KeptPage | None:
     return KeptPage(tuple(pieces[0::2]), tuple(by_value[v] for v in pieces[1::2]))
 
 
-def may_be_signed_in() -> bool:
-    """Whether this visitor may be signed in, told without loading any user."""
-    remember = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
-    return "_user_id" in session or remember in request.cookies
-
-
 def _page_key(kind: str, campaign: Campaign) -> tuple[Any, ...] | None:
     if may_be_signed_in() or current_app.config.get("TEMPLATES_AUTO_RELOAD") or current_app.debug:
         return None
@@ -154,18 +160,11 @@ def kept_page(kind: str, campaign: Campaign, values: Mapping[str, str], render: 
     key = _page_key(kind, campaign)
     if key is None:
         return render()
-    store = _pages()
-    with _lock:
-        found = store.get(key)
-        if found is not None:
-            store.move_to_end(key)
+    found = _found(_pages(), key)
     if found is not None:
         return found.filled(values)
     html = render()
     page = None if current_user.is_authenticated else cut(html, values)
     if page is not None:
-        with _lock:
-            store[key] = page
-            while len(store) > MAX_PAGES:
-                store.popitem(last=False)
+        _keep(_pages(), key, page, MAX_PAGES)
     return html
