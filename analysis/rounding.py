@@ -9,7 +9,7 @@ half up on the decimal value: 2.675 becomes 2.68. Everything here rounds a
 from __future__ import annotations
 
 import math
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation
 from fractions import Fraction
 from numbers import Integral, Real
 
@@ -40,6 +40,30 @@ def _exact(value: object) -> Fraction:
     if not math.isfinite(as_float):
         raise ValueError(f"cannot round {as_float}")
     return Fraction(Decimal(format(as_float, f".{FLOAT_DIGITS}g")))
+
+
+#: Wide enough for any float read at 15 digits and quantized to a few places; a value it cannot
+#: hold raises, and is rounded through its exact fraction instead.
+_WIDE = Context(prec=60, traps=[InvalidOperation])
+
+
+def _quantized(value: object, places: int) -> Decimal | None:
+    """The same rounding done by :mod:`decimal` for a finite float or Decimal; ``None`` otherwise.
+
+    ``Decimal.quantize`` with ``ROUND_HALF_UP`` rounds ties away from zero, exactly as the
+    fraction arithmetic below does, in a fraction of the time (a table rounds hundreds of figures).
+    """
+    if isinstance(value, float) and math.isfinite(value):
+        decimal = Decimal(format(value, f".{FLOAT_DIGITS}g"))
+    elif isinstance(value, Decimal) and value.is_finite():
+        decimal = value
+    else:
+        return None
+    try:
+        rounded = decimal.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP, context=_WIDE)
+    except InvalidOperation:
+        return None
+    return rounded.copy_abs() if rounded.is_zero() else rounded
 
 
 def round_half_up(value: Decimal | Fraction | float | int, places: int = 2) -> Decimal:
@@ -82,6 +106,9 @@ def round_half_up(value: Decimal | Fraction | float | int, places: int = 2) -> D
     """
     if isinstance(places, bool) or not isinstance(places, Integral) or places < 0:
         raise ValueError(f"places must be a whole number >= 0, got {places!r}")
+    quick = _quantized(value, int(places))
+    if quick is not None:
+        return quick
     scaled = _exact(value) * 10 ** int(places)
     magnitude = math.floor(abs(scaled) + Fraction(1, 2))
     sign = 1 if scaled < 0 and magnitude else 0

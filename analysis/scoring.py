@@ -34,6 +34,7 @@ read as "everyone very dissatisfied".
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -41,7 +42,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.rounding import half_up_float
-from analysis.survey_inputs import _whole_numbers, checked_counts, checked_questions, checked_scale
+from analysis.survey_inputs import _listed_counts, _whole_numbers, checked_questions, checked_scale
 
 __all__ = ["StatisticsTable", "statistics_table"]
 
@@ -123,7 +124,9 @@ class StatisticsTable:
             ``score`` and ``options``), ``totals`` (``options``, ``score``) and ``sections``
             (each list the questions are scored on: ``list``, ``questions``, ``totals``).
         """
-        by_question = dict(tuple(self.options.groupby("question", sort=False)))
+        by_question: dict[Any, list[dict[str, Any]]] = {}
+        for option in self.options.to_dict("records"):
+            by_question.setdefault(option["question"], []).append(option)
         return {
             "respondents": int(self.respondents),
             "score": half_up_float(self.score, places),
@@ -150,7 +153,8 @@ class StatisticsTable:
         }
 
 
-def _options_dicts(options: pd.DataFrame, places: int) -> list[dict[str, Any]]:
+def _options_dicts(options: pd.DataFrame | list[dict[str, Any]], places: int) -> list[dict[str, Any]]:
+    records = options.to_dict("records") if isinstance(options, pd.DataFrame) else options
     return [
         {
             **({"list": row["list"]} if "list" in row else {}),
@@ -161,11 +165,11 @@ def _options_dicts(options: pd.DataFrame, places: int) -> list[dict[str, Any]]:
             "percent": half_up_float(row["percent"], places),
             "points": half_up_float(row["points"], places),
         }
-        for row in options.to_dict("records")
+        for row in records
     ]
 
 
-def _question_dict(question: dict[str, Any], options: pd.DataFrame, places: int) -> dict[str, Any]:
+def _question_dict(question: dict[str, Any], options: list[dict[str, Any]], places: int) -> dict[str, Any]:
     return {
         "number": int(question["number"]),
         "text": question["text"],
@@ -234,7 +238,7 @@ def statistics_table(
         return _sectioned_table(counts, scale, questions, respondents)
     scale = checked_scale(scale)
     questions = checked_questions(questions)
-    counts = checked_counts(counts, scale, questions)
+    counts = _listed_counts(counts, scale, questions)
     options = _option_rows(counts, scale, questions)
     per_question = _question_rows(options, questions)
     return StatisticsTable(
@@ -285,7 +289,7 @@ def _sectioned_table(
         own_scale = checked_scale(own.drop(columns="list"))
         own_questions = checked[checked["list"] == name].drop(columns="list")
         asked = given[given["question"].isin(own_questions["number"])]
-        own_counts = checked_counts(asked, own_scale, own_questions)
+        own_counts = _listed_counts(asked, own_scale, own_questions)
         rows = _option_rows(own_counts, own_scale, own_questions)
         option_parts.append(rows.assign(list=name))
         total_parts.append(_total_rows(rows, own_scale).assign(list=name))
@@ -305,45 +309,107 @@ def _sectioned_table(
     )
 
 
+#: The scale's columns each option row repeats.
+SCALE_COLUMNS = ("code", "label", "weight", "counted", "satisfied")
+
+
+def _count_grid(counts: pd.DataFrame, numbers: np.ndarray, codes: np.ndarray) -> np.ndarray:
+    """The counts as a questions x options matrix of int64, zeros where nothing was counted.
+
+    ``counts`` is checked: every question and code it names exists. Rows naming the same pair
+    are added up.
+    """
+    grid = np.zeros((len(numbers), len(codes)), dtype="int64")
+    if len(counts):
+        rows = pd.Index(numbers).get_indexer(counts["question"])
+        columns = pd.Index(codes).get_indexer(counts["code"])
+        np.add.at(grid, (rows, columns), counts["count"].to_numpy(dtype="int64"))
+    return grid
+
+
+def _exact_sum(values: np.ndarray) -> float:
+    """The sum of the values that are not NaN, correctly rounded (``math.fsum``); 0.0 if none.
+
+    Exact rounding makes a sum independent of the order its terms come in: a question's score
+    is the same whichever way its options' points are listed.
+    """
+    return math.fsum(values[~np.isnan(values)].tolist())
+
+
 def _option_rows(counts: pd.DataFrame, scale: pd.DataFrame, questions: pd.DataFrame) -> pd.DataFrame:
     """Every question x every option with its count, percent and points."""
-    grid = pd.MultiIndex.from_product([questions["number"], scale["code"]], names=["question", "code"])
-    count = counts.set_index(["question", "code"])["count"].reindex(grid, fill_value=0)
-    rows = count.reset_index().merge(scale, on="code", how="left", validate="many_to_one")
-    rows["count"] = rows["count"].astype("int64")
-    counted_count = rows["count"].where(rows["counted"], 0)
-    denominator = counted_count.groupby(rows["question"]).transform("sum")
-    share = (rows["count"] / denominator.where(denominator > 0)).where(rows["counted"])
-    question_points = rows["question"].map(questions.set_index("number")["points"])
-    rows["percent"] = share * 100.0
-    rows["points"] = (share * question_points * rows["weight"]).where(rows["counted"], 0.0)
-    columns = ["question", "code", "label", "weight", "counted", "satisfied", "count"]
-    return rows[[*columns, "percent", "points"]]
+    numbers, codes = questions["number"].to_numpy(), scale["code"].to_numpy()
+    grid = _count_grid(counts, numbers, codes)
+    counted = scale["counted"].to_numpy(dtype="bool")
+    weight = scale["weight"].to_numpy(dtype="float64")
+    denominator = np.where(counted, grid, 0).sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = grid / np.where(denominator > 0, denominator, np.nan)[:, None]
+        share = np.where(counted, share, np.nan)
+        question_points = questions["points"].to_numpy(dtype="float64")[:, None]
+        points = np.where(counted, share * question_points * weight, 0.0)
+    each_option = np.tile(np.arange(len(codes)), len(numbers))
+    return pd.DataFrame(
+        {
+            "question": questions["number"].array.take(np.repeat(np.arange(len(numbers)), len(codes))),
+            **{name: scale[name].array.take(each_option) for name in SCALE_COLUMNS},
+            "count": grid.ravel(),
+            "percent": (share * 100.0).ravel(),
+            "points": points.ravel(),
+        }
+    )
 
 
 def _question_rows(options: pd.DataFrame, questions: pd.DataFrame) -> pd.DataFrame:
     """One row per question: counted answers, all answers and score."""
-    grouped = options.assign(counted_count=options["count"].where(options["counted"], 0))
-    sums = grouped.groupby("question", sort=False).agg(
-        respondents=("counted_count", "sum"),
-        answers=("count", "sum"),
-        score=("points", "sum"),
+    order = questions["number"].to_numpy()
+    position = pd.Index(order).get_indexer(options["question"])
+    count = options["count"].to_numpy(dtype="int64")
+    counted_count = np.where(options["counted"].to_numpy(dtype="bool"), count, 0)
+    respondents = np.zeros(len(order), dtype="int64")
+    np.add.at(respondents, position, counted_count)
+    answers = np.zeros(len(order), dtype="int64")
+    np.add.at(answers, position, count)
+    points = options["points"].to_numpy(dtype="float64")
+    score = np.array([_exact_sum(points[position == index]) for index in range(len(order))], dtype="float64")
+    return pd.DataFrame(
+        {
+            "number": questions["number"].array,
+            "text": questions["text"].array,
+            "points": questions["points"].array,
+            "respondents": respondents,
+            "answers": answers,
+            "score": np.where(respondents > 0, score, np.nan),
+        }
     )
-    result = questions.join(sums, on="number")
-    result["score"] = result["score"].where(result["respondents"] > 0)
-    return result[["number", "text", "points", "respondents", "answers", "score"]]
 
 
 def _total_rows(options: pd.DataFrame, scale: pd.DataFrame) -> pd.DataFrame:
     """The 合计 row: counts and points of each option summed over the questions."""
-    sums = options.groupby("code", sort=False).agg(
-        count=("count", "sum"), points=("points", lambda p: p.sum(min_count=1))
+    codes = scale["code"].to_numpy()
+    position = pd.Index(codes).get_indexer(options["code"])
+    count = np.zeros(len(codes), dtype="int64")
+    np.add.at(count, position, options["count"].to_numpy(dtype="int64"))
+    points = options["points"].to_numpy(dtype="float64")
+    summed = np.full(len(codes), np.nan)
+    for index in range(len(codes)):  # NaN when no question has points for this option
+        own = points[position == index]
+        if (~np.isnan(own)).any():
+            summed[index] = _exact_sum(own)
+    counted = scale["counted"].to_numpy(dtype="bool")
+    counted_answers = int(count[counted].sum())
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = count / (counted_answers or np.nan)
+    return pd.DataFrame(
+        {
+            "code": scale["code"].array,
+            "label": scale["label"].array,
+            "counted": scale["counted"].array,
+            "count": count,
+            "percent": np.where(counted, share * 100.0, np.nan),
+            "points": summed,
+        }
     )
-    totals = scale[["code", "label", "counted"]].join(sums, on="code")
-    counted_answers = int(totals.loc[totals["counted"], "count"].sum())
-    share = totals["count"] / (counted_answers or np.nan)
-    totals["percent"] = (share * 100.0).where(totals["counted"])
-    return totals[["code", "label", "counted", "count", "percent", "points"]]
 
 
 def _respondents(respondents: int | None, questions: pd.DataFrame) -> int:
@@ -361,16 +427,18 @@ def _respondents(respondents: int | None, questions: pd.DataFrame) -> int:
 
 def _final_score(questions: pd.DataFrame) -> float:
     """Sum of the question scores, on 0..100 over the answered questions."""
-    answered = questions[questions["respondents"] > 0]
-    if answered.empty:
+    answered = questions["respondents"].to_numpy() > 0
+    if not answered.any():
         return float("nan")
-    total, most = float(answered["score"].sum()), float(answered["points"].sum())
+    total = _exact_sum(questions["score"].to_numpy(dtype="float64")[answered])
+    most = _exact_sum(questions["points"].to_numpy(dtype="float64")[answered])
     return total if most == 100.0 else total * 100.0 / most
 
 
 def _satisfaction_rate(options: pd.DataFrame) -> float:
-    counted = options[options["counted"]]
-    answers = int(counted["count"].sum())
+    counted = options["counted"].to_numpy(dtype="bool")
+    count = options["count"].to_numpy(dtype="int64")
+    answers = int(count[counted].sum())
     if answers == 0:
         return float("nan")
-    return int(counted.loc[counted["satisfied"], "count"].sum()) * 100.0 / answers
+    return int(count[counted & options["satisfied"].to_numpy(dtype="bool")].sum()) * 100.0 / answers

@@ -9,6 +9,7 @@ returns a clean copy with fixed column names and dtypes, or raises
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -26,6 +27,8 @@ def _require_columns(frame: pd.DataFrame, name: str, columns: Iterable[str]) -> 
 
 def _whole_numbers(values: pd.Series, what: str) -> pd.Series:
     """Return ``values`` as int64, refusing missing, fractional and negative values."""
+    if values.dtype.kind in "iu" and not (values.to_numpy() < 0).any():  # the usual case, at once
+        return values.astype("int64")
     numeric = pd.to_numeric(values, errors="coerce")
     bad = values[numeric.isna() | (numeric % 1 != 0) | (numeric < 0)]
     if pd.api.types.is_bool_dtype(values) or len(bad):
@@ -95,16 +98,18 @@ def checked_scale(scale: pd.DataFrame) -> pd.DataFrame:
     """
     _require_columns(scale, "scale", ["code", "label", "weight", "counted"])
     result = scale.reset_index(drop=True)
-    codes = result["code"].astype("str")
-    if codes.str.strip().eq("").any() or result["code"].isna().any():
+    raw = result["code"].tolist()  # a scale has a handful of options: plain Python checks them
+    if any(_is_missing(code) or not str(code).strip() for code in raw):
         raise ValueError("scale: every option needs a non-empty code")
-    if codes.duplicated().any():
-        raise ValueError(f"scale: duplicate option codes {_show(codes[codes.duplicated()])}")
+    repeated = _repeated([str(code) for code in raw])
+    if repeated:
+        raise ValueError(f"scale: duplicate option codes {_show(repeated)}")
     counted = _booleans(result["counted"], "scale: counted")
     if not counted.any():
         raise ValueError("scale: at least one option must be counted")
-    weight = pd.to_numeric(result["weight"], errors="coerce").astype("float64")
-    bad = counted & ~weight.between(0.0, 1.0)
+    weight = pd.to_numeric(result["weight"], errors="coerce").astype("float64").to_numpy()
+    with np.errstate(invalid="ignore"):
+        bad = counted & ~((weight >= 0.0) & (weight <= 1.0))
     if bad.any():
         raise ValueError(f"scale: weights must lie in 0..1, got {_show(result.loc[bad, 'weight'])}")
     if "satisfied" in result.columns:
@@ -112,22 +117,38 @@ def checked_scale(scale: pd.DataFrame) -> pd.DataFrame:
         if (satisfied & ~counted).any():
             raise ValueError("scale: an option that is not counted cannot be 'satisfied'")
     else:
-        satisfied = default_satisfied(counted)
+        satisfied = default_satisfied(pd.Series(counted)).to_numpy()
     return pd.DataFrame(
         {
-            "code": codes,
+            "code": result["code"].astype("str"),
             "label": result["label"].fillna("").astype("str"),
-            "weight": weight.where(counted, 0.0),
+            "weight": np.where(counted, weight, 0.0),
             "counted": counted,
             "satisfied": satisfied,
         }
     )
 
 
-def _booleans(values: pd.Series, what: str) -> pd.Series:
-    if values.isna().any() or not values.isin([True, False]).all():
+def _repeated(values: list[Any]) -> list[Any]:
+    """Each value that came before, in order (a second A, a third A...)."""
+    seen: set[Any] = set()
+    repeated = []
+    for value in values:
+        if value in seen:
+            repeated.append(value)
+        seen.add(value)
+    return repeated
+
+
+def _is_missing(value: object) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and value != value)
+
+
+def _booleans(values: pd.Series, what: str) -> np.ndarray:
+    listed = values.tolist()
+    if any(_is_missing(value) or value not in (True, False) for value in listed):
         raise ValueError(f"{what} must be True or False for every option")
-    return values.astype("bool")
+    return np.array([bool(value) for value in listed], dtype="bool")
 
 
 def checked_questions(questions: pd.DataFrame) -> pd.DataFrame:
@@ -158,10 +179,11 @@ def checked_questions(questions: pd.DataFrame) -> pd.DataFrame:
     _require_columns(questions, "questions", ["number", "points"])
     result = questions.reset_index(drop=True)
     number = _whole_numbers(result["number"], "questions: number")
-    if number.duplicated().any():
-        raise ValueError(f"questions: duplicate numbers {_show(number[number.duplicated()])}")
+    repeated = _repeated(number.tolist())
+    if repeated:
+        raise ValueError(f"questions: duplicate numbers {_show(repeated)}")
     points = pd.to_numeric(result["points"], errors="coerce").astype("float64")
-    if not (np.isfinite(points) & (points > 0)).all():
+    if not (np.isfinite(points.to_numpy()) & (points.to_numpy() > 0)).all():
         raise ValueError(f"questions: points must be finite and > 0, got {_show(points)}")
     text = result["text"] if "text" in result.columns else pd.Series("", index=result.index)
     return pd.DataFrame({"number": number, "text": text.fillna("").astype("str"), "points": points})
@@ -191,6 +213,15 @@ def checked_counts(counts: pd.DataFrame, scale: pd.DataFrame, questions: pd.Data
         On missing columns, counts that are not whole numbers >= 0, or a
         question or code that is not in the questionnaire.
     """
+    return (
+        _listed_counts(counts, scale, questions)
+        .groupby(["question", "code"], as_index=False, sort=False)["count"]
+        .sum()
+    )
+
+
+def _listed_counts(counts: pd.DataFrame, scale: pd.DataFrame, questions: pd.DataFrame) -> pd.DataFrame:
+    """:func:`checked_counts` without adding up the rows that name the same question and code."""
     _require_columns(counts, "counts", ["question", "code", "count"])
     frame = pd.DataFrame(
         {
@@ -199,15 +230,15 @@ def checked_counts(counts: pd.DataFrame, scale: pd.DataFrame, questions: pd.Data
             "count": _whole_numbers(counts["count"], "counts: count"),
         }
     )
-    unknown_questions = sorted(set(frame["question"]) - set(questions["number"]))
+    unknown_questions = sorted(set(frame["question"].tolist()) - set(questions["number"].tolist()))
     if unknown_questions:
         raise ValueError(
             f"counts: unknown question number(s) {_show(unknown_questions)}; "
             f"the questionnaire has {_show(questions['number'])}"
         )
-    unknown_codes = sorted(set(frame["code"]) - set(scale["code"]))
+    unknown_codes = sorted(set(frame["code"].tolist()) - set(scale["code"].tolist()))
     if unknown_codes:
         raise ValueError(
             f"counts: unknown option code(s) {_show(unknown_codes)}; the scale has {_show(scale['code'])}"
         )
-    return frame.groupby(["question", "code"], as_index=False, sort=False)["count"].sum()
+    return frame

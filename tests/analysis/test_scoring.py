@@ -3,9 +3,12 @@
 import json
 import math
 from decimal import Decimal
+from fractions import Fraction
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from analysis.rounding import round_half_up
 from analysis.scoring import statistics_table
@@ -274,3 +277,74 @@ def test_points_must_be_positive(five_point_scale, points):
 def test_missing_columns_are_named(five_point_scale):
     with pytest.raises(ValueError, match="counts lacks column"):
         statistics_table(pd.DataFrame({"question": [1]}), five_point_scale, questions_of(10))
+
+
+# --- properties: any scale, any counts ---------------------------------------------------
+
+WEIGHTS = st.sampled_from([0.0, 0.25, 0.3, 0.6, 0.9, 1.0])
+
+
+@st.composite
+def surveys(draw):
+    """A scale of 1-6 options (some uncounted), 1-12 questions and counts, some split in two rows."""
+    size = draw(st.integers(1, 6))
+    codes = [chr(ord("A") + i) for i in range(size)]
+    counted = draw(st.lists(st.booleans(), min_size=size, max_size=size).filter(any))
+    weights = draw(st.lists(WEIGHTS, min_size=size, max_size=size))
+    scale = pd.DataFrame({"code": codes, "label": codes, "weight": weights, "counted": counted})
+    points = draw(st.lists(st.sampled_from([1, 2.5, 5, 10, 12.5, 100 / 3]), min_size=1, max_size=12))
+    questions = questions_of(*points)
+    rows = []
+    for number in questions["number"]:
+        for code in codes:
+            count = draw(st.integers(0, 500))
+            if count and draw(st.booleans()):  # the same count, split over two rows (two areas)
+                part = draw(st.integers(0, count))
+                rows += [(number, code, part), (number, code, count - part)]
+            elif count:
+                rows.append((number, code, count))
+    return scale, questions, counts_of(*rows)
+
+
+def exact_score(scale, questions, counts):
+    """The final score by its definition, in exact fractions."""
+    options = zip(scale["code"], scale["weight"], scale["counted"], strict=True)
+    weight = {code: Fraction(w) for code, w, counted in options if counted}
+    total = most = Fraction(0)
+    for number, points in zip(questions["number"], questions["points"], strict=True):
+        own = counts[counts["question"] == number]
+        by_code = own.groupby("code")["count"].sum()
+        denominator = sum(int(by_code.get(code, 0)) for code in weight)
+        if denominator == 0:
+            continue
+        shares = {c: Fraction(int(by_code.get(c, 0)), denominator) for c in weight}
+        total += sum(shares[c] * Fraction(points) * w for c, w in weight.items())
+        most += Fraction(points)
+    return None if most == 0 else total * 100 / most
+
+
+@settings(max_examples=150, deadline=None)
+@given(surveys(), st.randoms(use_true_random=False))
+def test_the_table_does_not_depend_on_how_counts_are_listed(survey, random):
+    scale, questions, counts = survey
+    table = statistics_table(counts, scale, questions)
+    shuffled = counts.sample(frac=1, random_state=random.randint(0, 2**31)).reset_index(drop=True)
+    again = statistics_table(shuffled, scale, questions)
+    summed = counts.groupby(["question", "code"], as_index=False)["count"].sum()
+    added_up = statistics_table(summed, scale, questions)
+    for other in (again, added_up):
+        for part in ("options", "questions", "totals"):
+            pd.testing.assert_frame_equal(getattr(table, part), getattr(other, part), check_exact=True)
+        assert other.as_dict() == table.as_dict() or (math.isnan(table.score) and math.isnan(other.score))
+
+
+@settings(max_examples=150, deadline=None)
+@given(surveys())
+def test_the_final_score_is_its_definition(survey):
+    scale, questions, counts = survey
+    expected = exact_score(scale, questions, counts)
+    score = statistics_table(counts, scale, questions).score
+    if expected is None:
+        assert math.isnan(score)
+    else:
+        assert score == pytest.approx(float(expected), rel=1e-12, abs=1e-12)
