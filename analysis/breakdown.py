@@ -89,11 +89,13 @@ def statistics_by(
     1      qr            4   75.0               75.0
     """
     rows = []
-    for group in _groups(counts, by, respondents):
+    groups = _groups(counts, by, respondents)
+    parts = dict(tuple(counts.groupby(by, sort=False))) if len(counts) else {}  # one pass, not one per group
+    for group in groups:
         if respondents is not None and group not in respondents.index:
             raise ValueError(f"respondents has no entry for {by} {group!r}")
         given = None if respondents is None else respondents[group]
-        scored = table(counts[counts[by] == group], scale, questions, given)
+        scored = table(parts.get(group, counts.iloc[0:0]), scale, questions, given)
         rows.append((group, scored.respondents, scored.score, scored.satisfaction_rate))
     columns = [by, "respondents", "score", "satisfaction_rate"]
     result = pd.DataFrame(rows, columns=columns)

@@ -62,7 +62,11 @@ log = logging.getLogger(__name__)
 MAX_KEPT = 512
 #: Results with more rows than this stay in the process only.
 MAX_STORED_ROWS = 20_000
+#: The database copy of a result is written again once this many responses (or one in a hundred
+#: of the campaign's, if more) were added since the copy: another worker adds the rest itself.
+STORE_AGAIN_AFTER = 1000
 _EXTENSION = "surveyapp_kept_aggregates"
+_COPIES = "surveyapp_kept_copies"
 _ABOVE = "surveyapp_kept_aggregates_above"
 _SCORED = "surveyapp_kept_scored"
 _NOT_STORED = "surveyapp_kept_not_stored"
@@ -245,14 +249,15 @@ def _stored(campaign_id: int, query_key: str) -> tuple[Reading, list[tuple[Any, 
     return (int(found[0]), int(found[1]), int(found[2]), int(found[3])), rows
 
 
-def _store_rows(campaign_id: int, query_key: str, at: Reading, rows: list[tuple[Any, ...]]) -> None:
-    """Write the rows for other workers and later processes, within the current transaction."""
+def _store_rows(campaign_id: int, query_key: str, at: Reading, rows: list[tuple[Any, ...]]) -> bool:
+    """Write the rows for other workers and later processes, within the current transaction;
+    whether they were written."""
     if len(rows) > MAX_STORED_ROWS or g.get(_NOT_STORED):
-        return  # too many, or the database refused a copy earlier in this request
+        return False  # too many, or the database refused a copy earlier in this request
     try:
         text = json.dumps([[_encode(v) for v in row] for row in rows], separators=(",", ":"))
     except TypeError:
-        return  # a value JSON cannot hold: kept in this process only
+        return False  # a value JSON cannot hold: kept in this process only
     where = (KeptAggregate.campaign_id == campaign_id, KeptAggregate.query_key == query_key)
     values = {
         "campaign_id": campaign_id,
@@ -274,10 +279,12 @@ def _store_rows(campaign_id: int, query_key: str, at: Reading, rows: list[tuple[
         with db.session.begin_nested():
             db.session.execute(delete(KeptAggregate).where(*where))
             db.session.execute(insert(KeptAggregate).values(**values))
+        return True
     except SQLAlchemyError as error:  # read-only, busy, or another worker wrote it first
         log.info("aggregate of campaign %s not stored: %s", campaign_id, type(error).__name__)
         if not isinstance(error, IntegrityError):
             g.setdefault(_NOT_STORED, True)
+        return False
     finally:
         if no_wait:
             connection.exec_driver_sql(f"PRAGMA busy_timeout = {waits:d}")
@@ -338,14 +345,15 @@ def aggregate_rows(
     for staged_key, _query_key, at, staged_rows, _persist in staged or ():
         if staged_key == key and at == before:
             return staged_rows  # computed earlier in the same block
-    candidates = [found] if found is not None else []
-    in_database = _stored(campaign.id, query_key) if stored else None
-    if in_database is not None:
-        candidates.append(in_database)
-    rows = _from_kept(campaign.id, candidates, before, newer, summed)
+    rows = _from_kept(campaign.id, [found], before, newer, summed) if found is not None else None
+    if rows is None and stored:  # the process has nothing to start from: the database copy
+        in_database = _stored(campaign.id, query_key)
+        if in_database is not None:
+            _put(_copies(), key, in_database[0])
+            rows = _from_kept(campaign.id, [in_database], before, newer, summed)
     if rows is None:
         rows = [tuple(row) for row in db.session.execute(statement).all()]
-    persist = stored and (in_database is None or in_database[0] != before)
+    persist = stored and _copy_due(_copies().get(key), before)
     if pinned is not None and staged is not None:
         staged.append((key, query_key, before, rows, persist))  # kept when the block ends
     elif as_read_by(reading(campaign.id), statement_key[0]) == before:
@@ -364,8 +372,26 @@ def _put(store: OrderedDict[Any, Any], key: Any, value: Any) -> None:
 
 def _keep(key: Any, query_key: str, at: Reading, rows: list[tuple[Any, ...]], persist: bool) -> None:
     _put(_store(), key, (at, rows))
-    if persist:
-        _store_rows(key[0], query_key, at, rows)
+    if persist and _store_rows(key[0], query_key, at, rows):
+        _put(_copies(), key, at)
+
+
+def _copies() -> OrderedDict[Any, Reading]:
+    """The reading of each result's database copy, as this process last wrote or read it."""
+    return current_app.extensions.setdefault(_COPIES, OrderedDict())
+
+
+def _copy_due(copy: Reading | None, now: Reading) -> bool:
+    """Whether the database copy of a result is worth writing again at ``now``.
+
+    Always when there is none, or it was computed before a change other than new responses
+    (another worker could not start from it). Else only once enough responses were added since:
+    another worker adds the few newer ones itself, a range of ids, and a page with a response
+    arriving every second does not write every result again on every view.
+    """
+    if copy is None or copy[2:] != now[2:] or now[0] < copy[0]:
+        return True
+    return now[0] - copy[0] >= max(STORE_AGAIN_AFTER, copy[0] // 100)
 
 
 def aggregate_scalar(
@@ -383,7 +409,7 @@ def forget_kept(in_database: bool = True) -> None:
     Nothing kept can be stale, so this is never needed for correctness: benchmarks and tests use
     it to measure or check a computation from scratch.
     """
-    for name in (_EXTENSION, _ABOVE, _SCORED):
+    for name in (_EXTENSION, _ABOVE, _SCORED, _COPIES):
         current_app.extensions.pop(name, None)
     if in_database:
         db.session.execute(delete(KeptAggregate))
