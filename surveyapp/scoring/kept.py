@@ -35,6 +35,7 @@ request, so it never describes data that was rolled back, and a database that re
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import logging
 from collections import OrderedDict
@@ -62,6 +63,9 @@ log = logging.getLogger(__name__)
 MAX_KEPT = 512
 #: Results with more rows than this stay in the process only.
 MAX_STORED_ROWS = 20_000
+#: The same for a set of response ids (a quality check's flagged responses), kept far more
+#: compactly: the gaps between the ids in order.
+MAX_STORED_IDS = 2_000_000
 #: The database copy of a result is written again once this many responses (or one in a hundred
 #: of the campaign's, if more) were added since the copy: another worker adds the rest itself.
 STORE_AGAIN_AFTER = 1000
@@ -183,7 +187,11 @@ def _merged(
     """Rows of two disjoint sets of responses as one: the last ``summed`` columns added by key;
     with ``summed`` 0, the union of the rows."""
     if not summed:
-        return sorted(set(kept_rows) | set(new_rows), key=repr)
+        union = set(kept_rows) | set(new_rows)
+        try:
+            return sorted(union)
+        except TypeError:  # values that do not compare (None beside numbers): any fixed order
+            return sorted(union, key=repr)
     totals: dict[tuple[Any, ...], list[Any]] = {}
     for row in (*kept_rows, *new_rows):
         key, values = row[: len(row) - summed], row[len(row) - summed :]
@@ -229,6 +237,30 @@ def _decode(value: Any) -> Any:
     return value
 
 
+def _is_id_set(rows: Sequence[tuple[Any, ...]]) -> bool:
+    """Whether ``rows`` are one whole number each (ids: what a set of flagged responses is)."""
+    return bool(rows) and all(len(row) == 1 and type(row[0]) is int for row in rows)
+
+
+def _encoded_rows(rows: Sequence[tuple[Any, ...]], ids: bool) -> Any:
+    """The rows as JSON: a list of rows, or for ids the first and each one's step from the last
+    (a few digits each when they come in order), which gives them back in the same order."""
+    if not ids:
+        return [[_encode(v) for v in row] for row in rows]
+    values = [row[0] for row in rows]
+    return {"id_gaps": [values[0], *(b - a for a, b in itertools.pairwise(values))]}
+
+
+def _decoded_rows(data: Any) -> list[tuple[Any, ...]]:
+    if isinstance(data, dict):
+        total, rows = 0, []
+        for gap in data["id_gaps"]:
+            total += int(gap)
+            rows.append((total,))
+        return rows
+    return [tuple(_decode(v) for v in row) for row in data]
+
+
 def _stored(campaign_id: int, query_key: str) -> tuple[Reading, list[tuple[Any, ...]]] | None:
     """The rows the database keeps for this query, with the reading they were computed at."""
     found = db.session.execute(
@@ -243,7 +275,7 @@ def _stored(campaign_id: int, query_key: str) -> tuple[Reading, list[tuple[Any, 
     if found is None:
         return None
     try:
-        rows = [tuple(_decode(v) for v in row) for row in json.loads(found[4])]
+        rows = _decoded_rows(json.loads(found[4]))
     except (ValueError, KeyError, TypeError):
         return None  # not readable: computed again, and written over
     return (int(found[0]), int(found[1]), int(found[2]), int(found[3])), rows
@@ -252,10 +284,11 @@ def _stored(campaign_id: int, query_key: str) -> tuple[Reading, list[tuple[Any, 
 def _store_rows(campaign_id: int, query_key: str, at: Reading, rows: list[tuple[Any, ...]]) -> bool:
     """Write the rows for other workers and later processes, within the current transaction;
     whether they were written."""
-    if len(rows) > MAX_STORED_ROWS or g.get(_NOT_STORED):
+    ids = _is_id_set(rows)
+    if len(rows) > (MAX_STORED_IDS if ids else MAX_STORED_ROWS) or g.get(_NOT_STORED):
         return False  # too many, or the database refused a copy earlier in this request
     try:
-        text = json.dumps([[_encode(v) for v in row] for row in rows], separators=(",", ":"))
+        text = json.dumps(_encoded_rows(rows, ids), separators=(",", ":"))
     except TypeError:
         return False  # a value JSON cannot hold: kept in this process only
     where = (KeptAggregate.campaign_id == campaign_id, KeptAggregate.query_key == query_key)

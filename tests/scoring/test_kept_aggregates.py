@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from surveyapp.accounts.services import create_user
 from surveyapp.extensions import db
 from surveyapp.models import Answer, Campaign, KeptAggregate, Response
-from surveyapp.quality.services import exclude_response, restore_response
+from surveyapp.quality.services import campaign_quality, exclude_response, restore_response
 from surveyapp.scoring import kept
 from surveyapp.scoring.report import campaign_report
 from surveyapp.scoring.schemes import load_builtin_schemes, set_campaign_scheme
@@ -438,3 +438,34 @@ def test_a_changed_answer_still_raises_the_data_revision(app: Flask, report_camp
         db.session.flush()
         after = db.session.scalar(select(Campaign.data_revision).where(Campaign.id == campaign.id))
         assert after == (before or 0) + 1
+
+
+def test_a_large_set_of_flagged_responses_is_kept_for_another_worker(
+    app: Flask, report_campaign: Campaign, monkeypatch: Any
+) -> None:
+    """A quality check's flagged responses (here, answering every question alike) outnumber
+    the rows a copy may hold, yet the copy holds them, as a set of ids, and another worker
+    reads them from it instead of grouping every answer again."""
+    monkeypatch.setattr(kept, "MAX_STORED_ROWS", 2)
+    with app.app_context():
+        campaign = load(report_campaign)
+        kept.forget_kept()
+        flagged = campaign_quality(campaign).counts
+        db.session.commit()
+        assert flagged["same_answer"] > 2
+        _forget_memory()
+        with grouped_queries() as seen:
+            again = campaign_quality(campaign).counts
+        # (The check of bursts from one address reads responses, never kept in the database.)
+        assert [s for s in seen if "FROM answer" in s] == [] and again == flagged
+        # One more response answering alike: only it is read, and it joins the set.
+        submit_response(campaign, Submission("alike", ALL_A))
+        db.session.commit()
+        _forget_memory()
+        with grouped_queries() as seen:
+            added = campaign_quality(campaign).counts
+        answers_read = [s for s in seen if "FROM answer" in s]
+        assert answers_read and all("response_id >" in s for s in answers_read)
+        assert added["same_answer"] == flagged["same_answer"] + 1
+        kept.forget_kept()
+        assert campaign_quality(campaign).counts == added
