@@ -327,6 +327,14 @@ def _count_grid(counts: pd.DataFrame, numbers: np.ndarray, codes: np.ndarray) ->
     return grid
 
 
+def _added_up(position: np.ndarray, values: np.ndarray, size: int) -> np.ndarray:
+    """``values`` (whole numbers) added up by ``position``, 0..size-1: ``result[i]`` is the sum of
+    the values at position ``i``."""
+    total = np.zeros(size, dtype="int64")
+    np.add.at(total, position, values)
+    return total
+
+
 def _exact_sum(values: np.ndarray) -> float:
     """The sum of the values that are not NaN, correctly rounded (``math.fsum``); 0.0 if none.
 
@@ -366,10 +374,8 @@ def _question_rows(options: pd.DataFrame, questions: pd.DataFrame) -> pd.DataFra
     position = pd.Index(order).get_indexer(options["question"])
     count = options["count"].to_numpy(dtype="int64")
     counted_count = np.where(options["counted"].to_numpy(dtype="bool"), count, 0)
-    respondents = np.zeros(len(order), dtype="int64")
-    np.add.at(respondents, position, counted_count)
-    answers = np.zeros(len(order), dtype="int64")
-    np.add.at(answers, position, count)
+    respondents = _added_up(position, counted_count, len(order))
+    answers = _added_up(position, count, len(order))
     points = options["points"].to_numpy(dtype="float64")
     score = np.array([_exact_sum(points[position == index]) for index in range(len(order))], dtype="float64")
     return pd.DataFrame(
@@ -388,8 +394,7 @@ def _total_rows(options: pd.DataFrame, scale: pd.DataFrame) -> pd.DataFrame:
     """The 合计 row: counts and points of each option summed over the questions."""
     codes = scale["code"].to_numpy()
     position = pd.Index(codes).get_indexer(options["code"])
-    count = np.zeros(len(codes), dtype="int64")
-    np.add.at(count, position, options["count"].to_numpy(dtype="int64"))
+    count = _added_up(position, options["count"].to_numpy(dtype="int64"), len(codes))
     points = options["points"].to_numpy(dtype="float64")
     summed = np.full(len(codes), np.nan)
     for index in range(len(codes)):  # NaN when no question has points for this option
