@@ -55,6 +55,8 @@ def load_config(instance_path: Path) -> dict[str, Any]:
         "SESSION_COOKIE_SECURE": env(f"{ENV_PREFIX}SECURE_COOKIES", "").lower() in {"1", "true"},
         # How many reverse proxies to trust for X-Forwarded-* (see surveyapp/accounts/cookies.py).
         "PROXY_COUNT": int(env(f"{ENV_PREFIX}PROXY_COUNT", "0") or 0),
+        # How long a process keeps a campaign's row for the public pages (surveyapp/survey/campaigns.py).
+        "PUBLIC_CAMPAIGN_SECONDS": float(env(f"{ENV_PREFIX}PUBLIC_CAMPAIGN_SECONDS", "1") or 0),
         "PERMANENT_SESSION_LIFETIME": 60 * 60 * 12,
         "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
         "LANGUAGES": ("zh_Hans_CN", "en"),

@@ -17,10 +17,11 @@ import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from flask import Request, current_app
 from itsdangerous import BadSignature, SignatureExpired, Signer, TimestampSigner
-from sqlalchemy import func, select
+from sqlalchemy import Select, bindparam, func, select
 from werkzeug.wrappers import Response as BaseResponse
 
 from surveyapp.extensions import db
@@ -123,9 +124,16 @@ def address_hash(address: str | None) -> str | None:
     return hmac.new(key, b"address:" + address.encode("utf-8"), hashlib.sha256).hexdigest()[:32]
 
 
-def _count(campaign: Campaign, *conditions: object) -> int:
-    query = select(func.count()).select_from(Response).where(Response.campaign_id == campaign.id)
-    return db.session.scalar(query.where(*conditions)) or 0  # type: ignore[arg-type]
+_COUNT = select(func.count()).select_from(Response).where(Response.campaign_id == bindparam("campaign_id"))
+#: Built once: each public POST asks one or both.
+_FROM_DEVICE = _COUNT.where(Response.device_id == bindparam("device"))
+_FROM_ADDRESS = _COUNT.where(
+    Response.address_hash == bindparam("address"), Response.received_at >= bindparam("since")
+)
+
+
+def _count(query: Select[Any], campaign: Campaign, **values: object) -> int:
+    return db.session.scalar(query, {"campaign_id": campaign.id, **values}) or 0
 
 
 def check_limits(campaign: Campaign, device: str | None, address: str | None) -> None:
@@ -135,10 +143,10 @@ def check_limits(campaign: Campaign, device: str | None, address: str | None) ->
     not an exact quota, and each costs one indexed count.
     """
     limit = campaign.device_limit
-    if limit is not None and device is not None and _count(campaign, Response.device_id == device) >= limit:
+    if limit is not None and device is not None and _count(_FROM_DEVICE, campaign, device=device) >= limit:
         raise LimitReached("device")
     if campaign.address_daily_limit is not None and address is not None:
         since = utcnow() - ADDRESS_WINDOW
-        sent = _count(campaign, Response.address_hash == address, Response.received_at >= since)
+        sent = _count(_FROM_ADDRESS, campaign, address=address, since=since)
         if sent >= campaign.address_daily_limit:
             raise LimitReached("address")

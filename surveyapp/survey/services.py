@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
 from typing import Any
 from weakref import WeakKeyDictionary
 
-from sqlalchemy import Table, insert, select
+from sqlalchemy import Table, bindparam, exists, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import make_transient_to_detached
@@ -55,14 +56,21 @@ def find_response(campaign: Campaign, submission_id: str) -> Response | None:
     ).first()
 
 
+#: Built once: every public POST asks it.
+_STORED = (
+    select(Response.id)
+    .where(
+        Response.campaign_id == bindparam("campaign_id"),
+        Response.submission_id == bindparam("submission_id"),
+    )
+    .limit(1)
+)
+
+
 def is_stored(campaign: Campaign, submission_id: str) -> bool:
     """Whether a response is stored under this submission id (one indexed look-up, no object)."""
-    query = (
-        select(Response.id)
-        .where(Response.campaign_id == campaign.id, Response.submission_id == submission_id)
-        .limit(1)
-    )
-    return db.session.scalar(query) is not None
+    found = db.session.scalar(_STORED, {"campaign_id": campaign.id, "submission_id": submission_id})
+    return found is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,6 +204,23 @@ def _check(campaign: Campaign, submission: Submission) -> None:
         raise CampaignClosedError("the campaign is closed")
 
 
+#: The columns :func:`response_row` gives, in the order the insert lists them.
+RESPONSE_COLUMNS = (
+    "campaign_id",
+    "questionnaire_version_id",
+    "submission_id",
+    "channel",
+    "mode",
+    "area_id",
+    "submitted_at",
+    "received_at",
+    "entered_by_id",
+    "form_seconds",
+    "address_hash",
+    "device_id",
+)
+
+
 def response_row(campaign: Campaign, submission: Submission, now: datetime) -> dict[str, Any]:
     """The response's columns for an insert, received ``now``."""
     return {
@@ -234,10 +259,11 @@ def submit_response(
     answers = _answers(campaign, submission)
     response = _insert_once(response_row(campaign, submission, utcnow()))
     if response is None:
-        # Another request stored the same submission between our look-up and our insert.
+        # Another request stored the same submission between our look-up and our insert, or
+        # the campaign was closed meanwhile (the insert checks it).
         stored = find_response(campaign, submission.submission_id)
         if stored is None:
-            raise SubmissionError("the response could not be stored")
+            raise CampaignClosedError("the campaign is closed")
         return stored, False
     _insert_answers(response, answers)
     return response, True
@@ -247,20 +273,37 @@ ANSWER_COLUMNS = ("campaign_id", "question_id", "option_id", "value_text", "valu
 
 
 def _insert_once(row: dict[str, Any]) -> Response | None:
-    """Insert the response unless its submission id is stored already; None when it was."""
+    """Insert the response unless its submission id is stored already; None when it was.
+
+    The insert also checks that the campaign is still open: a campaign closed by another request
+    (or in another process, which may have read it a moment before) stores nothing; see
+    :func:`submit_response`.
+    """
     dialect = db.session.get_bind().dialect.name
     if dialect not in ("sqlite", "postgresql"):
         return _insert_in_savepoint(row)
+    new_id = db.session.execute(_guarded_insert(dialect), row).scalar()  # Core: nothing to flush
+    return None if new_id is None else _persistent(Response(id=new_id, **row))
+
+
+@cache
+def _guarded_insert(dialect: str) -> Any:
+    """``INSERT ... SELECT`` the row's values if its campaign is open, ``ON CONFLICT DO NOTHING``.
+
+    Built once per dialect with a bound parameter per column: a submission builds no statement.
+    """
     make = postgresql.insert if dialect == "postgresql" else sqlite.insert
     table: Table = Response.__table__  # type: ignore[assignment]
-    statement = (
+    campaign: Table = Campaign.__table__  # type: ignore[assignment]
+    values = select(*(bindparam(name, type_=table.c[name].type) for name in RESPONSE_COLUMNS)).where(
+        exists().where(campaign.c.id == bindparam("campaign_id"), campaign.c.status == "open")
+    )
+    return (
         make(table)
-        .values(row)
+        .from_select(list(RESPONSE_COLUMNS), values)
         .on_conflict_do_nothing(index_elements=["campaign_id", "submission_id"])
         .returning(table.c.id)
     )
-    new_id = db.session.execute(statement).scalar()  # Core: no ORM bulk path, nothing to flush
-    return None if new_id is None else _persistent(Response(id=new_id, **row))
 
 
 def _persistent(response: Response) -> Response:

@@ -22,7 +22,6 @@ from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from werkzeug.wrappers import Response as BaseResponse
 
-from surveyapp.campaigns.services import campaign_or_404
 from surveyapp.distribution import access
 from surveyapp.extensions import csrf
 from surveyapp.i18n import LANGUAGE_COOKIE
@@ -41,6 +40,7 @@ from surveyapp.survey.ballots import (
     read_submission_id,
     set_device_cookie,
 )
+from surveyapp.survey.campaigns import public_campaign
 from surveyapp.survey.forms import ResponseFormBase, public_form_class
 from surveyapp.survey.services import (
     CampaignClosedError,
@@ -132,7 +132,7 @@ def index() -> str:
 @bp.get("/s/<slug>")
 def form(slug: str) -> str | tuple[str, int]:
     """The questionnaire as respondents see it."""
-    campaign = campaign_or_404(slug, public=True)  # its version is the kept copy (see versions)
+    campaign = public_campaign(slug)  # its version is the kept copy (see versions)
     if not campaign.is_accepting():
         return render_template("survey/closed.html", campaign=campaign), 200
     refused = access.refusal(campaign)  # personal codes
@@ -161,7 +161,7 @@ def form(slug: str) -> str | tuple[str, int]:
 @csrf.exempt  # checked by the form itself, so an expired token keeps the answers on the page
 def submit(slug: str) -> BaseResponse | tuple[str, int]:
     """Store the answers once, then show the thank-you page."""
-    campaign = campaign_or_404(slug, public=True)  # a page shown instead loads its version
+    campaign = public_campaign(slug)  # a page shown instead loads its version
     refused = access.refusal(campaign)  # personal codes
     if refused is not None:
         return refused
@@ -212,7 +212,7 @@ def _store(campaign: Campaign, form: ResponseFormBase, issued: IssuedId) -> tupl
 @bp.get("/s/<slug>/thanks")
 def thanks(slug: str) -> str:
     """The thank-you page."""
-    campaign = campaign_or_404(slug, public=True)
+    campaign = public_campaign(slug)
     return pages.kept_page(
         "thanks",
         campaign,
@@ -224,7 +224,7 @@ def thanks(slug: str) -> str:
 @bp.post("/s/<slug>/again")
 def again(slug: str) -> BaseResponse:
     """Start a new, empty response on this phone, for another person."""
-    campaign = campaign_or_404(slug, public=True)
+    campaign = public_campaign(slug)
     session.pop(_session_key(campaign), None)
     return redirect(url_for("survey.form", slug=slug), code=303)
 

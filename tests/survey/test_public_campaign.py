@@ -1,0 +1,110 @@
+"""The campaign row behind the public pages, kept per process for a moment, and never trusted to
+store a response in a campaign that was closed meanwhile."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import event, func, select, update
+
+from surveyapp.campaigns.services import close_campaign
+from surveyapp.extensions import db
+from surveyapp.models import Campaign, Response
+from surveyapp.survey.services import CampaignClosedError, Submission, submit_response
+from tests.survey.test_form import ALL_A
+from tests.survey.test_kept_pages import _fresh_tokens, _post, _stored
+
+CLOSED = "本调查已结束"
+
+
+def _answers(tokens: tuple[str, str]) -> dict[str, str]:
+    return {"csrf_token": tokens[0], "submission_id": tokens[1], **{f"q{n}": c for n, c in ALL_A.items()}}
+
+
+@contextmanager
+def _campaign_reads(app: Flask) -> Iterator[list[str]]:
+    """The statements that read the campaign table while the block runs."""
+    seen: list[str] = []
+
+    def record(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        if statement.lstrip().upper().startswith("SELECT") and "FROM campaign" in statement:
+            seen.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+
+def _closed_elsewhere(app: Flask, campaign: Campaign) -> None:
+    """Close the campaign as another process would: a plain UPDATE, no flush of this process."""
+    with app.app_context():
+        db.session.execute(update(Campaign).where(Campaign.id == campaign.id).values(status="closed"))
+        db.session.commit()
+
+
+def test_a_submission_reads_its_campaign_row_once(
+    app: Flask, client: FlaskClient, campaign: Campaign
+) -> None:
+    app.config["PUBLIC_CAMPAIGN_SECONDS"] = 60
+    tokens = _fresh_tokens(client, campaign.slug)  # reads the row and keeps it
+    with _campaign_reads(app) as reads:
+        assert _post(client, campaign.slug, tokens) == 303
+        assert client.get(f"/s/{campaign.slug}/thanks").status_code == 200
+        assert client.get(f"/s/{campaign.slug}").status_code == 200
+    assert reads == []
+    assert _stored(app) == 1
+
+
+def test_a_campaign_closed_in_this_process_is_closed_at_once(
+    app: Flask, client: FlaskClient, campaign: Campaign
+) -> None:
+    app.config["PUBLIC_CAMPAIGN_SECONDS"] = 60
+    tokens = _fresh_tokens(client, campaign.slug)
+    with app.app_context():
+        close_campaign(db.session.get_one(Campaign, campaign.id))
+        db.session.commit()
+    assert _post(client, campaign.slug, tokens) == 200  # the closed page, nothing stored
+    assert _stored(app) == 0
+    assert CLOSED in client.get(f"/s/{campaign.slug}").get_data(as_text=True)
+
+
+def test_a_campaign_closed_by_another_process_stores_nothing_more(
+    app: Flask, client: FlaskClient, campaign: Campaign
+) -> None:
+    """This process still holds the row that says open; the insert itself finds it closed."""
+    app.config["PUBLIC_CAMPAIGN_SECONDS"] = 60
+    tokens = _fresh_tokens(client, campaign.slug)
+    _closed_elsewhere(app, campaign)
+    response = client.post(f"/s/{campaign.slug}", data=_answers(tokens))
+    assert response.status_code == 200 and CLOSED in response.get_data(as_text=True)
+    assert _stored(app) == 0
+    # Once the kept row is older than the setting, the form itself says the campaign is closed.
+    app.config["PUBLIC_CAMPAIGN_SECONDS"] = 0
+    assert CLOSED in client.get(f"/s/{campaign.slug}").get_data(as_text=True)
+
+
+def test_the_insert_refuses_a_closed_campaign_whatever_the_caller_read(
+    app: Flask, campaign: Campaign
+) -> None:
+    """A service given a campaign object that still says open (read before another request
+    closed it) raises, and stores nothing."""
+    with app.app_context():
+        stale = db.session.get_one(Campaign, campaign.id)
+        table = Campaign.__table__
+        db.session.execute(update(table).where(table.c.id == campaign.id).values(status="closed"))
+        assert stale.status == "open"
+        submission = Submission(submission_id="stale-read-1", answers=dict(ALL_A), channel="qr")
+        try:
+            submit_response(stale, submission)
+        except CampaignClosedError:
+            pass
+        else:  # pragma: no cover - the assertion below says what went wrong
+            raise AssertionError("a closed campaign took a response")
+        assert db.session.scalar(select(func.count()).select_from(Response)) == 0
