@@ -1,10 +1,15 @@
 """Declarative base with a naming convention, so constraints get stable names on every database."""
 
+from collections.abc import Mapping
 from datetime import UTC, datetime
+from typing import Any, TypeVar
 
 from sqlalchemy import DateTime, MetaData
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.orm import DeclarativeBase, make_transient_to_detached
+from sqlalchemy.orm.instrumentation import manager_of_class
 from sqlalchemy.types import TypeDecorator
+
+ModelT = TypeVar("ModelT", bound="Base")
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -45,3 +50,15 @@ class UTCDateTime(TypeDecorator[datetime]):
 def utcnow() -> datetime:
     """The current time, aware, in UTC."""
     return datetime.now(UTC)
+
+
+def as_stored(model: type[ModelT], columns: Mapping[str, Any]) -> ModelT:
+    """An instance of ``model`` holding ``columns`` as if just read from its row: detached,
+    nothing pending; added to a session, its other attributes and relationships load when read.
+
+    For rows whose values are known without a query (just inserted, or kept by the process).
+    """
+    instance: ModelT = manager_of_class(model).new_instance()
+    instance.__dict__.update(columns)  # loaded values, not changes: no attribute events
+    make_transient_to_detached(instance)
+    return instance

@@ -23,11 +23,12 @@ from typing import Any
 
 from flask import abort, current_app, has_app_context
 from sqlalchemy import event, inspect
-from sqlalchemy.orm import Session, make_transient_to_detached
+from sqlalchemy.orm import Session
 
 from surveyapp.campaigns.services import find_campaign
 from surveyapp.extensions import db
 from surveyapp.models import Campaign
+from surveyapp.models.base import as_stored
 
 #: How long a process keeps a campaign's row for the public pages, by default (seconds).
 DEFAULT_SECONDS = 1.0
@@ -63,8 +64,7 @@ def _attached(columns: dict[str, Any]) -> Campaign:
     present = db.session.identity_map.get(key)
     if isinstance(present, Campaign):
         return present
-    campaign = Campaign(**columns)
-    make_transient_to_detached(campaign)  # its attributes as loaded, nothing pending
+    campaign = as_stored(Campaign, columns)
     db.session.add(campaign)
     return campaign
 

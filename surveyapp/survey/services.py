@@ -11,10 +11,10 @@ from weakref import WeakKeyDictionary
 from sqlalchemy import Table, bindparam, exists, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import make_transient_to_detached
 
 from surveyapp.extensions import db
 from surveyapp.models import CHANNELS, MODES, Answer, AnswerChoice, Campaign, Response, utcnow
+from surveyapp.models.base import as_stored
 from surveyapp.questionnaires.question_types import QUESTION_TYPES, AnswerError
 from surveyapp.questionnaires.relevance import asked_names
 from surveyapp.survey.versions import version_by_id
@@ -56,12 +56,13 @@ def find_response(campaign: Campaign, submission_id: str) -> Response | None:
     ).first()
 
 
-#: Built once: every public POST asks it.
+_RESPONSE: Table = Response.__table__  # type: ignore[assignment]
+#: Built once, on the table (a Core statement: no ORM work per execution); every public POST asks it.
 _STORED = (
-    select(Response.id)
+    select(_RESPONSE.c.id)
     .where(
-        Response.campaign_id == bindparam("campaign_id"),
-        Response.submission_id == bindparam("submission_id"),
+        _RESPONSE.c.campaign_id == bindparam("campaign_id"),
+        _RESPONSE.c.submission_id == bindparam("submission_id"),
     )
     .limit(1)
 )
@@ -283,7 +284,7 @@ def _insert_once(row: dict[str, Any]) -> Response | None:
     if dialect not in ("sqlite", "postgresql"):
         return _insert_in_savepoint(row)
     new_id = db.session.execute(_guarded_insert(dialect), row).scalar()  # Core: nothing to flush
-    return None if new_id is None else _persistent(Response(id=new_id, **row))
+    return None if new_id is None else _persistent(as_stored(Response, {"id": new_id, **row}))
 
 
 @cache
@@ -308,7 +309,6 @@ def _guarded_insert(dialect: str) -> Any:
 
 def _persistent(response: Response) -> Response:
     """The response just inserted, in the session as stored (its other columns load when read)."""
-    make_transient_to_detached(response)
     db.session.add(response)
     return response
 
