@@ -96,7 +96,7 @@ def refusal(campaign: Campaign) -> Page | None:
 
 
 def submit_with_code(
-    campaign: Campaign, submission: Submission, *, looked_up: bool = False
+    campaign: Campaign, submission: Submission, *, look_up: bool = True
 ) -> tuple[Response, bool]:
     """Store the response and use the held code with it, both or neither.
 
@@ -107,5 +107,5 @@ def submit_with_code(
         campaign,
         submission,
         _held_code(campaign) if campaign.access != "anyone" else None,
-        looked_up=looked_up,
+        look_up=look_up,
     )

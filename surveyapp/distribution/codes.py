@@ -136,18 +136,18 @@ def submit_with_personal_code(
 
 
 def store_with_code(
-    campaign: Campaign, submission: Submission, code: PersonalCode | None, *, looked_up: bool = False
+    campaign: Campaign, submission: Submission, code: PersonalCode | None, *, look_up: bool = True
 ) -> tuple[Response, bool]:
     """Store the response and use ``code`` with it, in the request's transaction: both or neither.
 
     Raises ``CodeUsedError`` when the code gave a response meanwhile (on another phone, or in an
     interview); the response just stored is then taken back. No savepoint wraps the two: on
     SQLite a savepoint opened before the look-ups would turn a busy database into an error.
-    ``looked_up`` says the caller has just found no response under the submission id.
+    ``look_up``: see :func:`surveyapp.survey.services.submit_response`.
     """
     if code is not None and is_used(code) and find_response(campaign, submission.submission_id) is None:
         raise CodeUsedError(code.code)  # the usual case: refused before anything is stored
-    response, created = submit_response(campaign, submission, looked_up=looked_up)
+    response, created = submit_response(campaign, submission, look_up=look_up)
     if created and code is not None:
         try:  # two phones at once: the unique constraint decides, the loser's response goes
             redeem(code, response)

@@ -241,18 +241,21 @@ def response_row(campaign: Campaign, submission: Submission, now: datetime) -> d
 
 
 def submit_response(
-    campaign: Campaign, submission: Submission, *, looked_up: bool = False
+    campaign: Campaign, submission: Submission, *, look_up: bool = True
 ) -> tuple[Response, bool]:
     """Store a response once; return it and whether it is new.
 
     A repeat of a submission id (a double tap, a reloaded POST, a resent offline queue) returns the
     response already stored. The unique constraint decides, so this holds across workers and servers.
-    ``looked_up`` says the caller has just found no response under this id (it is not asked again).
+    ``look_up``: first look for a response stored under this id, so that a repeat is returned
+    before any check (even once the campaign is closed). Without it the insert finds a repeat all
+    the same, one statement fewer for the usual new response; a repeat to a closed campaign then
+    raises ``CampaignClosedError`` like a new one (the public form tells the two apart itself).
 
     The response is one ``INSERT ... ON CONFLICT DO NOTHING`` and its answers one more statement,
     so a write transaction holds SQLite's lock only for those two and the commit.
     """
-    if not looked_up:
+    if look_up:
         existing = find_response(campaign, submission.submission_id)
         if existing is not None:
             return existing, False

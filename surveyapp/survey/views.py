@@ -175,22 +175,22 @@ def submit(slug: str) -> BaseResponse | tuple[str, int]:
         issued = read_submission_id(campaign, form.submission_id.data)
     except BadSubmissionToken:
         return _form_page(campaign, form, 422)
-    if not is_stored(campaign, issued.nonce):
-        stored = _store(campaign, form, issued)
-        if stored is not None:
-            return stored
+    refused_page = _store(campaign, form, issued)
+    if refused_page is not None:
+        return refused_page
     if session.get(_session_key(campaign)) != form.submission_id.data:
         session[_session_key(campaign)] = form.submission_id.data  # else the cookie is not sent again
     return redirect(url_for("survey.thanks", slug=slug), code=303)
 
 
 def _store(campaign: Campaign, form: ResponseFormBase, issued: IssuedId) -> tuple[str, int] | None:
-    """Store a new response, or return the page that explains why it was not stored."""
+    """Store the response once, or return the page that explains why it was not stored.
+
+    A repeat of a stored response (a double tap, a reloaded POST) is found by the insert itself,
+    so a new response costs no look-up; only a refusal asks whether this one was stored already,
+    in which case the respondent gets the thank-you page after all.
+    """
     phone, address = _give_device_cookie(), address_hash(request.remote_addr)
-    try:
-        check_limits(campaign, phone, address)
-    except LimitReached as reached:
-        return render_template("survey/limit.html", campaign=campaign, kind=reached.kind), 429
     submission = Submission(
         submission_id=issued.nonce,
         answers=form.answers(),
@@ -201,12 +201,21 @@ def _store(campaign: Campaign, form: ResponseFormBase, issued: IssuedId) -> tupl
         other_texts=form.other_texts(),
     )
     try:
-        access.submit_with_code(campaign, submission, looked_up=True)
-    except CampaignClosedError:
-        return render_template("survey/closed.html", campaign=campaign), 200
-    except access.CodeUsedError:
-        return access.used_page(campaign)
+        check_limits(campaign, phone, address)
+        access.submit_with_code(campaign, submission, look_up=False)
+    except (LimitReached, CampaignClosedError, access.CodeUsedError) as refusal:
+        if is_stored(campaign, issued.nonce):
+            return None  # sent again after it was stored: the thank-you page after all
+        return _refusal_page(campaign, refusal)
     return None
+
+
+def _refusal_page(campaign: Campaign, refusal: Exception) -> tuple[str, int]:
+    if isinstance(refusal, LimitReached):
+        return render_template("survey/limit.html", campaign=campaign, kind=refusal.kind), 429
+    if isinstance(refusal, CampaignClosedError):
+        return render_template("survey/closed.html", campaign=campaign), 200
+    return access.used_page(campaign)
 
 
 @bp.get("/s/<slug>/thanks")

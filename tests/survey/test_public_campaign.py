@@ -108,3 +108,34 @@ def test_the_insert_refuses_a_closed_campaign_whatever_the_caller_read(
         else:  # pragma: no cover - the assertion below says what went wrong
             raise AssertionError("a closed campaign took a response")
         assert db.session.scalar(select(func.count()).select_from(Response)) == 0
+
+
+def test_sent_again_after_the_campaign_closed_the_respondent_is_thanked(
+    app: Flask, client: FlaskClient, campaign: Campaign
+) -> None:
+    """A second tap that arrives after the campaign closed finds the stored response: thanks, once."""
+    tokens = _fresh_tokens(client, campaign.slug)
+    assert _post(client, campaign.slug, tokens) == 303
+    with app.app_context():
+        close_campaign(db.session.get_one(Campaign, campaign.id))
+        db.session.commit()
+    again = client.post(f"/s/{campaign.slug}", data=_answers(tokens))
+    assert again.status_code == 303 and again.headers["Location"].endswith("/thanks")
+    assert _stored(app) == 1
+
+
+def test_sent_again_at_the_phone_limit_the_respondent_is_thanked(
+    app: Flask, client: FlaskClient, campaign: Campaign
+) -> None:
+    """The response that reached the phone's limit, sent again, is thanked, not refused."""
+    with app.app_context():
+        db.session.get_one(Campaign, campaign.id).device_limit = 1
+        db.session.commit()
+    tokens = _fresh_tokens(client, campaign.slug)
+    assert _post(client, campaign.slug, tokens) == 303
+    assert _post(client, campaign.slug, tokens) == 303  # the limit counts it, but it is this one
+    assert _stored(app) == 1
+    client.post(f"/s/{campaign.slug}/again", data={})
+    client.delete_cookie("session")  # another person on the same phone: refused
+    assert _post(client, campaign.slug, _fresh_tokens(client, campaign.slug)) == 429
+    assert _stored(app) == 1
