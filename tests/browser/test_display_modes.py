@@ -634,3 +634,34 @@ def test_every_question_type_is_answered_with_the_keyboard_alone(
             and answers[by_number[18]].value_text == "希望简化手续"
         )
         assert all(codes[answers[by_number[n]].option_id] == "A" for n in range(8, 17))
+
+
+#: The distinct font sizes and weights of the text on the page, as drawn.
+FONTS_JS = """() => {
+  const used = new Set();
+  for (const el of document.querySelectorAll("body *")) {
+    const text = Array.from(el.childNodes).some(n => n.nodeType === 3 && n.textContent.trim());
+    if (!text || !el.checkVisibility()) { continue; }
+    const s = getComputedStyle(el);
+    used.add(s.fontSize + " " + s.fontWeight);
+  }
+  return Array.from(used).sort();
+}"""
+#: Each size or weight of a font costs the first paint a look-up; the form needs five.
+MAX_FONT_SIZES = 5
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_the_form_draws_its_text_in_five_sizes_and_weights_at_most(
+    context: Callable[..., Page], live_server: str, campaign: Campaign, mode: str
+) -> None:
+    page = context()
+    if mode:
+        page.context.add_cookies([{"name": "display", "value": mode, "url": live_server}])
+    page.goto(f"{live_server}/s/{campaign.slug}")
+    page.evaluate("() => window.scrollTo(0, document.body.scrollHeight)")  # every question drawn
+    used = page.evaluate(FONTS_JS)
+    assert len(used) <= MAX_FONT_SIZES, used
+    # The hidden submit button (Enter sends the answers) uses the page's font, not the system's.
+    hidden_button = page.locator("button.visually-hidden").evaluate("e => getComputedStyle(e).fontSize")
+    assert hidden_button == page.evaluate("getComputedStyle(document.body).fontSize")
