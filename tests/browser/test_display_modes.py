@@ -634,3 +634,102 @@ def test_every_question_type_is_answered_with_the_keyboard_alone(
             and answers[by_number[18]].value_text == "希望简化手续"
         )
         assert all(codes[answers[by_number[n]].option_id] == "A" for n in range(8, 17))
+
+
+#: Each question: [name, whether its content is laid out and painted (not skipped)].
+QUESTION_STATE_JS = """() => Array.from(document.querySelectorAll("fieldset.question")).map(q => [
+  q.dataset.name, q.querySelector("legend").checkVisibility({contentVisibilityAuto: true})
+])"""
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_first_paint_renders_the_questions_on_screen_not_the_whole_form(
+    context: Callable[..., Page], live_server: str, campaign: Campaign, mode: str
+) -> None:
+    """A question far below the screen is skipped (its place kept) until it comes near, then shown.
+
+    Laying out and painting every question delayed the first paint on a slow phone; the skipped
+    ones stay in the page, so the keyboard, the links to them and the form still reach them.
+    """
+    page = context(java_script_enabled="steps" not in mode)
+    if mode:
+        page.context.add_cookies([{"name": "display", "value": mode, "url": live_server}])
+    page.goto(f"{live_server}/s/{campaign.slug}")
+    page.wait_for_timeout(100)  # the first frames: which questions are near the screen
+    states = page.evaluate(QUESTION_STATE_JS)
+    assert states[0][1], "the first question is not shown"
+    assert not states[-1][1], "the last question was laid out with the first paint"
+    last = page.locator("fieldset.question").last
+    last.scroll_into_view_if_needed()
+    expect(last.locator("label.option").first).to_be_visible()
+    page.wait_for_function("() => " + QUESTION_STATE_JS + "().pop()[1]")
+    # The last question is answered with the keyboard like any other.
+    last.locator("input").first.focus()
+    page.keyboard.press("ArrowDown")
+    assert last.locator("input:checked").count() == 1
+
+
+#: For each option: the least room, in px, left between its edge and the edge its question clips
+#: at (the question's padding box). Every question laid out first, as it is once on screen.
+HALO_ROOM_JS = """() => Array.from(document.querySelectorAll("fieldset.question")).flatMap(q => {
+  q.style.contentVisibility = "visible";
+  const r = q.getBoundingClientRect(), s = getComputedStyle(q);
+  const box = {left: r.left + parseFloat(s.borderLeftWidth), right: r.right - parseFloat(s.borderRightWidth),
+               top: r.top + parseFloat(s.borderTopWidth), bottom: r.bottom - parseFloat(s.borderBottomWidth)};
+  return Array.from(q.querySelectorAll("label.option")).map(o => {
+    const e = o.getBoundingClientRect();
+    const room = [e.left - box.left, box.right - e.right, e.top - box.top, box.bottom - e.bottom];
+    return [o.htmlFor, Math.min(...room)];
+  });
+})"""
+#: The focus halo reaches this far outside an option (an 8 px ring of colour).
+HALO_PX = 8
+
+
+@pytest.mark.parametrize("mode", ["", "large", "contrast"])
+def test_every_option_has_room_for_its_focus_halo_inside_its_question(
+    context: Callable[..., Page], live_server: str, campaign: Campaign, mode: str
+) -> None:
+    """A question clips what overflows it (it is skipped while off screen): its box leaves room."""
+    page = context()
+    if mode:
+        page.context.add_cookies([{"name": "display", "value": mode, "url": live_server}])
+    page.goto(f"{live_server}/s/{campaign.slug}")
+    for errors in (False, True):
+        if errors:
+            page.get_by_role("button", name="提交").click()
+            page.get_by_role("alert").wait_for()
+        cramped = [(name, room) for name, room in page.evaluate(HALO_ROOM_JS) if room < HALO_PX]
+        assert cramped == [], (errors, cramped)
+    _no_sideways_scrolling(page)
+
+
+#: The distinct font sizes and weights of the text on the page, as drawn.
+FONTS_JS = """() => {
+  const used = new Set();
+  for (const el of document.querySelectorAll("body *")) {
+    const text = Array.from(el.childNodes).some(n => n.nodeType === 3 && n.textContent.trim());
+    if (!text || !el.checkVisibility()) { continue; }
+    const s = getComputedStyle(el);
+    used.add(s.fontSize + " " + s.fontWeight);
+  }
+  return Array.from(used).sort();
+}"""
+#: Each size or weight of a font costs the first paint a look-up; the form needs five.
+MAX_FONT_SIZES = 5
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_the_form_draws_its_text_in_five_sizes_and_weights_at_most(
+    context: Callable[..., Page], live_server: str, campaign: Campaign, mode: str
+) -> None:
+    page = context()
+    if mode:
+        page.context.add_cookies([{"name": "display", "value": mode, "url": live_server}])
+    page.goto(f"{live_server}/s/{campaign.slug}")
+    page.evaluate("() => window.scrollTo(0, document.body.scrollHeight)")  # every question drawn
+    used = page.evaluate(FONTS_JS)
+    assert len(used) <= MAX_FONT_SIZES, used
+    # The hidden submit button (Enter sends the answers) uses the page's font, not the system's.
+    hidden_button = page.locator("button.visually-hidden").evaluate("e => getComputedStyle(e).fontSize")
+    assert hidden_button == page.evaluate("getComputedStyle(document.body).fontSize")
