@@ -90,6 +90,13 @@ def _mode(page: Page, name: str) -> None:
         page.get_by_role("button", name=name, exact=True).click()
 
 
+def _open_in_mode(page: Page, live_server: str, slug: str, mode: str) -> None:
+    """Open the form with the display modes ``mode`` (dot-separated; "" for the standard one)."""
+    if mode:
+        page.context.add_cookies([{"name": "display", "value": mode, "url": live_server}])
+    page.goto(f"{live_server}/s/{slug}")
+
+
 def _focus_lands_on(page: Page, name: str) -> None:
     """Wait for a followed link to put the focus on question ``name``'s first choice.
 
@@ -257,9 +264,7 @@ def test_reflows_at_200_and_400_percent_zoom_on_a_320_px_phone(
     # Zoom divides the CSS pixels of the window: a 320 px screen at 200 % lays the page out in
     # 160 CSS px, at 400 % in 80 (a device scale factor would only sharpen, never reflow).
     page = context(viewport={"width": width, "height": 480}, device_scale_factor=1)
-    if mode:
-        page.context.add_cookies([{"name": "display", "value": mode, "url": live_server}])
-    page.goto(f"{live_server}/s/{campaign.slug}")
+    _open_in_mode(page, live_server, campaign.slug, mode)
     assert page.evaluate("window.innerWidth") == width
     _no_sideways_scrolling(page)
     page.get_by_role("button", name="提交").click()
@@ -394,9 +399,7 @@ def test_every_mode_passes_axe_on_form_error_thanks_closed_and_missing_pages(
     context: Callable[..., Page], live_server: str, campaign: Campaign, app: Flask, mode: str
 ) -> None:
     page = context()
-    if mode:
-        page.context.add_cookies([{"name": "display", "value": mode, "url": live_server}])
-    page.goto(f"{live_server}/s/{campaign.slug}")
+    _open_in_mode(page, live_server, campaign.slug, mode)
     assert (page.locator("html").get_attribute("class") or "") == " ".join(
         f"mode-{m}" for m in mode.split(".") if m
     )
@@ -571,9 +574,7 @@ def test_every_text_on_the_form_reads_at_4_5_to_1_or_more(
     context: Callable[..., Page], live_server: str, campaign: Campaign, mode: str
 ) -> None:
     page = context()
-    if mode:
-        page.context.add_cookies([{"name": "display", "value": mode, "url": live_server}])
-    page.goto(f"{live_server}/s/{campaign.slug}")
+    _open_in_mode(page, live_server, campaign.slug, mode)
     texts = page.evaluate(TEXT_CONTRAST_JS)
     assert any(text == "English" for text, _ in texts)  # the language switch is among them
     faint = [(text, round(ratio, 2)) for text, ratio in texts if ratio < 4.5]
@@ -652,9 +653,7 @@ def test_first_paint_renders_the_questions_on_screen_not_the_whole_form(
     ones stay in the page, so the keyboard, the links to them and the form still reach them.
     """
     page = context(java_script_enabled="steps" not in mode)
-    if mode:
-        page.context.add_cookies([{"name": "display", "value": mode, "url": live_server}])
-    page.goto(f"{live_server}/s/{campaign.slug}")
+    _open_in_mode(page, live_server, campaign.slug, mode)
     page.wait_for_timeout(100)  # the first frames: which questions are near the screen
     states = page.evaluate(QUESTION_STATE_JS)
     assert states[0][1], "the first question is not shown"
@@ -692,9 +691,7 @@ def test_every_option_has_room_for_its_focus_halo_inside_its_question(
 ) -> None:
     """A question clips what overflows it (it is skipped while off screen): its box leaves room."""
     page = context()
-    if mode:
-        page.context.add_cookies([{"name": "display", "value": mode, "url": live_server}])
-    page.goto(f"{live_server}/s/{campaign.slug}")
+    _open_in_mode(page, live_server, campaign.slug, mode)
     for errors in (False, True):
         if errors:
             page.get_by_role("button", name="提交").click()
@@ -724,9 +721,7 @@ def test_the_form_draws_its_text_in_five_sizes_and_weights_at_most(
     context: Callable[..., Page], live_server: str, campaign: Campaign, mode: str
 ) -> None:
     page = context()
-    if mode:
-        page.context.add_cookies([{"name": "display", "value": mode, "url": live_server}])
-    page.goto(f"{live_server}/s/{campaign.slug}")
+    _open_in_mode(page, live_server, campaign.slug, mode)
     page.evaluate("() => window.scrollTo(0, document.body.scrollHeight)")  # every question drawn
     used = page.evaluate(FONTS_JS)
     assert len(used) <= MAX_FONT_SIZES, used

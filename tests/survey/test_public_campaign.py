@@ -3,12 +3,9 @@ store a response in a campaign that was closed meanwhile."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import event, func, select, update
+from sqlalchemy import func, select, update
 
 from surveyapp.campaigns.services import close_campaign
 from surveyapp.extensions import db
@@ -16,6 +13,7 @@ from surveyapp.models import Campaign, Response
 from surveyapp.survey.services import CampaignClosedError, Submission, submit_response
 from tests.survey.test_form import ALL_A
 from tests.survey.test_kept_pages import _fresh_tokens, _post, _stored
+from tests.test_query_counts import counted
 
 CLOSED = "本调查已结束"
 
@@ -24,22 +22,9 @@ def _answers(tokens: tuple[str, str]) -> dict[str, str]:
     return {"csrf_token": tokens[0], "submission_id": tokens[1], **{f"q{n}": c for n, c in ALL_A.items()}}
 
 
-@contextmanager
-def _campaign_reads(app: Flask) -> Iterator[list[str]]:
-    """The statements that read the campaign table while the block runs."""
-    seen: list[str] = []
-
-    def record(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
-        if statement.lstrip().upper().startswith("SELECT") and "FROM campaign" in statement:
-            seen.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield seen
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
+def _campaign_reads(statements: list[str]) -> list[str]:
+    """The statements that read the campaign table."""
+    return [s for s in statements if s.lstrip().upper().startswith("SELECT") and "FROM campaign" in s]
 
 
 def _closed_elsewhere(app: Flask, campaign: Campaign) -> None:
@@ -54,11 +39,11 @@ def test_a_submission_reads_its_campaign_row_once(
 ) -> None:
     app.config["PUBLIC_CAMPAIGN_SECONDS"] = 60
     tokens = _fresh_tokens(client, campaign.slug)  # reads the row and keeps it
-    with _campaign_reads(app) as reads:
+    with counted(app) as statements:
         assert _post(client, campaign.slug, tokens) == 303
         assert client.get(f"/s/{campaign.slug}/thanks").status_code == 200
         assert client.get(f"/s/{campaign.slug}").status_code == 200
-    assert reads == []
+    assert _campaign_reads(statements) == []
     assert _stored(app) == 1
 
 
