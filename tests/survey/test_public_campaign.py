@@ -34,16 +34,22 @@ def _closed_elsewhere(app: Flask, campaign: Campaign) -> None:
         db.session.commit()
 
 
-def test_a_submission_reads_its_campaign_row_once(
-    app: Flask, client: FlaskClient, campaign: Campaign
-) -> None:
+def test_a_new_respondent_costs_four_statements(app: Flask, client: FlaskClient, campaign: Campaign) -> None:
+    """Once the row is kept, a new respondent's form and thank-you page run no statement, and
+    the POST four: the phone's and the address's counts, the response's insert, its answers'."""
     app.config["PUBLIC_CAMPAIGN_SECONDS"] = 60
-    tokens = _fresh_tokens(client, campaign.slug)  # reads the row and keeps it
-    with counted(app) as statements:
+    _fresh_tokens(app.test_client(), campaign.slug)  # reads the row and keeps it
+    with counted(app) as on_form:
+        tokens = _fresh_tokens(client, campaign.slug)
+    with counted(app) as on_post:
         assert _post(client, campaign.slug, tokens) == 303
+    with counted(app) as on_thanks:
         assert client.get(f"/s/{campaign.slug}/thanks").status_code == 200
-        assert client.get(f"/s/{campaign.slug}").status_code == 200
-    assert _campaign_reads(statements) == []
+    assert on_form == [] and on_thanks == []
+    assert _campaign_reads(on_post) == []
+    kinds = [" ".join(statement.split()[:3]).upper() for statement in on_post]
+    counts, inserts = ["SELECT COUNT(*) AS"] * 2, ["INSERT INTO RESPONSE", "INSERT INTO ANSWER"]
+    assert kinds == counts + inserts, on_post
     assert _stored(app) == 1
 
 
