@@ -205,23 +205,6 @@ def _check(campaign: Campaign, submission: Submission) -> None:
         raise CampaignClosedError("the campaign is closed")
 
 
-#: The columns :func:`response_row` gives, in the order the insert lists them.
-RESPONSE_COLUMNS = (
-    "campaign_id",
-    "questionnaire_version_id",
-    "submission_id",
-    "channel",
-    "mode",
-    "area_id",
-    "submitted_at",
-    "received_at",
-    "entered_by_id",
-    "form_seconds",
-    "address_hash",
-    "device_id",
-)
-
-
 def response_row(campaign: Campaign, submission: Submission, now: datetime) -> dict[str, Any]:
     """The response's columns for an insert, received ``now``."""
     return {
@@ -286,34 +269,32 @@ def _insert_once(row: dict[str, Any]) -> Response | None:
     dialect = db.session.get_bind().dialect.name
     if dialect not in ("sqlite", "postgresql"):
         return _insert_in_savepoint(row)
-    new_id = db.session.execute(_guarded_insert(dialect), row).scalar()  # Core: nothing to flush
-    return None if new_id is None else _persistent(as_stored(Response, {"id": new_id, **row}))
+    new_id = db.session.execute(_guarded_insert(dialect, tuple(row)), row).scalar()  # Core: no flush
+    if new_id is None:
+        return None
+    response = as_stored(Response, {"id": new_id, **row})  # as stored; its other columns load when read
+    db.session.add(response)
+    return response
 
 
 @cache
-def _guarded_insert(dialect: str) -> Any:
+def _guarded_insert(dialect: str, columns: tuple[str, ...]) -> Any:
     """``INSERT ... SELECT`` the row's values if its campaign is open, ``ON CONFLICT DO NOTHING``.
 
-    Built once per dialect with a bound parameter per column: a submission builds no statement.
+    Built once per dialect (and the columns :func:`response_row` gives), with a bound parameter
+    per column: a submission builds no statement.
     """
     make = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    table: Table = Response.__table__  # type: ignore[assignment]
     campaign: Table = Campaign.__table__  # type: ignore[assignment]
-    values = select(*(bindparam(name, type_=table.c[name].type) for name in RESPONSE_COLUMNS)).where(
+    values = select(*(bindparam(name, type_=_RESPONSE.c[name].type) for name in columns)).where(
         exists().where(campaign.c.id == bindparam("campaign_id"), campaign.c.status == "open")
     )
     return (
-        make(table)
-        .from_select(list(RESPONSE_COLUMNS), values)
+        make(_RESPONSE)
+        .from_select(list(columns), values)
         .on_conflict_do_nothing(index_elements=["campaign_id", "submission_id"])
-        .returning(table.c.id)
+        .returning(_RESPONSE.c.id)
     )
-
-
-def _persistent(response: Response) -> Response:
-    """The response just inserted, in the session as stored (its other columns load when read)."""
-    db.session.add(response)
-    return response
 
 
 def _insert_in_savepoint(row: dict[str, Any]) -> Response | None:
