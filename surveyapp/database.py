@@ -14,16 +14,23 @@ from surveyapp.extensions import db
 
 #: How long a SQLite write waits for another writer before the request answers 503.
 SQLITE_BUSY_TIMEOUT_MS = 5000
+#: Helper threads SQLite may use for one large sort.
+SQLITE_SORT_THREADS = 2
 
 
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
-    """WAL lets readers and a writer work at once; the busy timeout waits instead of failing."""
+    """WAL lets readers and a writer work at once; the busy timeout waits instead of failing.
+
+    A sort too big for memory (a breakdown of a million responses' answers) may use a second
+    thread.
+    """
     if isinstance(dbapi_connection, sqlite3.Connection):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA threads={SQLITE_SORT_THREADS}")
         cursor.close()
 
 

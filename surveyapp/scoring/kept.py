@@ -79,6 +79,8 @@ _pinned: ContextVar[dict[int, Reading] | None] = ContextVar("kept_readings", def
 #: What a :func:`one_reading` block computed, kept when it ends: (key, query key, reading, rows, store).
 _Staged = tuple[Any, str, "Reading", list[tuple[Any, ...]], bool]
 _staged: ContextVar[dict[int, list[_Staged]] | None] = ContextVar("kept_staged", default=None)
+#: What :func:`once_per_reading` computed in a :func:`one_reading` block, by campaign and key.
+_shared: ContextVar[dict[int, dict[Any, Any]] | None] = ContextVar("kept_shared", default=None)
 
 #: A campaign's response count, highest response id, data revision and exclusion revision.
 Reading = tuple[int, int, int, int]
@@ -138,6 +140,7 @@ def one_reading(campaign: Campaign) -> Iterator[None]:
     token = _pinned.set(pinned)
     staged: list[_Staged] = []
     staged_token = _staged.set({**(_staged.get() or {}), campaign.id: staged})
+    shared_token = _shared.set({**(_shared.get() or {}), campaign.id: {}})
     finished = False
     try:
         yield
@@ -145,9 +148,25 @@ def one_reading(campaign: Campaign) -> Iterator[None]:
     finally:
         _pinned.reset(token)
         _staged.reset(staged_token)
+        _shared.reset(shared_token)
     if finished and staged and reading(campaign.id) == at:
         for item in staged:
             _keep(*item)
+
+
+def once_per_reading(campaign: Campaign, key: Any, compute: Callable[[], Any]) -> Any | None:
+    """What ``compute`` gives, computed once in the campaign's :func:`one_reading` block.
+
+    For one pass over the answers that several aggregates are taken from (see
+    ``fresh`` in :func:`aggregate_rows`); forgotten when the block ends. Outside a block: None,
+    and nothing is computed.
+    """
+    shared = (_shared.get() or {}).get(campaign.id)
+    if shared is None:
+        return None
+    if key not in shared:
+        shared[key] = compute()
+    return shared[key]
 
 
 def _store() -> OrderedDict[Any, tuple[Reading, list[tuple[Any, ...]]]]:
@@ -351,6 +370,7 @@ def aggregate_rows(
     newer: Callable[[IdRange], Executable] | None = None,
     summed: int = 1,
     stored: bool = True,
+    fresh: Callable[[], list[tuple[Any, ...]] | None] | None = None,
 ) -> Sequence[tuple[Any, ...]]:
     """The rows of ``statement`` (an aggregate over the campaign's responses and answers), kept.
 
@@ -361,6 +381,8 @@ def aggregate_rows(
     columns added by the other columns; ``summed=0`` takes the union of the rows). Only integer
     counts and sets are added up this way, so the result is exactly what a fresh query gives.
     ``stored=False`` keeps the rows in this process only (rows that hold personal data).
+    ``fresh()``, when nothing kept can be used, gives the statement's very rows another way (taken
+    from one pass that serves several aggregates), or None to run the statement.
     """
     db.session.flush()  # a change not yet flushed raises the revision now, before it is read
     pinned = (_pinned.get() or {}).get(campaign.id)
@@ -384,6 +406,8 @@ def aggregate_rows(
         if in_database is not None:
             _put(_copies(), key, in_database[0])
             rows = _from_kept(campaign.id, [in_database], before, newer, summed)
+    if rows is None and fresh is not None:
+        rows = fresh()
     if rows is None:
         rows = [tuple(row) for row in db.session.execute(statement).all()]
     persist = stored and _copy_due(_copies().get(key), before)

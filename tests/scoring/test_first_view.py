@@ -1,0 +1,142 @@
+"""The first view of a campaign's page: every breakdown by a column of the response in one pass.
+
+The evaluator's page computes its breakdowns by county, channel, week, interviewer, mode,
+township and village with nothing kept by one ``GROUP BY`` over all those columns at once
+(``surveyapp.scoring.breakdowns._one_pass``), instead of one join of the answers to their
+responses per breakdown. These tests hold it to the figures worked out by hand in
+``test_breakdowns_and_certainty`` and to the rows each breakdown's own query gives.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from flask import Flask
+from sqlalchemy import event, text
+
+from surveyapp.accounts.services import create_user
+from surveyapp.extensions import db
+from surveyapp.models import Campaign
+from surveyapp.quality.services import exclude_response
+from surveyapp.scoring import breakdowns, kept, services
+from surveyapp.scoring.breakdowns import BREAKDOWNS, campaign_breakdown
+from surveyapp.survey.services import Submission, find_response, submit_response
+from tests.scoring.conftest import load
+from tests.scoring.test_breakdowns_and_certainty import _areas, _by, mixed
+
+__all__ = ["mixed"]  # the fixture, used by name
+
+ALL_A = dict.fromkeys(range(1, 11), "A")
+
+
+def _joins_run(statements: list[str]) -> list[str]:
+    return [s for s in statements if "JOIN response" in s and "GROUP BY" in s]
+
+
+def _statements() -> tuple[list[str], Any]:
+    seen: list[str] = []
+
+    def note(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        seen.append(statement)
+
+    return seen, note
+
+
+def test_the_page_gives_the_figures_worked_out_by_hand_in_one_pass(app: Flask, mixed: Campaign) -> None:
+    seen, note = _statements()
+    with app.app_context():
+        campaign = load(mixed)
+        kept.forget_kept()
+        event.listen(db.engine, "before_cursor_execute", note)
+        try:
+            with kept.one_reading(campaign):
+                areas = _by(campaign_breakdown(campaign, "area"), "area")
+                channels = _by(campaign_breakdown(campaign, "channel"), "channel")
+                weeks = _by(campaign_breakdown(campaign, "week"), "week")
+        finally:
+            event.remove(db.engine, "before_cursor_execute", note)
+    # The same figures as test_breakdowns_and_certainty works out by hand.
+    assert areas == {"禄劝县": (2, 100.0, 100.0), "寻甸县": (2, 95.0, 100.0), "unknown": (1, 90.0, 100.0)}
+    assert channels == {"paper": (3, 93.333333, 100.0), "qr": (2, 100.0, 100.0)}
+    assert weeks == {"2022-W18": (2, 100.0, 100.0), "2022-W19": (3, 93.333333, 100.0)}
+    # One join of the answers to their responses for the three, not one each (the excluded
+    # responses' part is read per breakdown, but there are none: those joins find nothing).
+    grouped_over_everything = [s for s in _joins_run(seen) if "excluded_at" not in s]
+    assert len(grouped_over_everything) == 1
+
+
+@pytest.fixture
+def varied(app: Flask, campaign: Campaign) -> Campaign:
+    """Responses with every response column set and unset: areas, channels, days either side of
+    midnight in Kunming, interviewers, modes, every option, one excluded response."""
+    with app.app_context():
+        areas, stored = _areas(), load(campaign)
+        first = create_user("interviewer-one", "correct horse battery staple", "field_staff")
+        second = create_user("interviewer-two", "correct horse battery staple", "field_staff")
+        db.session.flush()
+        before_midnight = datetime(2022, 5, 8, 15, 59, tzinfo=UTC)  # 23:59 in Kunming
+        after_midnight = datetime(2022, 5, 8, 16, 1, tzinfo=UTC)  # 00:01 the next day there
+        partly = dict(zip(range(1, 11), "ABCDEABCDE", strict=True))
+        rows: list[tuple[str, dict[int, str], str, str | None, int | None, datetime, int | None]] = [
+            ("v1", ALL_A, "qr", None, areas["luquan"], before_midnight, None),
+            ("v2", partly, "interview", "read_aloud", areas["town"], after_midnight, first.id),
+            ("v3", dict.fromkeys(range(1, 11), "C"), "interview", "proxy", None, after_midnight, second.id),
+            ("v4", partly, "paper", "self", areas["xundian"], before_midnight, first.id),
+            ("v5", dict.fromkeys(range(1, 11), "E"), "import", None, areas["town"], after_midnight, None),
+            ("v6", ALL_A, "interview", "self", areas["luquan"], after_midnight, second.id),
+        ]
+        for sid, answers, channel, mode, area_id, when, interviewer in rows:
+            submit_response(stored, Submission(sid, answers, channel, mode, area_id, when, interviewer))
+        db.session.flush()
+        excluded = find_response(stored, "v6")
+        assert excluded is not None
+        user = create_user("evaluator-one", "correct horse battery staple", "evaluator")
+        exclude_response(stored, excluded.id, "tested twice", user)
+        db.session.commit()
+    return campaign
+
+
+def test_one_pass_gives_each_breakdowns_own_rows(app: Flask, varied: Campaign) -> None:
+    with app.app_context():
+        campaign = load(varied)
+        kept.forget_kept()
+        with kept.one_reading(campaign):
+            passed = breakdowns._one_pass(campaign)
+        for by in BREAKDOWNS:
+            everything = services._over(campaign, "answers", None, excluded=False)
+            own = db.session.execute(breakdowns.counts_statement(campaign, by, everything)).all()
+            assert Counter(passed[breakdowns.RESPONSE_GROUPS[by]]) == Counter(tuple(row) for row in own), by
+
+
+@pytest.mark.parametrize("include_excluded", [False, True])
+def test_the_page_gives_what_each_breakdown_gives_alone(
+    app: Flask, varied: Campaign, include_excluded: bool
+) -> None:
+    with app.app_context():
+        campaign = load(varied)
+        kept.forget_kept()
+        alone = {by: campaign_breakdown(campaign, by, include_excluded) for by in BREAKDOWNS}
+        kept.forget_kept()
+        with kept.one_reading(campaign):
+            together = {by: campaign_breakdown(campaign, by, include_excluded) for by in BREAKDOWNS}
+    for by in BREAKDOWNS:
+        assert together[by].to_dict("records") == alone[by].to_dict("records"), by
+    # Hand check of one of them: by channel, the excluded all-A interview is left out or not.
+    interview = _by(together["channel"], "channel")["interview"]
+    assert interview[0] == (3 if include_excluded else 2)
+
+
+def test_the_excluded_responses_answers_are_looked_up_by_response(app: Flask, varied: Campaign) -> None:
+    """Counting the few excluded responses' answers reads those answers, not every answer."""
+    with app.app_context():
+        if db.engine.dialect.name != "sqlite":
+            pytest.skip("the plan of SQLite's query planner")
+        campaign = load(varied)
+        conditions = services._over(campaign, "answers", None, excluded=True)
+        statement = services.answer_counts_statement(conditions)
+        compiled = statement.compile(db.engine, compile_kwargs={"literal_binds": True})
+        plan = " ".join(row[3] for row in db.session.execute(text(f"EXPLAIN QUERY PLAN {compiled}")))
+    assert "ix_answer_campaign_response (campaign_id=? AND response_id=?)" in plan, plan
