@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import case, func, literal, select
+from sqlalchemy import BigInteger, case, cast, func, literal, select
 
 from analysis.certainty import Interval, proportion_interval, score_interval
 from analysis.survey_inputs import checked_scale
@@ -72,6 +72,98 @@ def _case(mapping: dict[int, Any], column: Any, default: Any) -> Any:
     return case({key: literal(value) for key, value in mapping.items()}, value=column, else_=literal(default))
 
 
+#: Where the three sums of one response sit in one packed integer (see :func:`_packed_histogram`).
+_SATISFIED_BITS = 20
+_COUNTED_SHIFT = 2**_SATISFIED_BITS
+_WEIGHT_SHIFT = 2**40
+
+
+def _packable(points: dict[int, int], weight: dict[int, int]) -> bool:
+    """Whether one response's sums fit in the packed integer: every scored question worth the
+    same points, fewer than a million of them, no weight below 0, and the weights' sum within the
+    22 bits above the two counts."""
+    if len(set(points.values())) != 1 or not weight or min(weight.values()) < 0:
+        return False
+    answers = len(points)
+    return answers < _COUNTED_SHIFT and max(weight.values()) * answers < 2**62 // _WEIGHT_SHIFT
+
+
+def _scored_answers(points: dict[int, int]) -> Any:
+    """1 for an answer to a scored question, else 0 (a profile question sharing the scale)."""
+    return _case(dict.fromkeys(points, 1), Answer.question_id, 0)
+
+
+def _histogram(
+    points: dict[int, int], weight: dict[int, int], counted: dict[int, int], satisfied: dict[int, int]
+) -> Any:
+    """How many responses share each (earned, possible, satisfied) triple, for any points."""
+    point = _case(points, Answer.question_id, 0)
+    scored = _scored_answers(points)
+    is_counted = _case(counted, Answer.option_id, 0)
+
+    def histogram(conditions: list[Any]) -> Any:
+        per_response = (
+            select(
+                func.sum(_case(weight, Answer.option_id, 0) * point).label("earned"),
+                func.sum(is_counted * point).label("possible"),
+                func.sum(_case(satisfied, Answer.option_id, 0) * scored).label("satisfied"),
+                func.sum(is_counted * scored).label("counted"),
+            )
+            .where(*conditions)
+            .group_by(Answer.response_id)
+            .subquery()
+        )
+        happy = case((2 * per_response.c.satisfied > per_response.c.counted, 1), else_=0)
+        return (
+            select(per_response.c.earned, per_response.c.possible, happy, func.count())
+            .where(per_response.c.possible > 0)
+            .group_by(per_response.c.earned, per_response.c.possible, happy)
+        )
+
+    return histogram
+
+
+def _packed_histogram(
+    points: dict[int, int], weight: dict[int, int], counted: dict[int, int], satisfied: dict[int, int]
+) -> Any:
+    """The same rows as :func:`_histogram` when every scored question is worth the same points.
+
+    Each answer's weight, counted flag and satisfied flag are one integer (weight x 2**40 +
+    counted x 2**20 + satisfied), so a response's three sums are one sum of one ``CASE`` on
+    the option, unpacked once per response: a third of the work of one ``CASE`` per figure.
+    Earned and possible are then the sums times the common points, exactly.
+    """
+    (each,) = set(points.values())
+    packed = {
+        option: weight[option] * _WEIGHT_SHIFT + counted[option] * _COUNTED_SHIFT + satisfied[option]
+        for option in weight
+    }
+
+    def histogram(conditions: list[Any]) -> Any:
+        per_response = (
+            select(
+                cast(
+                    func.sum(_case(packed, Answer.option_id, 0) * _scored_answers(points)), BigInteger
+                ).label("packed")
+            )
+            .where(*conditions)
+            .group_by(Answer.response_id)
+            .subquery()
+        )
+        total = per_response.c.packed
+        counted_sum = (total // _COUNTED_SHIFT) % _COUNTED_SHIFT
+        earned = (total // _WEIGHT_SHIFT) * each
+        possible = counted_sum * each
+        happy = case((2 * (total % _COUNTED_SHIFT) > counted_sum, 1), else_=0)
+        return (
+            select(earned, possible, happy, func.count())
+            .where(possible > 0)
+            .group_by(earned, possible, happy)
+        )
+
+    return histogram
+
+
 def respondent_sums(campaign: Campaign, include_excluded: bool = False) -> RespondentSums:
     """Per-respondent scores summed: count, sum, sum of squares, satisfied respondents.
 
@@ -92,28 +184,10 @@ def respondent_sums(campaign: Campaign, include_excluded: bool = False) -> Respo
     scored = campaign.questionnaire_version.scored_questions
     point_unit = _units(q.points for q in scored)
     points = {q.id: int(q.points * point_unit) for q in scored}
-    point = _case(points, Answer.question_id, 0)
-    is_counted = _case(counted, Answer.option_id, 0)
-
-    def histogram(conditions: list[Any]) -> Any:
-        per_response = (
-            select(
-                func.sum(_case(weight, Answer.option_id, 0) * point).label("earned"),
-                func.sum(is_counted * point).label("possible"),
-                func.sum(_case(satisfied, Answer.option_id, 0)).label("satisfied"),
-                func.sum(is_counted).label("counted"),
-            )
-            .where(*conditions)
-            .group_by(Answer.response_id)
-            .subquery()
-        )
-        happy = case((2 * per_response.c.satisfied > per_response.c.counted, 1), else_=0)
-        return (
-            select(per_response.c.earned, per_response.c.possible, happy, func.count())
-            .where(per_response.c.possible > 0)
-            .group_by(per_response.c.earned, per_response.c.possible, happy)
-        )
-
+    if _packable(points, weight):
+        histogram = _packed_histogram(points, weight, counted, satisfied)
+    else:
+        histogram = _histogram(points, weight, counted, satisfied)
     rows = sorted(counted_rows(campaign, histogram, include_excluded=include_excluded))
     n = total = total_sq = happy_count = 0
     for earned, possible, is_happy, count in rows:

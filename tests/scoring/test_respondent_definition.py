@@ -15,9 +15,18 @@ from surveyapp.extensions import db
 from surveyapp.models import Answer, Question, ScaleOption
 
 
+@pytest.mark.parametrize("packed", [True, False], ids=["packed", "one-case-per-sum"])
 @pytest.mark.parametrize("seed", [1, 2, 3])
-def test_sql_sums_agree_with_the_definition(app: Flask, questionnaire: object, seed: int) -> None:
+def test_sql_sums_agree_with_the_definition(
+    app: Flask, questionnaire: object, seed: int, packed: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Both ways of summing in SQL: the three sums packed in one integer (every scored question
+    worth the same points, as here) and one ``CASE`` per sum (any points)."""
     from surveyapp.campaigns.services import create_campaign
+    from surveyapp.scoring import certainty
+
+    if not packed:
+        monkeypatch.setattr(certainty, "_packable", lambda *_args: False)
     from surveyapp.questionnaires.services import find_version
     from surveyapp.scoring.certainty import respondent_sums
     from surveyapp.scoring.services import questions_frame, scale_frame
