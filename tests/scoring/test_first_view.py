@@ -1,25 +1,27 @@
 """The first view of a campaign's page: every breakdown by a column of the response in one pass.
 
 The evaluator's page computes its breakdowns by county, channel, week, interviewer, mode,
-township and village with nothing kept by one ``GROUP BY`` over all those columns at once
-(``surveyapp.scoring.breakdowns._one_pass``), instead of one join of the answers to their
-responses per breakdown. These tests hold it to the figures worked out by hand in
-``test_breakdowns_and_certainty`` and to the rows each breakdown's own query gives.
+township and village with nothing kept from one read of each response's answers, as digits of a
+few integers (``surveyapp.scoring.breakdowns._one_pass``), instead of one join of the answers to
+their responses per breakdown. These tests hold it to the figures worked out by hand in
+``test_breakdowns_and_certainty`` and to the rows each breakdown's own query gives, for every
+kind of answer.
 """
 
 from __future__ import annotations
 
+import random
 from collections import Counter
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from flask import Flask
-from sqlalchemy import event
+from sqlalchemy import event, select
 
 from surveyapp.accounts.services import create_user
 from surveyapp.extensions import db
-from surveyapp.models import Campaign
+from surveyapp.models import Answer, Area, Campaign
 from surveyapp.quality.services import exclude_response
 from surveyapp.scoring import breakdowns, kept, services
 from surveyapp.scoring.breakdowns import BREAKDOWNS, campaign_breakdown
@@ -127,3 +129,77 @@ def test_the_page_gives_what_each_breakdown_gives_alone(
     # Hand check of one of them: by channel, the excluded all-A interview is left out or not.
     interview = _by(together["channel"], "channel")["interview"]
     assert interview[0] == (3 if include_excluded else 2)
+
+
+@pytest.fixture
+def surveyed(app: Flask, questionnaire: object) -> Campaign:
+    """The full survey (profile questions on lists of their own, a follow-up asked only after a
+    low rating, several choices at once, "don't know"), over two chunks of digits."""
+    from surveyapp.campaigns.services import create_campaign
+    from surveyapp.questionnaires.services import find_version
+
+    rng = random.Random(7)
+    with app.app_context():
+        version = find_version("kunming-2022-pension-survey")
+        assert version is not None
+        campaign = create_campaign(version, "one pass")
+        areas = list(db.session.scalars(select(Area.id))) or list(_areas().values())
+        for respondent in range(60):
+            rated = {n: rng.choice("ABCDEX") for n in range(7, 17)}
+            follow_up = (
+                {17: rng.sample(["slow", "unclear", "amount"], k=rng.randint(1, 2))}
+                if rated[7] in "DE"
+                else {}
+            )
+            profile = {1: rng.choice(["self", "guardian"]), 2: rng.choice("mf"), 3: "45_59", 6: "g3"}
+            submit_response(
+                campaign,
+                Submission(
+                    f"s{respondent}",
+                    {**profile, **rated, **follow_up},
+                    channel=rng.choice(["qr", "paper", "interview"]),
+                    mode=rng.choice([None, "self", "proxy"]),
+                    area_id=rng.choice([None, *areas]),
+                    submitted_at=datetime(2022, 5, rng.randint(1, 28), rng.randint(0, 23), tzinfo=UTC),
+                ),
+            )
+        db.session.commit()
+        db.session.refresh(campaign)  # its id stays readable once the session is gone
+        return campaign
+
+
+def test_one_pass_counts_every_kind_of_answer_as_each_breakdown_does(app: Flask, surveyed: Campaign) -> None:
+    with app.app_context():
+        campaign = load(surveyed)
+        patterns = breakdowns._patterns(campaign)
+        assert len(patterns.questions) > patterns.per_column  # more than one integer per response
+        with kept.one_reading(campaign):
+            passed = breakdowns._one_pass(campaign)
+        assert passed is not None
+        everything = services._over(campaign, "answers", None, excluded=False)
+        for by in BREAKDOWNS:
+            own = db.session.execute(breakdowns.counts_statement(campaign, by, everything)).all()
+            assert Counter(passed[breakdowns.RESPONSE_GROUPS[by]]) == Counter(tuple(row) for row in own), by
+        # answered without an option (several choices at once): counted as each query counts it
+        assert any(option is None for _group, _question, option, _n in passed["channel"])
+
+
+def test_an_answer_the_version_does_not_know_leaves_it_to_each_breakdowns_query(
+    app: Flask, varied: Campaign, surveyed: Campaign
+) -> None:
+    with app.app_context():
+        campaign, other = load(varied), load(surveyed)
+        stranger = other.questionnaire_version.questions[0]
+        response = find_response(campaign, "v1")
+        assert response is not None
+        db.session.add(Answer(response_id=response.id, campaign_id=campaign.id, question_id=stranger.id))
+        db.session.commit()
+        with kept.one_reading(campaign):
+            assert breakdowns._one_pass(campaign) is None
+        kept.forget_kept()
+        alone = {by: campaign_breakdown(campaign, by) for by in BREAKDOWNS}
+        kept.forget_kept()
+        with kept.one_reading(campaign):
+            together = {by: campaign_breakdown(campaign, by) for by in BREAKDOWNS}
+    for by in BREAKDOWNS:
+        assert together[by].to_dict("records") == alone[by].to_dict("records"), by
