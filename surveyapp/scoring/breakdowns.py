@@ -32,7 +32,8 @@ from surveyapp.extensions import db
 from surveyapp.i18n import local_zone
 from surveyapp.models import Answer, Area, Campaign, Response, User
 from surveyapp.questionnaires.texts import current_language, text_of
-from surveyapp.scoring.kept import content_key, kept_by_content, once_per_reading, pure_result
+from surveyapp.scoring.certainty import HISTOGRAM, histogram_of, maps_key, scoring_maps
+from surveyapp.scoring.kept import content_key, kept_by_content, once_per_reading, pinned_reading, pure_result
 from surveyapp.scoring.services import campaign_weights, counted_rows, questions_frame, scale_frame
 
 
@@ -187,18 +188,32 @@ def _pattern_columns(patterns: _Patterns) -> list[Any]:
     return columns
 
 
-def _one_pass(campaign: Campaign) -> dict[str, list[tuple[Any, ...]]] | None:
+class OnePass(NamedTuple):
+    """What :func:`_one_pass` counted over the responses that have answers."""
+
+    #: per group column: (group, question id, option id, answers)
+    answers: dict[str, list[tuple[Any, ...]]]
+    #: per group column: (group, responses)
+    respondents: dict[str, list[tuple[Any, ...]]]
+    #: how many responses it read
+    responses: int
+
+
+def _one_pass(campaign: Campaign) -> OnePass | None:
     """Every breakdown by a column of the response counted in one pass over the campaign's answers.
 
     Each response's answers become a few integers in SQL, one digit per question (which option,
     if any), summed over its answers in the order of ``ix_answer_campaign_response`` with no sort;
     each response's row (its group in every breakdown and its digits) is then read, a part at a
-    time, and counted here per breakdown, question and option. The result is the very rows each
-    breakdown's own query gives (the same group expressions, every answer counted), for one read
-    of the answers instead of a join and a sort of every answer per breakdown. None if a response
-    holds an answer the questionnaire version does not know (its own queries count it then).
+    time, and counted here per breakdown, question and option, and per breakdown. The result is
+    the very rows each breakdown's own queries give (the same group expressions, every answer
+    counted), for one read of the answers instead of a join and a sort of every answer per
+    breakdown. The respondents' sums for the intervals are counted from the same digits and kept
+    for the block (see ``surveyapp.scoring.certainty.respondent_sums``). None if a response holds
+    an answer the questionnaire version does not know (the queries count it then).
     """
     patterns = _patterns(campaign)
+    maps = scoring_maps(campaign)
     names = sorted(set(RESPONSE_GROUPS.values()))
     digits = _pattern_columns(patterns)
     per_response = (
@@ -212,20 +227,38 @@ def _one_pass(campaign: Campaign) -> dict[str, list[tuple[Any, ...]]] | None:
     )
     groups: dict[str, dict[Any, int]] = {name: {} for name in names}
     counts = {name: np.zeros(0, dtype=np.int64) for name in names}
-    size = len(patterns.options)
+    people = {name: np.zeros(0, dtype=np.int64) for name in names}
+    histogram: dict[tuple[int, int, int], int] = {}
+    size, read = len(patterns.options), 0
     for part in db.session.execute(statement).partitions(_PASS_ROWS):
         columns = list(zip(*part, strict=True))
         states = _states(patterns, columns[len(names) + 1 :], len(part))
         if not np.array_equal((states > 0).sum(axis=1), np.asarray(columns[len(names)], dtype=np.int64)):
             return None  # an answer to a question or with an option of another version
+        read += len(part)
+        for triple, n in histogram_of(maps, patterns.questions, patterns.options, states).items():
+            histogram[triple] = histogram.get(triple, 0) + n
         for name, values in zip(names, columns[: len(names)], strict=True):
             codes = _codes(values, groups[name])
             keys = (
                 codes[:, None] * len(patterns.questions) + np.arange(len(patterns.questions))
             ) * size + states
-            found = np.bincount(keys.ravel(), minlength=len(groups[name]) * len(patterns.questions) * size)
-            counts[name] = np.pad(counts[name], (0, len(found) - len(counts[name]))) + found
-    return {name: _rows(patterns, groups[name], counts[name]) for name in names}
+            counts[name] = _added(counts[name], np.bincount(keys.ravel()))
+            people[name] = _added(people[name], np.bincount(codes))
+    once_per_reading(campaign, (HISTOGRAM, maps_key(maps)), lambda: [(*t, n) for t, n in histogram.items()])
+    return OnePass(
+        answers={name: _rows(patterns, groups[name], counts[name]) for name in names},
+        respondents={
+            name: [(value, int(people[name][code])) for value, code in groups[name].items()] for name in names
+        },
+        responses=read,
+    )
+
+
+def _added(total: Any, more: Any) -> Any:
+    """Two arrays of counts added, the shorter one padded with zeros."""
+    length = max(len(total), len(more))
+    return np.pad(total, (0, length - len(total))) + np.pad(more, (0, length - len(more)))
 
 
 def _codes(values: tuple[Any, ...], known: dict[Any, int]) -> Any:
@@ -354,7 +387,7 @@ def grouped_counts(campaign: Campaign, by: str, include_excluded: bool = False) 
         if by not in RESPONSE_GROUPS:
             return None
         passed = once_per_reading(campaign, "breakdowns", lambda: _one_pass(campaign))
-        return None if passed is None else passed[RESPONSE_GROUPS[by]]
+        return None if passed is None else passed.answers[RESPONSE_GROUPS[by]]
 
     rows = counted_rows(campaign, counts, include_excluded=include_excluded, fresh=fresh)
     version = campaign.questionnaire_version
@@ -375,7 +408,16 @@ def grouped_respondents(campaign: Campaign, by: str, include_excluded: bool = Fa
     def counts(conditions: list[Any]) -> Any:
         return query.where(*conditions).group_by(group)
 
-    rows = counted_rows(campaign, counts, include_excluded=include_excluded, over="responses")
+    def fresh() -> list[tuple[Any, ...]] | None:
+        if by not in RESPONSE_GROUPS:
+            return None
+        passed = once_per_reading(campaign, "breakdowns", lambda: _one_pass(campaign))
+        at = pinned_reading(campaign)
+        if passed is None or at is None or passed.responses != at[0]:
+            return None  # a response without answers, which the pass does not see
+        return passed.respondents[RESPONSE_GROUPS[by]]
+
+    rows = counted_rows(campaign, counts, include_excluded=include_excluded, over="responses", fresh=fresh)
     label = _labeller(by, campaign)
     frame = pd.DataFrame([(label(g), int(n)) for g, n in rows], columns=[by, "respondents"])
     return frame.groupby(by)["respondents"].sum().astype("int64")

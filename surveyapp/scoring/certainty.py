@@ -14,11 +14,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+import numpy as np
 from sqlalchemy import BigInteger, case, cast, func, literal, select
 
 from analysis.certainty import Interval, proportion_interval, score_interval
 from analysis.survey_inputs import checked_scale
 from surveyapp.models import Answer, Campaign
+from surveyapp.scoring.kept import computed_per_reading
 from surveyapp.scoring.services import campaign_weights, counted_rows, option_weight, scale_frame
 
 
@@ -70,6 +72,58 @@ def _option_maps(
 
 def _case(mapping: dict[int, Any], column: Any, default: Any) -> Any:
     return case({key: literal(value) for key, value in mapping.items()}, value=column, else_=literal(default))
+
+
+#: What the histogram of respondents' sums is kept under in a page's block (with its maps' key).
+HISTOGRAM = "respondent histogram"
+#: Per option id its weight (in whole units), the units, per option id counted and satisfied
+#: flags, per scored question id its points (in whole units).
+ScoringMaps = tuple[dict[int, int], int, dict[int, int], dict[int, int], dict[int, int]]
+
+
+def scoring_maps(campaign: Campaign) -> ScoringMaps:
+    """Everything a respondent's sums depend on, in whole numbers."""
+    weight, weight_unit, counted, satisfied = _option_maps(campaign)
+    scored = campaign.questionnaire_version.scored_questions
+    point_unit = _units(q.points for q in scored)
+    return weight, weight_unit, counted, satisfied, {q.id: int(q.points * point_unit) for q in scored}
+
+
+def maps_key(maps: ScoringMaps) -> tuple[Any, ...]:
+    """The maps as a dictionary key."""
+    weight, unit, counted, satisfied, points = maps
+    return (
+        tuple(sorted(weight.items())),
+        unit,
+        tuple(sorted(counted.items())),
+        tuple(sorted(satisfied.items())),
+        tuple(sorted(points.items())),
+    )
+
+
+def histogram_of(
+    maps: ScoringMaps, questions: list[int], options: list[int | None], states: Any
+) -> dict[tuple[int, int, int], int]:
+    """The rows of :func:`_histogram` (earned, possible, satisfied or not: how many responses)
+    from each response's option per question, ``states`` (responses x ``questions``, each an
+    index into ``options``, whose first two mean unanswered and answered without an option)."""
+    weight, _unit, counted, satisfied, points = maps
+
+    def per_state(flags: dict[int, int]) -> Any:
+        return np.asarray([0 if o is None else flags.get(o, 0) for o in options], dtype=np.int64)
+
+    point = np.asarray([points.get(q, 0) for q in questions], dtype=np.int64)
+    scored = np.asarray([q in points for q in questions], dtype=np.int64)
+    is_counted = per_state(counted)[states]
+    earned = (per_state(weight)[states] * point).sum(axis=1)
+    possible = (is_counted * point).sum(axis=1)
+    happy = 2 * (per_state(satisfied)[states] * scored).sum(axis=1) > (is_counted * scored).sum(axis=1)
+    keep = possible > 0
+    triples = np.stack([earned[keep], possible[keep], happy[keep].astype(np.int64)], axis=1)
+    if not len(triples):
+        return {}
+    found, counts = np.unique(triples, axis=0, return_counts=True)
+    return {(int(e), int(p), int(h)): int(n) for (e, p, h), n in zip(found, counts, strict=True)}
 
 
 #: Where the three sums of one response sit in one packed integer (see :func:`_packed_histogram`).
@@ -180,15 +234,17 @@ def respondent_sums(campaign: Campaign, include_excluded: bool = False) -> Respo
     the floating-point sums are made here, in one fixed order, from the same counts a fresh
     query gives.
     """
-    weight, weight_unit, counted, satisfied = _option_maps(campaign)
-    scored = campaign.questionnaire_version.scored_questions
-    point_unit = _units(q.points for q in scored)
-    points = {q.id: int(q.points * point_unit) for q in scored}
+    maps = scoring_maps(campaign)
+    weight, weight_unit, counted, satisfied, points = maps
     if _packable(points, weight):
         histogram = _packed_histogram(points, weight, counted, satisfied)
     else:
         histogram = _histogram(points, weight, counted, satisfied)
-    rows = sorted(counted_rows(campaign, histogram, include_excluded=include_excluded))
+
+    def fresh() -> list[tuple[Any, ...]] | None:  # what the page's one pass counted, if it ran
+        return computed_per_reading(campaign, (HISTOGRAM, maps_key(maps)))
+
+    rows = sorted(counted_rows(campaign, histogram, include_excluded=include_excluded, fresh=fresh))
     n = total = total_sq = happy_count = 0
     for earned, possible, is_happy, count in rows:
         score = 100.0 * int(earned) / (int(possible) * weight_unit)

@@ -169,6 +169,16 @@ def once_per_reading(campaign: Campaign, key: Any, compute: Callable[[], Any]) -
     return shared[key]
 
 
+def computed_per_reading(campaign: Campaign, key: Any) -> Any | None:
+    """What :func:`once_per_reading` already computed under ``key`` in this block, else None."""
+    return ((_shared.get() or {}).get(campaign.id) or {}).get(key)
+
+
+def pinned_reading(campaign: Campaign) -> Reading | None:
+    """The reading of the campaign's :func:`one_reading` block, or None outside one."""
+    return (_pinned.get() or {}).get(campaign.id)
+
+
 def _store() -> OrderedDict[Any, tuple[Reading, list[tuple[Any, ...]]]]:
     return current_app.extensions.setdefault(_EXTENSION, OrderedDict())
 

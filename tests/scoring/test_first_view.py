@@ -15,13 +15,14 @@ from collections import Counter
 from datetime import UTC, datetime
 from typing import Any
 
+import pandas as pd
 import pytest
 from flask import Flask
-from sqlalchemy import event, select
+from sqlalchemy import event, func, select
 
 from surveyapp.accounts.services import create_user
 from surveyapp.extensions import db
-from surveyapp.models import Answer, Area, Campaign
+from surveyapp.models import Answer, Area, Campaign, Response
 from surveyapp.quality.services import exclude_response
 from surveyapp.scoring import breakdowns, kept, services
 from surveyapp.scoring.breakdowns import BREAKDOWNS, campaign_breakdown
@@ -107,10 +108,13 @@ def test_one_pass_gives_each_breakdowns_own_rows(app: Flask, varied: Campaign) -
         kept.forget_kept()
         with kept.one_reading(campaign):
             passed = breakdowns._one_pass(campaign)
+        assert passed is not None
         for by in BREAKDOWNS:
             everything = services._over(campaign, "answers", None, excluded=False)
             own = db.session.execute(breakdowns.counts_statement(campaign, by, everything)).all()
-            assert Counter(passed[breakdowns.RESPONSE_GROUPS[by]]) == Counter(tuple(row) for row in own), by
+            assert Counter(passed.answers[breakdowns.RESPONSE_GROUPS[by]]) == Counter(
+                tuple(row) for row in own
+            ), by
 
 
 @pytest.mark.parametrize("include_excluded", [False, True])
@@ -125,7 +129,7 @@ def test_the_page_gives_what_each_breakdown_gives_alone(
         with kept.one_reading(campaign):
             together = {by: campaign_breakdown(campaign, by, include_excluded) for by in BREAKDOWNS}
     for by in BREAKDOWNS:
-        assert together[by].to_dict("records") == alone[by].to_dict("records"), by
+        pd.testing.assert_frame_equal(together[by], alone[by], obj=by)
     # Hand check of one of them: by channel, the excluded all-A interview is left out or not.
     interview = _by(together["channel"], "channel")["interview"]
     assert interview[0] == (3 if include_excluded else 2)
@@ -179,9 +183,11 @@ def test_one_pass_counts_every_kind_of_answer_as_each_breakdown_does(app: Flask,
         everything = services._over(campaign, "answers", None, excluded=False)
         for by in BREAKDOWNS:
             own = db.session.execute(breakdowns.counts_statement(campaign, by, everything)).all()
-            assert Counter(passed[breakdowns.RESPONSE_GROUPS[by]]) == Counter(tuple(row) for row in own), by
+            assert Counter(passed.answers[breakdowns.RESPONSE_GROUPS[by]]) == Counter(
+                tuple(row) for row in own
+            ), by
         # answered without an option (several choices at once): counted as each query counts it
-        assert any(option is None for _group, _question, option, _n in passed["channel"])
+        assert any(option is None for _group, _question, option, _n in passed.answers["channel"])
 
 
 def test_an_answer_the_version_does_not_know_leaves_it_to_each_breakdowns_query(
@@ -202,4 +208,62 @@ def test_an_answer_the_version_does_not_know_leaves_it_to_each_breakdowns_query(
         with kept.one_reading(campaign):
             together = {by: campaign_breakdown(campaign, by) for by in BREAKDOWNS}
     for by in BREAKDOWNS:
-        assert together[by].to_dict("records") == alone[by].to_dict("records"), by
+        pd.testing.assert_frame_equal(together[by], alone[by], obj=by)
+
+
+@pytest.mark.parametrize("packed", [True, False], ids=["packed", "one-case-per-sum"])
+def test_one_pass_gives_the_respondents_and_their_sums_as_their_queries_do(
+    app: Flask, surveyed: Campaign, packed: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from surveyapp.scoring import certainty
+
+    if not packed:
+        monkeypatch.setattr(certainty, "_packable", lambda *_args: False)
+    with app.app_context():
+        campaign = load(surveyed)
+        kept.forget_kept()
+        alone = certainty.respondent_sums(campaign)
+        with kept.one_reading(campaign):
+            passed = breakdowns._one_pass(campaign)
+            assert passed is not None
+            maps = certainty.scoring_maps(campaign)
+            counted = kept.computed_per_reading(campaign, (certainty.HISTOGRAM, certainty.maps_key(maps)))
+            together = certainty.respondent_sums(campaign)
+        weight, _unit, counted_flags, satisfied, points = maps
+        build = certainty._packed_histogram if packed else certainty._histogram
+        everything = services._over(campaign, "answers", None, excluded=False)
+        own = db.session.execute(build(points, weight, counted_flags, satisfied)(everything)).all()
+        assert sorted(counted) == sorted(tuple(row) for row in own)
+        assert together == alone
+        everything = services._over(campaign, "responses", None, excluded=False)
+        for by in BREAKDOWNS:
+            group = breakdowns._group_column(by, campaign)
+            statement = select(group, func.count()).select_from(Response).where(*everything).group_by(group)
+            own_people = db.session.execute(statement).all()
+            mine = passed.respondents[breakdowns.RESPONSE_GROUPS[by]]
+            assert Counter(mine) == Counter(tuple(row) for row in own_people), by
+
+
+def test_a_response_without_answers_is_counted_by_the_respondents_query(app: Flask, varied: Campaign) -> None:
+    """The one pass sees only responses with answers; a campaign with one without any leaves the
+    respondents per group to their own queries, and the page still counts it."""
+    with app.app_context():
+        campaign = load(varied)
+        db.session.add(
+            Response(
+                campaign_id=campaign.id,
+                questionnaire_version_id=campaign.questionnaire_version_id,
+                submission_id="empty",
+                channel="paper",
+            )
+        )
+        db.session.commit()
+        kept.forget_kept()
+        alone = {by: campaign_breakdown(campaign, by) for by in BREAKDOWNS}
+        kept.forget_kept()
+        with kept.one_reading(campaign):
+            together = {by: campaign_breakdown(campaign, by) for by in BREAKDOWNS}
+    for by in BREAKDOWNS:
+        pd.testing.assert_frame_equal(together[by], alone[by], obj=by)
+    # on paper: v4 and the response without answers
+    assert _by(together["channel"], "channel")["paper"][0] == 2
