@@ -62,10 +62,9 @@ def _over(
                 *in_id_range(Answer.response_id, since),
             ]
         return [Answer.campaign_id == campaign.id, *in_id_range(Answer.response_id, since)]
-    conditions = [Response.campaign_id == campaign.id, *in_id_range(Response.id, since)]
-    if excluded:
-        conditions.append(Response.excluded_at.is_not(None))
-    return conditions
+    if excluded:  # by id too: else SQLite may read every response in the order of the group
+        return [Response.id.in_(excluded_ids(campaign, since)), *in_id_range(Response.id, since)]
+    return [Response.campaign_id == campaign.id, *in_id_range(Response.id, since)]
 
 
 def counted_rows(
