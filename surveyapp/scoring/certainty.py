@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 import numpy as np
+import pandas as pd
 from sqlalchemy import BigInteger, case, cast, func, literal, select
 
 from analysis.certainty import Interval, proportion_interval, score_interval
@@ -119,11 +120,9 @@ def histogram_of(
     possible = (is_counted * point).sum(axis=1)
     happy = 2 * (per_state(satisfied)[states] * scored).sum(axis=1) > (is_counted * scored).sum(axis=1)
     keep = possible > 0
-    triples = np.stack([earned[keep], possible[keep], happy[keep].astype(np.int64)], axis=1)
-    if not len(triples):
-        return {}
-    found, counts = np.unique(triples, axis=0, return_counts=True)
-    return {(int(e), int(p), int(h)): int(n) for (e, p, h), n in zip(found, counts, strict=True)}
+    triples = pd.DataFrame({"e": earned[keep], "p": possible[keep], "h": happy[keep].astype(np.int64)})
+    counts = triples.value_counts(sort=False)
+    return {(int(e), int(p), int(h)): int(n) for (e, p, h), n in counts.items()}
 
 
 #: Where the three sums of one response sit in one packed integer (see :func:`_packed_histogram`).

@@ -172,7 +172,14 @@ def surveyed(app: Flask, questionnaire: object) -> Campaign:
         return campaign
 
 
-def test_one_pass_counts_every_kind_of_answer_as_each_breakdown_does(app: Flask, surveyed: Campaign) -> None:
+@pytest.mark.parametrize("one_run", [True, False], ids=["ids-in-one-run", "ids-scattered"])
+def test_one_pass_counts_every_kind_of_answer_as_each_breakdown_does(
+    app: Flask, surveyed: Campaign, one_run: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Whether the options' ids follow one another (the digit is then the id less the first) or
+    not (the digit is looked up per id)."""
+    if not one_run:
+        monkeypatch.setattr(breakdowns, "_one_run", lambda _ids: False)
     with app.app_context():
         campaign = load(surveyed)
         patterns = breakdowns._patterns(campaign)
