@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import math
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -267,7 +267,7 @@ def _one_pass(campaign: Campaign) -> OnePass | None:
     )
 
 
-def _parts(statement: Any) -> Iterator[list[tuple[Any, ...]]]:
+def _parts(statement: Any) -> Iterator[Sequence[Any]]:
     """The statement's rows, :data:`_PASS_ROWS` at a time, as the database driver gives them.
 
     Only for columns the driver gives as they are (numbers, text, the day as SQL gives it): the
