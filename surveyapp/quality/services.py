@@ -27,7 +27,14 @@ from sqlalchemy import func, select
 from surveyapp import audit
 from surveyapp.extensions import db
 from surveyapp.models import Answer, Campaign, Response, utcnow
-from surveyapp.scoring.kept import IdRange, aggregate_rows, in_id_range, one_reading
+from surveyapp.scoring.kept import (
+    SAME_ANSWER,
+    IdRange,
+    aggregate_rows,
+    computed_per_reading,
+    in_id_range,
+    one_reading,
+)
 
 SECONDS_PER_QUESTION = 2
 BURST_SIZE = 5
@@ -90,7 +97,10 @@ def _same_answer(campaign: Campaign) -> set[int]:
             func.count(func.distinct(Answer.option_id)) == 1, func.count() == questions
         )
 
-    return {row[0] for row in aggregate_rows(campaign, same(), newer=same, summed=0)}
+    def fresh() -> list[tuple[Any, ...]] | None:  # what the page's one pass found, if it ran
+        return computed_per_reading(campaign, (SAME_ANSWER, questions))
+
+    return {row[0] for row in aggregate_rows(campaign, same(), newer=same, summed=0, fresh=fresh)}
 
 
 def _bursts(campaign: Campaign) -> set[int]:

@@ -34,7 +34,14 @@ from surveyapp.i18n import local_zone
 from surveyapp.models import Answer, Area, Campaign, Response, User
 from surveyapp.questionnaires.texts import current_language, text_of
 from surveyapp.scoring.certainty import HISTOGRAM, histogram_of, maps_key, scoring_maps
-from surveyapp.scoring.kept import content_key, kept_by_content, once_per_reading, pinned_reading, pure_result
+from surveyapp.scoring.kept import (
+    SAME_ANSWER,
+    content_key,
+    kept_by_content,
+    once_per_reading,
+    pinned_reading,
+    pure_result,
+)
 from surveyapp.scoring.services import campaign_weights, counted_rows, questions_frame, scale_frame
 
 
@@ -234,7 +241,7 @@ def _one_pass(campaign: Campaign) -> OnePass | None:
         .group_by(Answer.response_id)
         .subquery()
     )
-    statement = select(*(_response_group(name) for name in names), *list(per_response.c)[1:]).join_from(
+    statement = select(*(_response_group(name) for name in names), *per_response.c).join_from(
         per_response, Response, Response.id == per_response.c.response_id
     )
     groups: dict[str, dict[Any, int]] = {name: {} for name in names}
@@ -242,12 +249,15 @@ def _one_pass(campaign: Campaign) -> OnePass | None:
     people = {name: np.zeros(0, dtype=np.int64) for name in names}
     histogram: dict[tuple[int, int, int], int] = {}
     size, read = len(patterns.options), 0
+    alike: list[int] = []
     for part in _parts(statement):
         columns = list(zip(*part, strict=True))
-        states = _states(patterns, columns[len(names) + 1 :], len(part))
-        if not np.array_equal((states > 0).sum(axis=1), np.asarray(columns[len(names)], dtype=np.int64)):
+        states = _states(patterns, columns[len(names) + 2 :], len(part))
+        answers = np.asarray(columns[len(names) + 1], dtype=np.int64)
+        if not np.array_equal((states > 0).sum(axis=1), answers):
             return None  # an answer to a question or with an option of another version
         read += len(part)
+        alike.extend(_all_alike(columns[len(names)], answers, states))
         for triple, n in histogram_of(maps, patterns.questions, patterns.options, states).items():
             histogram[triple] = histogram.get(triple, 0) + n
         for name, values in zip(names, columns[: len(names)], strict=True):
@@ -258,6 +268,7 @@ def _one_pass(campaign: Campaign) -> OnePass | None:
             counts[name] = _added(counts[name], np.bincount(keys.ravel()))
             people[name] = _added(people[name], np.bincount(codes))
     once_per_reading(campaign, (HISTOGRAM, maps_key(maps)), lambda: [(*t, n) for t, n in histogram.items()])
+    once_per_reading(campaign, (SAME_ANSWER, len(patterns.questions)), lambda: [(i,) for i in sorted(alike)])
     return OnePass(
         answers={name: _rows(patterns, groups[name], counts[name]) for name in names},
         respondents={
@@ -279,6 +290,16 @@ def _parts(statement: Any) -> Iterator[Sequence[Any]]:
             yield rows
     finally:
         result.close()
+
+
+def _all_alike(ids: Sequence[Any], answers: Any, states: Any) -> list[int]:
+    """The responses that answered every question, all with the same option (``count(*)`` equal to
+    the questions and one distinct option id, as ``surveyapp.quality.services`` asks SQL)."""
+    chosen = states >= 2
+    lowest = np.where(chosen, states, np.iinfo(np.int64).max).min(axis=1)
+    highest = np.where(chosen, states, -1).max(axis=1)
+    alike = (answers == states.shape[1]) & (highest >= 2) & (lowest == highest)
+    return [int(ids[int(i)]) for i in np.flatnonzero(alike)]
 
 
 def _added(total: Any, more: Any) -> Any:

@@ -82,6 +82,9 @@ _staged: ContextVar[dict[int, list[_Staged]] | None] = ContextVar("kept_staged",
 #: What :func:`once_per_reading` computed in a :func:`one_reading` block, by campaign and key.
 _shared: ContextVar[dict[int, dict[Any, Any]] | None] = ContextVar("kept_shared", default=None)
 
+#: What the responses answering every question with the same option are kept under in a block
+#: (see ``surveyapp.quality.services``), with the number of questions.
+SAME_ANSWER = "same answer"
 #: A campaign's response count, highest response id, data revision and exclusion revision.
 Reading = tuple[int, int, int, int]
 #: What a query looking at exclusions has in its SQL (the column).

@@ -274,3 +274,29 @@ def test_a_response_without_answers_is_counted_by_the_respondents_query(app: Fla
         pd.testing.assert_frame_equal(together[by], alone[by], obj=by)
     # on paper: v4 and the response without answers
     assert _by(together["channel"], "channel")["paper"][0] == 2
+
+
+def test_one_pass_finds_the_responses_answering_every_question_alike(app: Flask, varied: Campaign) -> None:
+    """As the quality check's own query finds them: v1 and v6 all A, v5 all E; v3, all C, no
+    longer once one of its answers is gone (not every question answered)."""
+    from surveyapp.quality import services as quality
+
+    with app.app_context():
+        campaign = load(varied)
+        shortened = find_response(campaign, "v3")
+        assert shortened is not None
+        db.session.delete(shortened.answers[0])
+        db.session.commit()
+        ids = {sid: find_response(campaign, sid) for sid in ("v1", "v5", "v6")}
+        expected = {response.id for response in ids.values() if response is not None}
+        kept.forget_kept()
+        alone = quality._same_answer(campaign)
+        kept.forget_kept()
+        with kept.one_reading(campaign):
+            assert breakdowns._one_pass(campaign) is not None
+            questions = len(campaign.questionnaire_version.questions)
+            found = kept.computed_per_reading(campaign, (kept.SAME_ANSWER, questions))
+            together = quality._same_answer(campaign)
+    assert found is not None
+    assert len(expected) == 3
+    assert {row[0] for row in found} == alone == together == expected
