@@ -28,12 +28,14 @@ from surveyapp import audit
 from surveyapp.extensions import db
 from surveyapp.models import Answer, Campaign, Response, utcnow
 from surveyapp.scoring.kept import (
+    FORM_SECONDS,
     SAME_ANSWER,
     IdRange,
     aggregate_rows,
     computed_per_reading,
     in_id_range,
     one_reading,
+    pinned_reading,
 )
 
 SECONDS_PER_QUESTION = 2
@@ -81,7 +83,15 @@ def _too_fast(campaign: Campaign) -> set[int]:
             *in_id_range(Response.id, since),
         )
 
-    return {row[0] for row in aggregate_rows(campaign, fast(), newer=fast, summed=0)}
+    def fresh() -> list[tuple[Any, ...]] | None:  # from the page's one pass, if it saw them all
+        found, at = computed_per_reading(campaign, FORM_SECONDS), pinned_reading(campaign)
+        if found is None or at is None or found[2] != at[0]:
+            return None  # not run, or a response without answers it did not see
+        ids, seconds, _read = found
+        chosen = (seconds >= 0) & (seconds < too_fast_seconds(campaign))
+        return [(int(i),) for i in sorted(ids[chosen])]
+
+    return {row[0] for row in aggregate_rows(campaign, fast(), newer=fast, summed=0, fresh=fresh)}
 
 
 def _same_answer(campaign: Campaign) -> set[int]:

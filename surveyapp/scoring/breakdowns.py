@@ -35,6 +35,7 @@ from surveyapp.models import Answer, Area, Campaign, Response, User
 from surveyapp.questionnaires.texts import current_language, text_of
 from surveyapp.scoring.certainty import HISTOGRAM, histogram_of, maps_key, scoring_maps
 from surveyapp.scoring.kept import (
+    FORM_SECONDS,
     SAME_ANSWER,
     content_key,
     kept_by_content,
@@ -241,23 +242,27 @@ def _one_pass(campaign: Campaign) -> OnePass | None:
         .group_by(Answer.response_id)
         .subquery()
     )
-    statement = select(*(_response_group(name) for name in names), *per_response.c).join_from(
-        per_response, Response, Response.id == per_response.c.response_id
-    )
+    statement = select(
+        *(_response_group(name) for name in names), Response.form_seconds, *per_response.c
+    ).join_from(per_response, Response, Response.id == per_response.c.response_id)
     groups: dict[str, dict[Any, int]] = {name: {} for name in names}
     counts = {name: np.zeros(0, dtype=np.int64) for name in names}
     people = {name: np.zeros(0, dtype=np.int64) for name in names}
     histogram: dict[tuple[int, int, int], int] = {}
     size, read = len(patterns.options), 0
     alike: list[int] = []
+    every_id: list[Any] = []
+    every_seconds: list[Any] = []
     for part in _parts(statement):
         columns = list(zip(*part, strict=True))
-        states = _states(patterns, columns[len(names) + 2 :], len(part))
-        answers = np.asarray(columns[len(names) + 1], dtype=np.int64)
-        if not np.array_equal((states > 0).sum(axis=1), answers):
+        seconds, ids, answers = columns[len(names) : len(names) + 3]
+        states = _states(patterns, columns[len(names) + 3 :], len(part))
+        if not np.array_equal((states > 0).sum(axis=1), np.asarray(answers, dtype=np.int64)):
             return None  # an answer to a question or with an option of another version
         read += len(part)
-        alike.extend(_all_alike(columns[len(names)], answers, states))
+        alike.extend(_all_alike(ids, np.asarray(answers, dtype=np.int64), states))
+        every_id.append(np.asarray(ids, dtype=np.int64))
+        every_seconds.append(np.asarray([-1 if v is None else v for v in seconds], dtype=np.int64))
         for triple, n in histogram_of(maps, patterns.questions, patterns.options, states).items():
             histogram[triple] = histogram.get(triple, 0) + n
         for name, values in zip(names, columns[: len(names)], strict=True):
@@ -269,6 +274,11 @@ def _one_pass(campaign: Campaign) -> OnePass | None:
             people[name] = _added(people[name], np.bincount(codes))
     once_per_reading(campaign, (HISTOGRAM, maps_key(maps)), lambda: [(*t, n) for t, n in histogram.items()])
     once_per_reading(campaign, (SAME_ANSWER, len(patterns.questions)), lambda: [(i,) for i in sorted(alike)])
+    once_per_reading(
+        campaign,
+        FORM_SECONDS,
+        lambda: (_joined(every_id), _joined(every_seconds), read),
+    )
     return OnePass(
         answers={name: _rows(patterns, groups[name], counts[name]) for name in names},
         respondents={
@@ -290,6 +300,11 @@ def _parts(statement: Any) -> Iterator[Sequence[Any]]:
             yield rows
     finally:
         result.close()
+
+
+def _joined(parts: list[Any]) -> Any:
+    """Arrays of whole numbers one after another (none: an empty one)."""
+    return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
 
 
 def _all_alike(ids: Sequence[Any], answers: Any, states: Any) -> list[int]:

@@ -300,3 +300,25 @@ def test_one_pass_finds_the_responses_answering_every_question_alike(app: Flask,
     assert found is not None
     assert len(expected) == 3
     assert {row[0] for row in found} == alone == together == expected
+
+
+def test_one_pass_finds_the_responses_sent_too_fast(app: Flask, varied: Campaign) -> None:
+    """As the quality check's own query: form open for less than its threshold (None never is)."""
+    from surveyapp.quality import services as quality
+
+    with app.app_context():
+        campaign = load(varied)
+        threshold = quality.too_fast_seconds(campaign)
+        for sid, seconds in (("quick", threshold - 1), ("slow", threshold), ("zero", 0)):
+            submit_response(campaign, Submission(sid, ALL_A, form_seconds=seconds))
+        db.session.commit()
+        expected = {r.id for r in (find_response(campaign, "quick"), find_response(campaign, "zero")) if r}
+        kept.forget_kept()
+        alone = quality._too_fast(campaign)
+        kept.forget_kept()
+        with kept.one_reading(campaign):
+            assert breakdowns._one_pass(campaign) is not None
+            assert kept.computed_per_reading(campaign, kept.FORM_SECONDS) is not None
+            together = quality._too_fast(campaign)
+    assert len(expected) == 2
+    assert alone == together == expected
