@@ -232,60 +232,86 @@ def _one_pass(campaign: Campaign) -> OnePass | None:
     for the block (see ``surveyapp.scoring.certainty.respondent_sums``). None if a response holds
     an answer the questionnaire version does not know (the queries count it then).
     """
-    patterns = _patterns(campaign)
-    maps = scoring_maps(campaign)
-    names = sorted(set(RESPONSE_GROUPS.values()))
-    digits = _pattern_columns(patterns)
+    totals = _Totals(_patterns(campaign), scoring_maps(campaign), sorted(set(RESPONSE_GROUPS.values())))
     per_response = (
-        select(Answer.response_id.label("response_id"), func.count().label("answers"), *digits)
+        select(Answer.response_id.label("response_id"), func.count().label("answers"))
+        .add_columns(*_pattern_columns(totals.patterns))
         .where(Answer.campaign_id == campaign.id)
         .group_by(Answer.response_id)
         .subquery()
     )
     statement = select(
-        *(_response_group(name) for name in names), Response.form_seconds, *per_response.c
+        *(_response_group(name) for name in totals.names), Response.form_seconds, *per_response.c
     ).join_from(per_response, Response, Response.id == per_response.c.response_id)
-    groups: dict[str, dict[Any, int]] = {name: {} for name in names}
-    counts = {name: np.zeros(0, dtype=np.int64) for name in names}
-    people = {name: np.zeros(0, dtype=np.int64) for name in names}
-    histogram: dict[tuple[int, int, int], int] = {}
-    size, read = len(patterns.options), 0
-    alike: list[int] = []
-    every_id: list[Any] = []
-    every_seconds: list[Any] = []
     for part in _parts(statement):
-        columns = list(zip(*part, strict=True))
-        seconds, ids, answers = columns[len(names) : len(names) + 3]
-        states = _states(patterns, columns[len(names) + 3 :], len(part))
-        if not np.array_equal((states > 0).sum(axis=1), np.asarray(answers, dtype=np.int64)):
+        if not totals.add(part):
             return None  # an answer to a question or with an option of another version
-        read += len(part)
-        alike.extend(_all_alike(ids, np.asarray(answers, dtype=np.int64), states))
-        every_id.append(np.asarray(ids, dtype=np.int64))
-        every_seconds.append(np.asarray([-1 if v is None else v for v in seconds], dtype=np.int64))
-        for triple, n in histogram_of(maps, patterns.questions, patterns.options, states).items():
-            histogram[triple] = histogram.get(triple, 0) + n
-        for name, values in zip(names, columns[: len(names)], strict=True):
-            codes = _codes(values, groups[name])
-            keys = (
-                codes[:, None] * len(patterns.questions) + np.arange(len(patterns.questions))
-            ) * size + states
-            counts[name] = _added(counts[name], np.bincount(keys.ravel()))
-            people[name] = _added(people[name], np.bincount(codes))
-    once_per_reading(campaign, (HISTOGRAM, maps_key(maps)), lambda: [(*t, n) for t, n in histogram.items()])
-    once_per_reading(campaign, (SAME_ANSWER, len(patterns.questions)), lambda: [(i,) for i in sorted(alike)])
-    once_per_reading(
-        campaign,
-        FORM_SECONDS,
-        lambda: (_joined(every_id), _joined(every_seconds), read),
-    )
-    return OnePass(
-        answers={name: _rows(patterns, groups[name], counts[name]) for name in names},
-        respondents={
-            name: [(value, int(people[name][code])) for value, code in groups[name].items()] for name in names
-        },
-        responses=read,
-    )
+    questions = len(totals.patterns.questions)
+    once_per_reading(campaign, (HISTOGRAM, maps_key(totals.maps)), lambda: totals.histogram_rows)
+    once_per_reading(campaign, (SAME_ANSWER, questions), lambda: [(i,) for i in sorted(totals.alike)])
+    once_per_reading(campaign, FORM_SECONDS, totals.form_seconds)
+    return totals.result()
+
+
+class _Totals:
+    """What :func:`_one_pass` has counted so far, part by part of the responses' rows: each row the
+    response's groups (``names``), its form-open seconds, id, number of answers and digits."""
+
+    def __init__(self, patterns: _Patterns, maps: Any, names: list[str]) -> None:
+        self.patterns, self.maps, self.names = patterns, maps, names
+        self.groups: dict[str, dict[Any, int]] = {name: {} for name in names}
+        self.counts = {name: np.zeros(0, dtype=np.int64) for name in names}
+        self.people = {name: np.zeros(0, dtype=np.int64) for name in names}
+        self.histogram: dict[tuple[int, int, int], int] = {}
+        self.alike: list[int] = []
+        self.ids: list[Any] = []
+        self.seconds: list[Any] = []
+        self.read = 0
+
+    def add(self, part: Sequence[Any]) -> bool:
+        """Count one part; False if a response holds an answer the version does not know."""
+        columns = list(zip(*part, strict=True))
+        width = len(self.names)
+        seconds, ids, answers = columns[width : width + 3]
+        given = np.asarray(answers, dtype=np.int64)
+        states = _states(self.patterns, columns[width + 3 :], len(part))
+        if not np.array_equal((states > 0).sum(axis=1), given):
+            return False
+        self.read += len(part)
+        self.alike.extend(_all_alike(ids, given, states))
+        self.ids.append(np.asarray(ids, dtype=np.int64))
+        self.seconds.append(np.asarray([-1 if v is None else v for v in seconds], dtype=np.int64))
+        for triple, n in histogram_of(
+            self.maps, self.patterns.questions, self.patterns.options, states
+        ).items():
+            self.histogram[triple] = self.histogram.get(triple, 0) + n
+        questions, size = len(self.patterns.questions), len(self.patterns.options)
+        for name, values in zip(self.names, columns[:width], strict=True):
+            codes = _codes(values, self.groups[name])
+            keys = (codes[:, None] * questions + np.arange(questions)) * size + states
+            self.counts[name] = _added(self.counts[name], np.bincount(keys.ravel()))
+            self.people[name] = _added(self.people[name], np.bincount(codes))
+        return True
+
+    @property
+    def histogram_rows(self) -> list[tuple[int, ...]]:
+        """The respondents' sums as the intervals' query gives them."""
+        return [(*triple, n) for triple, n in self.histogram.items()]
+
+    def form_seconds(self) -> tuple[Any, Any, int]:
+        """Every response's id and form-open seconds (-1 for none), and how many were read."""
+        return _joined(self.ids), _joined(self.seconds), self.read
+
+    def result(self) -> OnePass:
+        """The counts per group, as each breakdown's queries give them."""
+        return OnePass(
+            answers={name: _rows(self.patterns, self.groups[name], self.counts[name]) for name in self.names},
+            respondents={
+                name: [(value, int(self.people[name][code])) for value, code in self.groups[name].items()]
+                for name in self.names
+            },
+            responses=self.read,
+        )
 
 
 def _parts(statement: Any) -> Iterator[Sequence[Any]]:
