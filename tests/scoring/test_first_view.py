@@ -48,6 +48,19 @@ def _statements() -> tuple[list[str], Any]:
     return seen, note
 
 
+def _same_as_each_alone(campaign: Campaign, include_excluded: bool = False) -> dict[str, pd.DataFrame]:
+    """Every breakdown computed alone and then in one page's block, with nothing kept each time:
+    the two must be equal; the page's breakdowns are returned."""
+    kept.forget_kept()
+    alone = {by: campaign_breakdown(campaign, by, include_excluded) for by in BREAKDOWNS}
+    kept.forget_kept()
+    with kept.one_reading(campaign):
+        together = {by: campaign_breakdown(campaign, by, include_excluded) for by in BREAKDOWNS}
+    for by in BREAKDOWNS:
+        pd.testing.assert_frame_equal(together[by], alone[by], obj=by)
+    return together
+
+
 def test_the_page_gives_the_figures_worked_out_by_hand_in_one_pass(app: Flask, mixed: Campaign) -> None:
     seen, note = _statements()
     with app.app_context():
@@ -123,13 +136,7 @@ def test_the_page_gives_what_each_breakdown_gives_alone(
 ) -> None:
     with app.app_context():
         campaign = load(varied)
-        kept.forget_kept()
-        alone = {by: campaign_breakdown(campaign, by, include_excluded) for by in BREAKDOWNS}
-        kept.forget_kept()
-        with kept.one_reading(campaign):
-            together = {by: campaign_breakdown(campaign, by, include_excluded) for by in BREAKDOWNS}
-    for by in BREAKDOWNS:
-        pd.testing.assert_frame_equal(together[by], alone[by], obj=by)
+        together = _same_as_each_alone(campaign, include_excluded)
     # Hand check of one of them: by channel, the excluded all-A interview is left out or not.
     interview = _by(together["channel"], "channel")["interview"]
     assert interview[0] == (3 if include_excluded else 2)
@@ -209,13 +216,7 @@ def test_an_answer_the_version_does_not_know_leaves_it_to_each_breakdowns_query(
         db.session.commit()
         with kept.one_reading(campaign):
             assert breakdowns._one_pass(campaign) is None
-        kept.forget_kept()
-        alone = {by: campaign_breakdown(campaign, by) for by in BREAKDOWNS}
-        kept.forget_kept()
-        with kept.one_reading(campaign):
-            together = {by: campaign_breakdown(campaign, by) for by in BREAKDOWNS}
-    for by in BREAKDOWNS:
-        pd.testing.assert_frame_equal(together[by], alone[by], obj=by)
+        _same_as_each_alone(campaign)
 
 
 @pytest.mark.parametrize("packed", [True, False], ids=["packed", "one-case-per-sum"])
@@ -265,13 +266,7 @@ def test_a_response_without_answers_is_counted_by_the_respondents_query(app: Fla
             )
         )
         db.session.commit()
-        kept.forget_kept()
-        alone = {by: campaign_breakdown(campaign, by) for by in BREAKDOWNS}
-        kept.forget_kept()
-        with kept.one_reading(campaign):
-            together = {by: campaign_breakdown(campaign, by) for by in BREAKDOWNS}
-    for by in BREAKDOWNS:
-        pd.testing.assert_frame_equal(together[by], alone[by], obj=by)
+        together = _same_as_each_alone(campaign)
     # on paper: v4 and the response without answers
     assert _by(together["channel"], "channel")["paper"][0] == 2
 
