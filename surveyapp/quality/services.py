@@ -35,7 +35,6 @@ from surveyapp.scoring.kept import (
     computed_per_reading,
     in_id_range,
     one_reading,
-    pinned_reading,
 )
 
 SECONDS_PER_QUESTION = 2
@@ -84,10 +83,10 @@ def _too_fast(campaign: Campaign) -> set[int]:
         )
 
     def fresh() -> list[tuple[Any, ...]] | None:  # from the page's one pass, if it saw them all
-        found, at = computed_per_reading(campaign, FORM_SECONDS), pinned_reading(campaign)
-        if found is None or at is None or found[2] != at[0]:
-            return None  # not run, or a response without answers it did not see
-        ids, seconds, _read = found
+        found = computed_per_reading(campaign, FORM_SECONDS)
+        if found is None:
+            return None
+        ids, seconds = found
         chosen = (seconds >= 0) & (seconds < too_fast_seconds(campaign))
         return [(int(i),) for i in sorted(ids[chosen])]
 

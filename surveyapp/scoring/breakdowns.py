@@ -215,8 +215,8 @@ class OnePass(NamedTuple):
     answers: dict[str, list[tuple[Any, ...]]]
     #: per group column: (group, responses)
     respondents: dict[str, list[tuple[Any, ...]]]
-    #: how many responses it read
-    responses: int
+    #: whether it read every response of the campaign (a response without answers it cannot see)
+    complete: bool
 
 
 def _one_pass(campaign: Campaign) -> OnePass | None:
@@ -247,10 +247,13 @@ def _one_pass(campaign: Campaign) -> OnePass | None:
         if not totals.add(part):
             return None  # an answer to a question or with an option of another version
     questions = len(totals.patterns.questions)
+    at = pinned_reading(campaign)
+    complete = at is not None and at[0] == totals.read
     once_per_reading(campaign, (HISTOGRAM, maps_key(totals.maps)), lambda: totals.histogram_rows)
     once_per_reading(campaign, (SAME_ANSWER, questions), lambda: [(i,) for i in sorted(totals.alike)])
-    once_per_reading(campaign, FORM_SECONDS, totals.form_seconds)
-    return totals.result()
+    if complete:  # the too-fast check reads every response, with answers or not
+        once_per_reading(campaign, FORM_SECONDS, totals.form_seconds)
+    return totals.result(complete)
 
 
 class _Totals:
@@ -298,11 +301,11 @@ class _Totals:
         """The respondents' sums as the intervals' query gives them."""
         return [(*triple, n) for triple, n in self.histogram.items()]
 
-    def form_seconds(self) -> tuple[Any, Any, int]:
-        """Every response's id and form-open seconds (-1 for none), and how many were read."""
-        return _joined(self.ids), _joined(self.seconds), self.read
+    def form_seconds(self) -> tuple[Any, Any]:
+        """Every response's id and form-open seconds (-1 for none)."""
+        return _joined(self.ids), _joined(self.seconds)
 
-    def result(self) -> OnePass:
+    def result(self, complete: bool) -> OnePass:
         """The counts per group, as each breakdown's queries give them."""
         return OnePass(
             answers={name: _rows(self.patterns, self.groups[name], self.counts[name]) for name in self.names},
@@ -310,7 +313,7 @@ class _Totals:
                 name: [(value, int(self.people[name][code])) for value, code in self.groups[name].items()]
                 for name in self.names
             },
-            responses=self.read,
+            complete=complete,
         )
 
 
@@ -500,8 +503,7 @@ def grouped_respondents(campaign: Campaign, by: str, include_excluded: bool = Fa
         if by not in RESPONSE_GROUPS:
             return None
         passed = once_per_reading(campaign, "breakdowns", lambda: _one_pass(campaign))
-        at = pinned_reading(campaign)
-        if passed is None or at is None or passed.responses != at[0]:
+        if passed is None or not passed.complete:
             return None  # a response without answers, which the pass does not see
         return passed.respondents[RESPONSE_GROUPS[by]]
 

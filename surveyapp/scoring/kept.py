@@ -85,8 +85,8 @@ _shared: ContextVar[dict[int, dict[Any, Any]] | None] = ContextVar("kept_shared"
 #: What the responses answering every question with the same option are kept under in a block
 #: (see ``surveyapp.quality.services``), with the number of questions.
 SAME_ANSWER = "same answer"
-#: What each response's form-open seconds are kept under in a block: (response ids, seconds,
-#: -1 for none, how many responses were read).
+#: What each response's form-open seconds are kept under in a block, when every response was
+#: read: (response ids, seconds, -1 for none).
 FORM_SECONDS = "form seconds"
 #: A campaign's response count, highest response id, data revision and exclusion revision.
 Reading = tuple[int, int, int, int]

@@ -105,19 +105,17 @@ def excluded_count(campaign: Campaign) -> int:
     return db.session.scalar(select(func.count()).select_from(excluded_ids(campaign).subquery())) or 0
 
 
-def answer_counts_statement(conditions: list[ColumnElement[bool]]) -> Executable:
-    """Answers per question and option id over ``conditions``: the statistics table's query."""
-    return (
-        select(Answer.question_id, Answer.option_id, func.count())
-        .where(*conditions)
-        .group_by(Answer.question_id, Answer.option_id)
-    )
-
-
 def answer_counts(campaign: Campaign, include_excluded: bool = False) -> pd.DataFrame:
     """Answers per question number and option code: columns ``question``, ``code``, ``count``."""
 
-    rows = counted_rows(campaign, answer_counts_statement, include_excluded=include_excluded)
+    def counts(conditions: list[ColumnElement[bool]]) -> Executable:
+        return (
+            select(Answer.question_id, Answer.option_id, func.count())
+            .where(*conditions)
+            .group_by(Answer.question_id, Answer.option_id)
+        )
+
+    rows = counted_rows(campaign, counts, include_excluded=include_excluded)
     version = campaign.questionnaire_version
     numbers = {q.id: q.number for q in version.scored_questions}
     codes = {o.id: o.code for o in version.scored_options}
