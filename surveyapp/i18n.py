@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from zoneinfo import ZoneInfo
+
+from babel import Locale
 
 from flask import Flask, current_app, has_request_context, request
 from flask_babel import get_locale
@@ -58,9 +61,20 @@ def text_lang(text: object) -> Markup:
     return Markup("")
 
 
+@lru_cache(maxsize=16)
+def _parsed(identifier: str) -> Locale:
+    """The locale named ``identifier``, parsed once per process (Flask-Babel parses it per request)."""
+    return Locale.parse(identifier)
+
+
+def _selected_locale() -> Locale:
+    """:func:`select_locale`'s choice as a locale, which Flask-Babel takes as it is."""
+    return _parsed(select_locale())
+
+
 def init_app(app: Flask) -> None:
     """Bind Flask-Babel with the project's locale selector."""
-    babel.init_app(app, locale_selector=select_locale)
+    babel.init_app(app, locale_selector=_selected_locale)
     app.jinja_env.globals.update(
         html_lang=html_lang, LANGUAGE_NAMES=LANGUAGE_NAMES, labels=labels, text_lang=text_lang
     )

@@ -78,12 +78,18 @@ def _is_staff_answer() -> bool:
 
 
 def _security_headers(response: Response) -> Response:
-    response.headers.setdefault("Content-Security-Policy", content_security_policy())
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("Referrer-Policy", "same-origin")
-    response.headers.setdefault("X-Frame-Options", "DENY")
+    present = {name.lower() for name, _value in response.headers}  # a view's own value wins
+    wanted = [
+        ("Content-Security-Policy", content_security_policy()),
+        ("X-Content-Type-Options", "nosniff"),
+        ("Referrer-Policy", "same-origin"),
+        ("X-Frame-Options", "DENY"),
+    ]
     if request.is_secure:
-        response.headers.setdefault("Strict-Transport-Security", STRICT_TRANSPORT_SECURITY)
+        wanted.append(("Strict-Transport-Security", STRICT_TRANSPORT_SECURITY))
+    for name, value in wanted:
+        if name.lower() not in present:
+            response.headers.add(name, value)
     if _is_staff_answer():
         # Staff pages and downloads hold respondents' data: no browser or proxy may keep a copy.
         response.headers["Cache-Control"] = "no-store"
@@ -125,7 +131,9 @@ def _compress(response: Response) -> Response:
 
 def _refuse_nul() -> None:
     """NUL never belongs in an address or a form, and PostgreSQL refuses it in text: answer 400."""
-    values = [request.path, *request.args.values(), *request.form.values()]
+    values = [request.path, *request.args.values()]
+    if request.content_length or request.headers.get("Transfer-Encoding"):
+        values += request.form.values()  # only a request with a body has a form to read
     if any("\x00" in value for value in values):
         abort(400)
 
