@@ -38,6 +38,7 @@ def _init_extensions(app: Flask) -> None:
     from surveyapp.accounts.views import init_app as init_accounts
     from surveyapp.extensions import csrf, db, login_manager, migrate
 
+    database.configure(app)
     db.init_app(app)
     database.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)

@@ -40,7 +40,6 @@ def load_config(instance_path: Path) -> dict[str, Any]:
     return {
         "SECRET_KEY": _secret_key(instance_path),
         "SQLALCHEMY_DATABASE_URI": env(f"{ENV_PREFIX}DATABASE_URL", default_db),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "BASE_URL": env(f"{ENV_PREFIX}BASE_URL", "").rstrip("/") or None,
         "REDIS_URL": env(f"{ENV_PREFIX}REDIS_URL") or None,
         # Hashes roster ID numbers and encrypts kept names and phones; never stored in the database.

@@ -8,8 +8,11 @@ trusted (and only then), so ``request.is_secure`` and the client address are rig
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Flask, request
 from flask.sessions import SecureCookieSessionInterface
+from itsdangerous import URLSafeTimedSerializer
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 
@@ -19,6 +22,22 @@ class SessionInterface(SecureCookieSessionInterface):
     def get_cookie_secure(self, app: Flask) -> bool:
         """Secure if configured so, or if this request arrived over HTTPS."""
         return bool(app.config["SESSION_COOKIE_SECURE"]) or request.is_secure
+
+    def get_signing_serializer(self, app: Flask) -> URLSafeTimedSerializer | None:
+        """Flask's serializer, made once per key set (Flask makes one per request, twice).
+
+        A serializer holds nothing of a request: the keys, the salt and the methods only. It is
+        made again whenever the secret key or its fallbacks change.
+        """
+        keys = (app.secret_key, tuple(app.config.get("SECRET_KEY_FALLBACKS") or ()))
+        kept: tuple[Any, URLSafeTimedSerializer | None] | None = app.extensions.get(_SERIALIZER)
+        if kept is None or kept[0] != keys:
+            kept = (keys, super().get_signing_serializer(app))
+            app.extensions[_SERIALIZER] = kept
+        return kept[1]
+
+
+_SERIALIZER = "surveyapp_session_serializer"
 
 
 def init_app(app: Flask) -> None:

@@ -137,7 +137,8 @@ _FROM_ADDRESS = _COUNT.where(
 
 
 def _count(query: Select[Any], campaign: Campaign, **values: object) -> int:
-    return db.session.scalar(query, {"campaign_id": campaign.id, **values}) or 0
+    # Core on the session's connection: the session's own execution adds nothing to a count.
+    return db.session.connection().scalar(query, {"campaign_id": campaign.id, **values}) or 0
 
 
 def check_limits(campaign: Campaign, device: str | None, address: str | None) -> None:

@@ -269,7 +269,8 @@ def _insert_once(row: dict[str, Any]) -> Response | None:
     dialect = db.session.get_bind().dialect.name
     if dialect not in ("sqlite", "postgresql"):
         return _insert_in_savepoint(row)
-    new_id = db.session.execute(_guarded_insert(dialect, tuple(row)), row).scalar()  # Core: no flush
+    connection = db.session.connection()  # Core on the session's connection: no ORM work
+    new_id = connection.execute(_guarded_insert(dialect, tuple(row)), row).scalar()
     if new_id is None:
         return None
     response = as_stored(Response, {"id": new_id, **row})  # as stored; its other columns load when read
@@ -313,7 +314,7 @@ def _insert_answers(response: Response, answers: list[AnswerRow]) -> None:
     if plain:
         rows = [{"response_id": response.id, **a.columns()} for a in plain]
         answer_table: Table = Answer.__table__  # type: ignore[assignment]
-        db.session.execute(insert(answer_table), rows)  # Core: one executemany, every column
+        db.session.connection().execute(insert(answer_table), rows)  # Core: one executemany
     with_choices = [a.to_answer() for a in answers if a.choice_ids]
     for answer in with_choices:
         answer.response_id = response.id
