@@ -6,7 +6,6 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from babel import Locale
-
 from flask import Flask, current_app, has_request_context, request
 from flask_babel import get_locale
 from markupsafe import Markup

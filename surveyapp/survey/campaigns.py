@@ -58,13 +58,17 @@ def _seconds() -> float:
     return float(current_app.config.get("PUBLIC_CAMPAIGN_SECONDS", DEFAULT_SECONDS))
 
 
-def _attached(columns: dict[str, Any]) -> Campaign:
-    """The kept row as a campaign of the request's session, as if just loaded (no query)."""
-    key = db.session.identity_key(Campaign, columns["id"])
-    present = db.session.identity_map.get(key)
+def attach(campaign: Campaign) -> Campaign:
+    """``campaign`` as an instance of the request's session, whose relationships load when read.
+
+    A campaign already of the session is returned as it is; so is the session's own instance of
+    the same row, if it has one.
+    """
+    if not inspect(campaign).detached:
+        return campaign
+    present = db.session.identity_map.get(db.session.identity_key(Campaign, campaign.id))
     if isinstance(present, Campaign):
         return present
-    campaign = as_stored(Campaign, columns)
     db.session.add(campaign)
     return campaign
 
@@ -78,12 +82,19 @@ def _keep(campaign: Campaign) -> None:
             store.pop(next(iter(store)))
 
 
-def public_campaign(slug: str) -> Campaign:
+def public_campaign(slug: str, *, attached: bool = True) -> Campaign:
     """The campaign at this public address (404 if there is none), its row read at most once a
-    ``PUBLIC_CAMPAIGN_SECONDS`` per process."""
+    ``PUBLIC_CAMPAIGN_SECONDS`` per process.
+
+    ``attached=False``: the kept row may come as a detached instance, all columns loaded but no
+    relationship, for a page that usually needs nothing else (a kept page): adding it to the
+    session is a good part of such a request's work. Whatever renders a template with it, or
+    reads a relationship, first passes it through :func:`attach`.
+    """
     kept = _store().get(slug)
     if kept is not None and time.monotonic() - kept.read_at < _seconds():
-        return _attached(kept.columns)
+        copy = as_stored(Campaign, kept.columns)
+        return attach(copy) if attached else copy
     campaign = find_campaign(slug)
     if campaign is None:
         abort(404)

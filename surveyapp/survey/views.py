@@ -40,7 +40,7 @@ from surveyapp.survey.ballots import (
     read_submission_id,
     set_device_cookie,
 )
-from surveyapp.survey.campaigns import public_campaign
+from surveyapp.survey.campaigns import attach, public_campaign
 from surveyapp.survey.forms import ResponseFormBase, public_form_class
 from surveyapp.survey.services import (
     CampaignClosedError,
@@ -132,9 +132,12 @@ def index() -> str:
 @bp.get("/s/<slug>")
 def form(slug: str) -> str | tuple[str, int]:
     """The questionnaire as respondents see it."""
-    campaign = public_campaign(slug)  # its version is the kept copy (see versions)
+    # Detached: a new respondent usually gets the kept page, which needs the row's columns only.
+    campaign = public_campaign(slug, attached=False)  # its version is the kept copy (see versions)
     if not campaign.is_accepting():
-        return render_template("survey/closed.html", campaign=campaign), 200
+        return render_template("survey/closed.html", campaign=attach(campaign)), 200
+    if campaign.access != "anyone":
+        campaign = attach(campaign)  # the code pages read its version
     refused = access.refusal(campaign)  # personal codes
     if refused is not None:
         return refused
@@ -142,7 +145,7 @@ def form(slug: str) -> str | tuple[str, int]:
     token, issued = _issued(campaign)
     # Only an id this browser already carried can have been answered; a fresh one cannot.
     if carried and is_stored(campaign, issued.nonce):
-        return render_template("survey/answered.html", campaign=campaign)
+        return render_template("survey/answered.html", campaign=attach(campaign))
     snapshot.remember(campaign)
     _give_device_cookie()
     version = version_by_id(campaign.questionnaire_version_id)
@@ -151,7 +154,11 @@ def form(slug: str) -> str | tuple[str, int]:
         form = public_form_class(version)(submission_id=token)
         questions = pages.pristine_questions(form)
         return render_template(
-            "survey/form.html", campaign=campaign, form=form, version=version, questions_html=questions
+            "survey/form.html",
+            campaign=attach(campaign),
+            form=form,
+            version=version,
+            questions_html=questions,
         )
 
     return pages.kept_page("form", campaign, {"submission_id": token, "csrf": generate_csrf()}, render)
@@ -221,12 +228,12 @@ def _refusal_page(campaign: Campaign, refusal: Exception) -> tuple[str, int]:
 @bp.get("/s/<slug>/thanks")
 def thanks(slug: str) -> str:
     """The thank-you page."""
-    campaign = public_campaign(slug)
+    campaign = public_campaign(slug, attached=False)  # the kept page needs its columns only
     return pages.kept_page(
         "thanks",
         campaign,
         {"csrf": generate_csrf()},
-        lambda: render_template("survey/thanks.html", campaign=campaign),
+        lambda: render_template("survey/thanks.html", campaign=attach(campaign)),
     )
 
 

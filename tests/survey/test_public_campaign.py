@@ -11,6 +11,7 @@ from sqlalchemy import func, select, update
 from surveyapp.campaigns.services import close_campaign
 from surveyapp.extensions import db
 from surveyapp.models import Campaign, Response
+from surveyapp.survey import pages
 from surveyapp.survey.services import CampaignClosedError, Submission, submit_response
 from tests.survey.test_form import ALL_A
 from tests.survey.test_kept_pages import _fresh_tokens, _post, _stored
@@ -127,3 +128,29 @@ def test_sent_again_at_the_phone_limit_the_respondent_is_thanked(
     client.delete_cookie("session")  # another person on the same phone: refused
     assert _post(client, campaign.slug, _fresh_tokens(client, campaign.slug)) == 429
     assert _stored(app) == 1
+
+
+def test_every_page_drawn_from_the_kept_row_shows_its_questionnaire(
+    app: Flask, client: FlaskClient, campaign: Campaign
+) -> None:
+    """The form and the thank-you page take the kept row without adding it to the session; the
+    pages drawn from it (nothing kept yet, answered already, closed) still read its version."""
+    app.config["PUBLIC_CAMPAIGN_SECONDS"] = 60
+    with app.app_context():
+        title = db.session.get_one(Campaign, campaign.id).questionnaire_version.title
+    tokens = _fresh_tokens(client, campaign.slug)  # reads the row and keeps it
+    app.extensions.pop(pages._PAGES, None)  # nothing kept of the pages: each is drawn again
+    assert title in client.get(f"/s/{campaign.slug}").get_data(as_text=True)
+    assert _post(client, campaign.slug, tokens) == 303
+    app.extensions.pop(pages._PAGES, None)
+    assert client.get(f"/s/{campaign.slug}/thanks").status_code == 200
+    answered = client.get(f"/s/{campaign.slug}")
+    assert answered.status_code == 200 and title in answered.get_data(as_text=True)
+    _closed_elsewhere(app, campaign)
+    app.config["PUBLIC_CAMPAIGN_SECONDS"] = 0
+    client.get(f"/s/{campaign.slug}")  # reads the closed row and keeps it
+    app.config["PUBLIC_CAMPAIGN_SECONDS"] = 60
+    with counted(app) as statements:
+        closed = app.test_client().get(f"/s/{campaign.slug}").get_data(as_text=True)
+    assert CLOSED in closed and title in closed
+    assert _campaign_reads(statements) == []  # drawn from the kept row, its version loaded
