@@ -36,9 +36,12 @@ def asked_names(version: Any, values: Mapping[str, Any]) -> set[str]:
     asked: set[str] = set()
     known: dict[str, Any] = {}
     for item in version.items:
-        in_group = group_asked.get(item.group_id, True) if item.group_id else True
-        if in_group and holds(compiled(item.relevant), known):
-            asked.add(item.name)
-            if item.name in values:
-                known[item.name] = values[item.name]
+        name, relevant, group_id = item.name, item.relevant, item.group_id  # each read once
+        if group_id and not group_asked.get(group_id, True):
+            continue
+        if relevant and not holds(compiled(relevant), known):
+            continue
+        asked.add(name)
+        if name in values:
+            known[name] = values[name]
     return asked

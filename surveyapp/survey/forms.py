@@ -60,6 +60,8 @@ class ResponseFormBase(FlaskForm):
         ]
     )
     _question_names: tuple[str, ...] = ()
+    #: the values read by the last :meth:`validate`, by question name
+    _values: dict[str, Any] | None = None
     _version: QuestionnaireVersion
     _language: str | None = None
     #: worked out once per class (a version never changes): field name -> question, choice codes
@@ -95,7 +97,7 @@ class ResponseFormBase(FlaskForm):
         valid = super().validate(extra_validators)
         values, errors = self._raw_values()
         asked = asked_names(self._version, values)
-        self._asked = asked
+        self._asked, self._values = asked, values
         for name, question in self.questions().items():
             field = self[name]
             field.errors = list(field.errors)
@@ -134,7 +136,9 @@ class ResponseFormBase(FlaskForm):
 
     def answers(self) -> dict[int, Any]:
         """The answer per question number, for the asked and answered questions only."""
-        values, _errors = self._raw_values()
+        values = getattr(self, "_values", None)
+        if values is None:
+            values = self._raw_values()[0]
         asked = getattr(self, "_asked", None) or asked_names(self._version, values)
         return {
             number: values[q.name]

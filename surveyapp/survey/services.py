@@ -103,29 +103,44 @@ class AnswerRow:
         return Answer(**self.columns(), choices=[AnswerChoice(option_id=i) for i in self.choice_ids])
 
 
+@dataclass(frozen=True, slots=True)
+class _Lookups:
+    """What storing answers reads of a version, worked out once (a stored version never changes)."""
+
+    #: questions by number
+    questions: dict[int, Any]
+    #: options by (list name, code)
+    options: dict[tuple[str, str], Any]
+    #: the codes each question accepts, by question number ("other" last where it has one)
+    codes: dict[int, tuple[str, ...]]
+
+
 #: per version object (the kept, detached copy of each version is reused for as long as it is kept)
-_LOOKUPS: WeakKeyDictionary[Any, tuple[dict[int, Any], dict[tuple[str, str], Any], dict[str, list[str]]]] = (
-    WeakKeyDictionary()
-)
+_LOOKUPS: WeakKeyDictionary[Any, _Lookups] = WeakKeyDictionary()
 
 
-def _lookups(version: Any) -> tuple[dict[int, Any], dict[tuple[str, str], Any], dict[str, list[str]]]:
-    """A version's questions by number, options by (list, code) and codes by list, made once:
-    a stored version never changes."""
+def _lookups(version: Any) -> _Lookups:
+    """A version's questions by number, options by (list, code) and accepted codes by question."""
     kept = _LOOKUPS.get(version)
     if kept is None:
         options = {(o.list_name, o.code): o for o in version.options}
         codes_of: dict[str, list[str]] = {}
         for list_name, code in options:
             codes_of.setdefault(list_name, []).append(code)
-        kept = _LOOKUPS[version] = (version.by_number(), options, codes_of)
+        questions = version.by_number()
+        codes = {
+            number: (*codes_of.get(q.list_name or version.scale_list, ()), *(["other"] if q.or_other else []))
+            for number, q in questions.items()
+        }
+        kept = _LOOKUPS[version] = _Lookups(questions, options, codes)
     return kept
 
 
 def _answers(campaign: Campaign, submission: Submission) -> list[AnswerRow]:
     """The answers to store: read by their type, only for the questions that are asked."""
     version = version_by_id(campaign.questionnaire_version_id)  # read once per process, detached
-    questions, options, codes_of = _lookups(version)
+    lookups = _lookups(version)
+    questions, options = lookups.questions, lookups.options
     unknown_questions = sorted(set(submission.answers) - set(questions))
     if unknown_questions:
         raise SubmissionError(f"no question numbered {unknown_questions[0]}")
@@ -134,11 +149,8 @@ def _answers(campaign: Campaign, submission: Submission) -> list[AnswerRow]:
         question = questions[number]
         if raw in (None, "", []):
             continue
-        codes = list(codes_of.get(question.list_name or version.scale_list, ()))
-        if question.or_other:
-            codes.append("other")
         try:
-            values[question.name] = QUESTION_TYPES[question.type].read(question, raw, codes)  # type: ignore[misc]
+            values[question.name] = QUESTION_TYPES[question.type].read(question, raw, lookups.codes[number])  # type: ignore[misc]
         except AnswerError as error:
             if QUESTION_TYPES[question.type].has_choices and isinstance(raw, str):
                 raise SubmissionError(f"question {number}: '{raw}' is not an option") from error
