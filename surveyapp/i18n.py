@@ -9,6 +9,8 @@ from babel import Locale
 from flask import Flask, current_app, has_request_context, request
 from flask_babel import get_locale
 from markupsafe import Markup
+from werkzeug.datastructures import LanguageAccept
+from werkzeug.http import parse_accept_header
 
 from surveyapp import labels
 from surveyapp.config import DEFAULT_TIMEZONE
@@ -31,11 +33,17 @@ def select_locale() -> str:
     languages: tuple[str, ...] = current_app.config["LANGUAGES"]
     if not has_request_context():
         return languages[0]
-    chosen = request.cookies.get(LANGUAGE_COOKIE)
-    if chosen in languages:
-        return chosen
+    cookie, accepted = request.cookies.get(LANGUAGE_COOKIE), request.headers.get("Accept-Language")
+    return _chosen(tuple(languages), cookie, accepted)
+
+
+@lru_cache(maxsize=256)
+def _chosen(languages: tuple[str, ...], cookie: str | None, accepted: str | None) -> str:
+    """The language for this cookie and ``Accept-Language`` header (a few distinct ones a day)."""
+    if cookie is not None and cookie in languages:
+        return cookie
     matches = {"zh": "zh_Hans_CN", "en": "en"}
-    best = request.accept_languages.best_match(["zh", "zh-CN", "zh-Hans", "en"])
+    best = parse_accept_header(accepted, LanguageAccept).best_match(["zh", "zh-CN", "zh-Hans", "en"])
     if best:
         return matches.get(best.split("-")[0].lower(), languages[0])
     return languages[0]

@@ -70,12 +70,13 @@ def _session_key(campaign: Campaign) -> str:
     return f"submission:{campaign.slug}"
 
 
-def _issued(campaign: Campaign) -> tuple[str, IssuedId]:
+def _issued(campaign: Campaign) -> tuple[str, IssuedId | None]:
     """The signed id of the response this browser is filling in, and what it carries.
 
     It is kept in the signed session until the respondent asks to answer again for someone
     else, so the back button followed by a second submit repeats the same id. An id that is
-    missing, forged or too old is replaced by a new one.
+    missing, forged or too old is replaced by a new one, which comes with None: it was issued
+    just now, so nothing can be stored under it yet.
     """
     key = _session_key(campaign)
     token = session.get(key)
@@ -86,7 +87,7 @@ def _issued(campaign: Campaign) -> tuple[str, IssuedId]:
             pass
     token = issue_submission_id(campaign)
     session[key] = token
-    return token, read_submission_id(campaign, token)
+    return token, None
 
 
 def _give_device_cookie() -> str:
@@ -109,7 +110,7 @@ def _form_page(campaign: Campaign, form: ResponseFormBase, status: int) -> tuple
     try:
         read_submission_id(campaign, form.submission_id.data or "")
     except BadSubmissionToken:
-        form.submission_id.data, _issued_id = _issued(campaign)
+        form.submission_id.data, _carried = _issued(campaign)
         form.submission_id.errors = [
             _("This form could not be checked. Your answers are kept: please send it again.")
         ]
@@ -141,10 +142,9 @@ def form(slug: str) -> str | tuple[str, int]:
     refused = access.refusal(campaign)  # personal codes
     if refused is not None:
         return refused
-    carried = isinstance(session.get(_session_key(campaign)), str)
-    token, issued = _issued(campaign)
+    token, carried = _issued(campaign)
     # Only an id this browser already carried can have been answered; a fresh one cannot.
-    if carried and is_stored(campaign, issued.nonce):
+    if carried is not None and is_stored(campaign, carried.nonce):
         return render_template("survey/answered.html", campaign=attach(campaign))
     snapshot.remember(campaign)
     _give_device_cookie()
