@@ -26,6 +26,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from surveyapp.extensions import db
 from surveyapp.models import Campaign, Response, utcnow
+from surveyapp.survey.services import SenderLimits
 
 #: A form opened a week ago is stale: the respondent gets a fresh id, their answers kept.
 TOKEN_MAX_AGE = 7 * 24 * 3600
@@ -141,11 +142,31 @@ def _count(query: Select[Any], campaign: Campaign, **values: object) -> int:
     return db.session.connection().scalar(query, {"campaign_id": campaign.id, **values}) or 0
 
 
+def sender_limits(campaign: Campaign, now: datetime | None = None) -> SenderLimits:
+    """The campaign's limits on one phone and one address, as the response's insert checks them.
+
+    Two phones racing for the last place may both get it: the limits are a brake on stuffing,
+    not an exact quota. The insert counts this sender's responses itself (see
+    :func:`surveyapp.survey.services.submit_response`), so a new response costs no count of its own.
+    """
+    address_limit = campaign.address_daily_limit
+    since = (now or utcnow()) - ADDRESS_WINDOW if address_limit is not None else None
+    return SenderLimits(device=campaign.device_limit, address=address_limit, since=since)
+
+
+def which_limit(campaign: Campaign, device: str | None, address: str | None) -> LimitReached:
+    """The limit that refused a response: the phone's if it is reached, else the address's."""
+    try:
+        check_limits(campaign, device, address)
+    except LimitReached as reached:
+        return reached
+    return LimitReached("device")  # a response of this phone was taken back meanwhile
+
+
 def check_limits(campaign: Campaign, device: str | None, address: str | None) -> None:
     """Raise :class:`LimitReached` if this phone or address has sent the campaign's maximum.
 
-    Two phones racing for the last place may both get it: the limits are a brake on stuffing,
-    not an exact quota, and each costs one indexed count.
+    Each limit costs one indexed count; the public form's insert checks the same itself.
     """
     limit = campaign.device_limit
     if limit is not None and device is not None and _count(_FROM_DEVICE, campaign, device=device) >= limit:

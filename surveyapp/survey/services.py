@@ -8,7 +8,7 @@ from functools import cache
 from typing import Any
 from weakref import WeakKeyDictionary
 
-from sqlalchemy import Table, bindparam, exists, insert, select
+from sqlalchemy import Integer, Table, bindparam, cast, exists, func, insert, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
@@ -26,6 +26,28 @@ class SubmissionError(ValueError):
 
 class CampaignClosedError(SubmissionError):
     """The campaign does not accept responses now."""
+
+
+class SenderLimitError(SubmissionError):
+    """This phone, or this address today, has sent as many responses as the campaign allows."""
+
+
+@dataclass(frozen=True, slots=True)
+class SenderLimits:
+    """The public form's brakes on one sender (None: no limit): the insert checks them itself."""
+
+    #: most responses one phone (its ``device_id``) may send to the campaign
+    device: int | None = None
+    #: most responses one address (its ``address_hash``) may send since ``since``
+    address: int | None = None
+    since: datetime | None = None
+
+    def parameters(self) -> dict[str, Any]:
+        """The insert's parameters for these limits."""
+        return {"device_limit": self.device, "address_limit": self.address, "since": self.since}
+
+
+NO_LIMITS = SenderLimits()
 
 
 @dataclass(frozen=True)
@@ -47,6 +69,8 @@ class Submission:
     device_id: str | None = None
     #: the text given with an "other" option, per question number
     other_texts: dict[int, str] = field(default_factory=dict)
+    #: public form only: stored only while the phone and the address are under these
+    limits: SenderLimits = NO_LIMITS
 
 
 def find_response(campaign: Campaign, submission_id: str) -> Response | None:
@@ -256,14 +280,16 @@ def submit_response(
             return existing, False
     _check(campaign, submission)
     answers = _answers(campaign, submission)
-    response = _insert_once(response_row(campaign, submission, utcnow()))
+    response = _insert_once(response_row(campaign, submission, utcnow()), submission.limits)
     if response is None:
-        # Another request stored the same submission between our look-up and our insert, or
-        # the campaign was closed meanwhile (the insert checks it).
+        # Stored already (a repeat, or another request between our look-up and our insert), or
+        # refused by the insert's own checks: the campaign closed meanwhile, or a sender's limit.
         stored = find_response(campaign, submission.submission_id)
-        if stored is None:
-            raise CampaignClosedError("the campaign is closed")
-        return stored, False
+        if stored is not None:
+            return stored, False
+        if submission.limits != NO_LIMITS and db.session.connection().scalar(_OPEN, {"id": campaign.id}):
+            raise SenderLimitError("this sender has reached a limit")
+        raise CampaignClosedError("the campaign is closed")
     _insert_answers(response, answers)
     return response, True
 
@@ -271,18 +297,18 @@ def submit_response(
 ANSWER_COLUMNS = ("campaign_id", "question_id", "option_id", "value_text", "value_number", "value_date")
 
 
-def _insert_once(row: dict[str, Any]) -> Response | None:
+def _insert_once(row: dict[str, Any], limits: SenderLimits = NO_LIMITS) -> Response | None:
     """Insert the response unless its submission id is stored already; None when it was.
 
     The insert also checks that the campaign is still open: a campaign closed by another request
     (or in another process, which may have read it a moment before) stores nothing; see
-    :func:`submit_response`.
+    :func:`submit_response`. So are the sender's ``limits``: one statement counts and inserts.
     """
     dialect = db.session.get_bind().dialect.name
     if dialect not in ("sqlite", "postgresql"):
         return _insert_in_savepoint(row)
     connection = db.session.connection()  # Core on the session's connection: no ORM work
-    new_id = connection.execute(_guarded_insert(dialect, tuple(row)), row).scalar()
+    new_id = connection.execute(_guarded_insert(dialect, tuple(row)), {**row, **limits.parameters()}).scalar()
     if new_id is None:
         return None
     response = as_stored(Response, {"id": new_id, **row})  # as stored; its other columns load when read
@@ -290,17 +316,37 @@ def _insert_once(row: dict[str, Any]) -> Response | None:
     return response
 
 
+_CAMPAIGN: Table = Campaign.__table__  # type: ignore[assignment]
+#: Whether the campaign is open, as the insert checks it (asked only when the insert refused).
+_OPEN = select(exists().where(_CAMPAIGN.c.id == bindparam("id"), _CAMPAIGN.c.status == "open"))
+
+
+def _under(limit: str, counted: Any) -> Any:
+    """``counted`` is under the bound ``limit``, or there is no such limit."""
+    bound = cast(bindparam(limit, type_=Integer), Integer)
+    return or_(bound.is_(None), counted < bound)
+
+
 @cache
 def _guarded_insert(dialect: str, columns: tuple[str, ...]) -> Any:
-    """``INSERT ... SELECT`` the row's values if its campaign is open, ``ON CONFLICT DO NOTHING``.
+    """``INSERT ... SELECT`` the row's values if its campaign is open and its sender is under the
+    limits (see :class:`SenderLimits`), ``ON CONFLICT DO NOTHING``.
 
     Built once per dialect (and the columns :func:`response_row` gives), with a bound parameter
     per column: a submission builds no statement.
     """
     make = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    campaign: Table = Campaign.__table__  # type: ignore[assignment]
-    values = select(*(bindparam(name, type_=_RESPONSE.c[name].type) for name in columns)).where(
-        exists().where(campaign.c.id == bindparam("campaign_id"), campaign.c.status == "open")
+    binds = {name: bindparam(name, type_=_RESPONSE.c[name].type) for name in columns}
+    sent = select(func.count()).select_from(_RESPONSE).where(_RESPONSE.c.campaign_id == binds["campaign_id"])
+    from_device = sent.where(_RESPONSE.c.device_id == binds["device_id"]).scalar_subquery()
+    from_address = sent.where(
+        _RESPONSE.c.address_hash == binds["address_hash"],
+        _RESPONSE.c.received_at >= bindparam("since", type_=_RESPONSE.c.received_at.type),
+    ).scalar_subquery()
+    values = select(*binds.values()).where(
+        exists().where(_CAMPAIGN.c.id == binds["campaign_id"], _CAMPAIGN.c.status == "open"),
+        or_(binds["device_id"].is_(None), _under("device_limit", from_device)),
+        or_(binds["address_hash"].is_(None), _under("address_limit", from_address)),
     )
     return (
         make(_RESPONSE)

@@ -33,17 +33,19 @@ from surveyapp.survey.ballots import (
     IssuedId,
     LimitReached,
     address_hash,
-    check_limits,
     device_id,
     issue_submission_id,
     new_device_id,
     read_submission_id,
+    sender_limits,
     set_device_cookie,
+    which_limit,
 )
 from surveyapp.survey.campaigns import attach, public_campaign
 from surveyapp.survey.forms import ResponseFormBase, public_form_class
 from surveyapp.survey.services import (
     CampaignClosedError,
+    SenderLimitError,
     Submission,
     is_stored,
 )
@@ -194,8 +196,9 @@ def _store(campaign: Campaign, form: ResponseFormBase, issued: IssuedId) -> tupl
     """Store the response once, or return the page that explains why it was not stored.
 
     A repeat of a stored response (a double tap, a reloaded POST) is found by the insert itself,
-    so a new response costs no look-up; only a refusal asks whether this one was stored already,
-    in which case the respondent gets the thank-you page after all.
+    and so are the phone's and the address's limits: a new response costs one statement. Only a
+    refusal asks whether this one was stored already, in which case the respondent gets the
+    thank-you page after all, and which limit refused it.
     """
     phone, address = _give_device_cookie(), address_hash(request.remote_addr)
     submission = Submission(
@@ -206,13 +209,15 @@ def _store(campaign: Campaign, form: ResponseFormBase, issued: IssuedId) -> tupl
         address_hash=address,
         device_id=phone,
         other_texts=form.other_texts(),
+        limits=sender_limits(campaign),
     )
     try:
-        check_limits(campaign, phone, address)
         access.submit_with_code(campaign, submission, look_up=False)
-    except (LimitReached, CampaignClosedError, access.CodeUsedError) as refusal:
+    except (SenderLimitError, CampaignClosedError, access.CodeUsedError) as refusal:
         if is_stored(campaign, issued.nonce):
             return None  # sent again after it was stored: the thank-you page after all
+        if isinstance(refusal, SenderLimitError):
+            return _refusal_page(campaign, which_limit(campaign, phone, address))
         return _refusal_page(campaign, refusal)
     return None
 

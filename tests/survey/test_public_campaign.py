@@ -36,9 +36,10 @@ def _closed_elsewhere(app: Flask, campaign: Campaign) -> None:
         db.session.commit()
 
 
-def test_a_new_respondent_costs_four_statements(app: Flask, client: FlaskClient, campaign: Campaign) -> None:
+def test_a_new_respondent_costs_two_statements(app: Flask, client: FlaskClient, campaign: Campaign) -> None:
     """Once the row is kept, a new respondent's form and thank-you page run no statement, and
-    the POST four: the phone's and the address's counts, the response's insert, its answers'."""
+    the POST two: the response's insert, which counts the phone's and the address's responses
+    itself, and its answers'."""
     app.config["PUBLIC_CAMPAIGN_SECONDS"] = 60
     _fresh_tokens(app.test_client(), campaign.slug)  # reads the row and keeps it
     with counted(app) as on_form:
@@ -50,8 +51,8 @@ def test_a_new_respondent_costs_four_statements(app: Flask, client: FlaskClient,
     assert on_form == [] and on_thanks == []
     assert _campaign_reads(on_post) == []
     kinds = [" ".join(statement.split()[:3]).upper() for statement in on_post]
-    counts, inserts = ["SELECT COUNT(*) AS"] * 2, ["INSERT INTO RESPONSE", "INSERT INTO ANSWER"]
-    assert kinds == counts + inserts, on_post
+    assert kinds == ["INSERT INTO RESPONSE", "INSERT INTO ANSWER"], on_post
+    assert on_post[0].lower().count("count(*)") == 2  # the phone's and the address's limits
     assert _stored(app) == 1
 
 
