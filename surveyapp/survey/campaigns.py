@@ -40,10 +40,13 @@ _lock = Lock()
 
 @dataclass(frozen=True, slots=True)
 class _Kept:
-    """A campaign's column values, read at ``read_at`` (monotonic seconds)."""
+    """A campaign's column values, read at ``read_at`` (monotonic seconds), and the detached
+    instance holding them that every request of the process reads (never changed, never added
+    to a session: :func:`attach` adds a copy)."""
 
     columns: dict[str, Any]
     read_at: float
+    shared: Campaign
 
 
 def _store() -> dict[str, _Kept]:
@@ -62,22 +65,24 @@ def attach(campaign: Campaign) -> Campaign:
     """``campaign`` as an instance of the request's session, whose relationships load when read.
 
     A campaign already of the session is returned as it is; so is the session's own instance of
-    the same row, if it has one.
+    the same row, if it has one. A detached one (the process's kept instance) is copied, and the
+    copy added to the session.
     """
     if not inspect(campaign).detached:
         return campaign
     present = db.session.identity_map.get(db.session.identity_key(Campaign, campaign.id))
     if isinstance(present, Campaign):
         return present
-    db.session.add(campaign)
-    return campaign
+    copy = as_stored(Campaign, {key: campaign.__dict__[key] for key in _column_keys()})
+    db.session.add(copy)
+    return copy
 
 
 def _keep(campaign: Campaign) -> None:
     columns = {key: getattr(campaign, key) for key in _column_keys()}
     with _lock:
         store = _store()
-        store[campaign.slug] = _Kept(columns, time.monotonic())
+        store[campaign.slug] = _Kept(columns, time.monotonic(), as_stored(Campaign, columns))
         while len(store) > MAX_KEPT:
             store.pop(next(iter(store)))
 
@@ -86,15 +91,15 @@ def public_campaign(slug: str, *, attached: bool = True) -> Campaign:
     """The campaign at this public address (404 if there is none), its row read at most once a
     ``PUBLIC_CAMPAIGN_SECONDS`` per process.
 
-    ``attached=False``: the kept row may come as a detached instance, all columns loaded but no
-    relationship, for a page that usually needs nothing else (a kept page): adding it to the
-    session is a good part of such a request's work. Whatever renders a template with it, or
-    reads a relationship, first passes it through :func:`attach`.
+    ``attached=False``: the kept row may come as the process's detached instance, all columns
+    loaded but no relationship, for a page that usually needs nothing else (a kept page): making
+    an instance and adding it to the session is a good part of such a request's work. It is only
+    read. Whatever renders a template with it, or reads a relationship, first passes it through
+    :func:`attach`.
     """
     kept = _store().get(slug)
     if kept is not None and time.monotonic() - kept.read_at < _seconds():
-        copy = as_stored(Campaign, kept.columns)
-        return attach(copy) if attached else copy
+        return attach(kept.shared) if attached else kept.shared
     campaign = find_campaign(slug)
     if campaign is None:
         abort(404)
