@@ -9,6 +9,9 @@ Not part of the test suite. Run from the project root::
 Both applications are served the same way, by gunicorn with two sync workers on a free localhost
 port, on a fresh database (a temporary SQLite file, or a schema of its own on PostgreSQL that is
 dropped afterwards), and driven by the same clients (16 by default, spread over a few processes).
+Both are served at once and driven in turn: each is warmed up, then each gets ``--rounds`` turns
+(four by default, the order alternating) of an equal share of ``--seconds``, so that the shared
+machine's slow and quiet spells fall on both alike and their ratio holds from run to run.
 One submission is what a respondent's phone does: GET the form, POST it, follow the redirect to
 the thank-you page, each time with new cookies, as a new respondent.
 
@@ -53,6 +56,8 @@ HERE = Path(__file__).resolve().parent
 CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 SUBMISSION_ID = re.compile(r'name="submission_id" type="hidden" value="([^"]+)"')
 BARE_TABLE = "bench_bare_submission"
+#: Seconds each round drives before measuring (the clients' processes start, connections settle).
+ROUND_WARMUP = 1.0
 
 
 # --- the two applications, as gunicorn loads them --------------------------------------------
@@ -197,14 +202,20 @@ def _percentile(values: list[float], fraction: float) -> float:
 
 
 def drive(
-    port: int, paths: tuple[str, str], answers: dict[str, str], args: argparse.Namespace
-) -> dict[str, Any]:
-    """Run the clients for ``--warmup`` then ``--seconds`` seconds; figures of the measured part."""
+    port: int,
+    paths: tuple[str, str],
+    answers: dict[str, str],
+    args: argparse.Namespace,
+    seconds: float,
+    warmup: float,
+) -> tuple[list[tuple[float, float, str | None, float]], list[str]]:
+    """Run the clients for ``warmup`` then ``seconds`` seconds: the measured part's rows
+    (whole seconds, POST seconds, id if acknowledged, end time) and every acknowledged id."""
     context = multiprocessing.get_context("spawn")
     queue = context.Queue()
     start = time.time()
-    measured_from = start + args.warmup
-    until = measured_from + args.seconds
+    measured_from = start + warmup
+    until = measured_from + seconds
     per_process = [args.clients // args.client_processes] * args.client_processes
     for i in range(args.clients % args.client_processes):
         per_process[i] += 1
@@ -221,14 +232,43 @@ def drive(
     for process in processes:
         process.join()
     measured = [r for r in rows if r[3] >= measured_from]
+    return measured, [r[2] for r in rows if r[2] is not None]
+
+
+def _figures(measured: list[tuple[float, float, str | None, float]], seconds: float) -> dict[str, Any]:
     acknowledged = [r for r in measured if r[2] is not None]
     return {
-        "submissions_per_s": round(len(acknowledged) / args.seconds, 1),
+        "submissions_per_s": round(len(acknowledged) / seconds, 1),
         "post_p50_ms": round(_percentile([r[1] for r in acknowledged], 0.50) * 1000, 1),
         "post_p99_ms": round(_percentile([r[1] for r in acknowledged], 0.99) * 1000, 1),
         "submission_p99_ms": round(_percentile([r[0] for r in acknowledged], 0.99) * 1000, 1),
         "failed": len(measured) - len(acknowledged),
-        "acknowledged_ids": [r[2] for r in rows if r[2] is not None],
+    }
+
+
+def drive_in_turn(
+    targets: dict[str, tuple[int, tuple[str, str]]], answers: dict[str, str], args: argparse.Namespace
+) -> dict[str, dict[str, Any]]:
+    """Warm each application up, then drive them in turn for ``--rounds`` rounds (the order
+    alternating), ``--seconds`` in all each: a shared machine's slow and quiet spells fall on
+    both alike, so their ratio holds from run to run better than their rates do."""
+    measured: dict[str, list[tuple[float, float, str | None, float]]] = {name: [] for name in targets}
+    acknowledged: dict[str, list[str]] = {name: [] for name in targets}
+    for name, (port, paths) in targets.items():
+        _rows, ids = drive(port, paths, answers, args, seconds=0.0, warmup=args.warmup)
+        acknowledged[name] += ids
+    names = list(targets)
+    for round_ in range(args.rounds):
+        for name in names if round_ % 2 == 0 else names[::-1]:
+            port, paths = targets[name]
+            rows, ids = drive(
+                port, paths, answers, args, seconds=args.seconds / args.rounds, warmup=ROUND_WARMUP
+            )
+            measured[name] += rows
+            acknowledged[name] += ids
+    return {
+        name: {**_figures(measured[name], args.seconds), "acknowledged_ids": acknowledged[name]}
+        for name in targets
     }
 
 
@@ -367,17 +407,21 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             }
             dialect = "postgresql" if args.database_url else "sqlite"
             print(f"database: {dialect}; {args.clients} clients, gunicorn {args.workers} sync workers")
-            server, port = _serve("bench_submit:bare_app()", env, args.workers)
+            bare_server, bare_port = _serve("bench_submit:bare_app()", env, args.workers)
             try:
-                bare = drive(port, ("/form", "/submit"), answers, args)
+                real_server, real_port = _serve("bench_submit:surveyapp_app()", env, args.workers)
+                try:
+                    targets = {
+                        "baseline": (bare_port, ("/form", "/submit")),
+                        "surveyapp": (real_port, (f"/s/{slug}", f"/s/{slug}")),
+                    }
+                    figures = drive_in_turn(targets, answers, args)
+                finally:
+                    _stop(real_server)
             finally:
-                _stop(server)
+                _stop(bare_server)
+            bare, real = figures["baseline"], figures["surveyapp"]
             _report("baseline", bare, _stored_bare(bare_url))
-            server, port = _serve("bench_submit:surveyapp_app()", env, args.workers)
-            try:
-                real = drive(port, (f"/s/{slug}", f"/s/{slug}"), answers, args)
-            finally:
-                _stop(server)
             _report("surveyapp", real, _stored_surveyapp(url, slug))
         finally:
             drop()
@@ -390,6 +434,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "clients": args.clients,
         "workers": args.workers,
         "seconds": args.seconds,
+        "rounds": args.rounds,
         "submissions_per_s": real["submissions_per_s"],
         "post_p99_ms": real["post_p99_ms"],
         "submission_p99_ms": real["submission_p99_ms"],
@@ -405,7 +450,10 @@ def main() -> None:
     """Parse the arguments and run."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--seconds", type=float, default=20.0, help="measured time per application")
-    parser.add_argument("--warmup", type=float, default=8.0, help="seconds driven before measuring")
+    parser.add_argument("--warmup", type=float, default=8.0, help="seconds each application is driven first")
+    parser.add_argument(
+        "--rounds", type=int, default=4, help="turns each application gets; --seconds is split among them"
+    )
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--client-processes", type=int, default=4)
     parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers")
