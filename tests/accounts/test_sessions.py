@@ -79,3 +79,20 @@ def test_disabling_ends_sessions_and_enabling_again_does_not_revive_them(
     _set_active(app, user_id, True)
     assert client.get("/entry/").status_code == 302  # the old session stays ended
     assert sign_in(app.test_client(), "field1") == 303
+
+
+def test_a_new_secret_key_ends_every_session_at_once(
+    app: Flask, client: FlaskClient, make_user: Callable[..., int]
+) -> None:
+    """The session's serializer is made once per key set: a rotated key is used from the next
+    request on, and a fallback key keeps the sessions it signed."""
+    make_user("rotated", "evaluator")
+    sign_in(client, "rotated")
+    assert client.get("/account/password").status_code == 200
+    old_key = app.secret_key
+    app.secret_key = app.config["SECRET_KEY"] = "a-new-key-" + "0" * 32
+    assert client.get("/account/password").status_code == 302  # signed with the old key: not read
+    sign_in(client, "rotated")
+    app.config["SECRET_KEY_FALLBACKS"] = ["a-new-key-" + "0" * 32]
+    app.secret_key = app.config["SECRET_KEY"] = old_key
+    assert client.get("/account/password").status_code == 200  # signed with a fallback key: still read
