@@ -51,3 +51,26 @@ def test_sqlite_runs_in_wal_mode_with_busy_timeout(tmp_path: Path, monkeypatch: 
         assert db.session.execute(text("PRAGMA busy_timeout")).scalar() == 5000
         db.session.remove()
         db.engine.dispose()
+
+
+@pytest.mark.parametrize(
+    ("url", "given", "pinged"),
+    [
+        ("sqlite:///{tmp}/a.sqlite3", None, False),  # a file: nothing to restart
+        ("postgresql+psycopg://127.0.0.1:5432/test", None, True),  # a server may restart
+        ("sqlite:///{tmp}/b.sqlite3", True, True),  # the configuration wins
+    ],
+)
+def test_connections_to_a_server_are_pinged_on_checkout(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, url: str, given: bool | None, pinged: bool
+) -> None:
+    from surveyapp.extensions import db
+
+    monkeypatch.setenv("SURVEYAPP_INSTANCE_PATH", str(tmp_path))
+    config: dict[str, object] = {"TESTING": True, "SQLALCHEMY_DATABASE_URI": url.format(tmp=tmp_path)}
+    if given is not None:
+        config["SQLALCHEMY_ENGINE_OPTIONS"] = {"pool_pre_ping": given}
+    app = create_app(config)
+    with app.app_context():
+        assert db.engine.pool._pre_ping is pinged  # no connection is made
+        db.engine.dispose()
