@@ -116,7 +116,7 @@ def _form_page(campaign: Campaign, form: ResponseFormBase, status: int) -> tuple
         form.submission_id.errors = [
             _("This form could not be checked. Your answers are kept: please send it again.")
         ]
-    return render_template("survey/form.html", campaign=campaign, form=form), status
+    return render_template("survey/form.html", campaign=attach(campaign), form=form), status
 
 
 @bp.get("/")
@@ -170,14 +170,17 @@ def form(slug: str) -> str | tuple[str, int]:
 @csrf.exempt  # checked by the form itself, so an expired token keeps the answers on the page
 def submit(slug: str) -> BaseResponse | tuple[str, int]:
     """Store the answers once, then show the thank-you page."""
-    campaign = public_campaign(slug)  # a page shown instead loads its version
+    # Detached: storing reads the row's columns only; a page shown instead attaches it first.
+    campaign = public_campaign(slug, attached=False)
+    if campaign.access != "anyone":
+        campaign = attach(campaign)  # the code pages read its version, the code its response
     refused = access.refusal(campaign)  # personal codes
     if refused is not None:
         return refused
     snapshot.remember(campaign)
     form = public_form_class(version_by_id(campaign.questionnaire_version_id))()
     if display.chosen_in_form():  # a display button: the same answers again, in the new mode
-        return render_template("survey/form.html", campaign=campaign, form=form), 200
+        return render_template("survey/form.html", campaign=attach(campaign), form=form), 200
     if not form.validate():
         return _form_page(campaign, form, 422)
     try:
@@ -223,6 +226,7 @@ def _store(campaign: Campaign, form: ResponseFormBase, issued: IssuedId) -> tupl
 
 
 def _refusal_page(campaign: Campaign, refusal: Exception) -> tuple[str, int]:
+    campaign = attach(campaign)  # each page reads its version
     if isinstance(refusal, LimitReached):
         return render_template("survey/limit.html", campaign=campaign, kind=refusal.kind), 429
     if isinstance(refusal, CampaignClosedError):
