@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskCliRunner
 
@@ -98,3 +99,35 @@ def test_a_refused_campaign_is_explained_in_english(runner: FlaskCliRunner, ques
     result = runner.invoke(args=["campaign", "create", "--questionnaire", key, "--name", "   "])
     assert result.exit_code != 0
     assert "A campaign needs a name." in result.output and "调查批次" not in result.output
+
+
+def test_a_command_on_a_database_not_set_up_says_to_run_init(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Not a traceback: one line saying what to do, and a failing exit code."""
+    from click.testing import CliRunner
+
+    from surveyapp.__main__ import cli
+
+    monkeypatch.setenv("SURVEYAPP_INSTANCE_PATH", str(tmp_path / "instance"))
+    monkeypatch.setenv("SURVEYAPP_DATABASE_URL", f"sqlite:///{tmp_path / 'never-set-up.sqlite3'}")
+    bundled = (
+        Path(__file__).resolve().parents[1] / "questionnaires" / "kunming-2022-pension-satisfaction.yaml"
+    )
+    result = CliRunner().invoke(cli, ["questionnaire", "load", str(bundled)])
+    assert result.exit_code == 1
+    assert "surveyapp init" in result.output and "Traceback" not in result.output
+
+
+def test_database_errors_are_told_in_one_line() -> None:
+    from sqlalchemy.exc import DBAPIError
+
+    from surveyapp.__main__ import NOT_SET_UP, database_problem
+
+    class UndefinedTable(Exception):
+        sqlstate = "42P01"  # PostgreSQL's code for a table that does not exist
+
+    missing = DBAPIError("SELECT 1", {}, UndefinedTable('relation "campaign" does not exist'))
+    assert database_problem(missing) == NOT_SET_UP
+    locked = DBAPIError("INSERT", {}, Exception("database is locked\nmore detail"))
+    assert database_problem(locked) == "the database refused this: database is locked"
