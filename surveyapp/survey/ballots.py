@@ -21,12 +21,12 @@ from typing import Any
 
 from flask import Request, current_app
 from itsdangerous import BadSignature, SignatureExpired, Signer, TimestampSigner
-from sqlalchemy import Select, Table, bindparam, func, select
+from sqlalchemy import Select, bindparam
 from werkzeug.wrappers import Response as BaseResponse
 
 from surveyapp.extensions import db
-from surveyapp.models import Campaign, Response, utcnow
-from surveyapp.survey.services import SenderLimits
+from surveyapp.models import Campaign, utcnow
+from surveyapp.survey.services import SenderLimits, sent_from_address, sent_from_device
 
 #: A form opened a week ago is stale: the respondent gets a fresh id, their answers kept.
 TOKEN_MAX_AGE = 7 * 24 * 3600
@@ -125,16 +125,10 @@ def address_hash(address: str | None) -> str | None:
     return hmac.new(key, b"address:" + address.encode("utf-8"), hashlib.sha256).hexdigest()[:32]
 
 
-_RESPONSE: Table = Response.__table__  # type: ignore[assignment]
-_COUNT = (
-    select(func.count()).select_from(_RESPONSE).where(_RESPONSE.c.campaign_id == bindparam("campaign_id"))
-)
-#: Built once, on the table (Core statements: no ORM work per execution); each public POST asks one
-#: or both.
-_FROM_DEVICE = _COUNT.where(_RESPONSE.c.device_id == bindparam("device"))
-_FROM_ADDRESS = _COUNT.where(
-    _RESPONSE.c.address_hash == bindparam("address"), _RESPONSE.c.received_at >= bindparam("since")
-)
+#: Built once, on the table (Core statements: no ORM work per execution); asked only to tell a
+#: respondent which limit refused the response (the insert counts the same itself).
+_FROM_DEVICE = sent_from_device(bindparam("campaign_id"), bindparam("device"))
+_FROM_ADDRESS = sent_from_address(bindparam("campaign_id"), bindparam("address"), bindparam("since"))
 
 
 def _count(query: Select[Any], campaign: Campaign, **values: object) -> int:
@@ -155,24 +149,15 @@ def sender_limits(campaign: Campaign, now: datetime | None = None) -> SenderLimi
 
 
 def which_limit(campaign: Campaign, device: str | None, address: str | None) -> LimitReached:
-    """The limit that refused a response: the phone's if it is reached, else the address's."""
-    try:
-        check_limits(campaign, device, address)
-    except LimitReached as reached:
-        return reached
-    return LimitReached("device")  # a response of this phone was taken back meanwhile
+    """The limit that refused a response: the phone's if it is reached, else the address's.
 
-
-def check_limits(campaign: Campaign, device: str | None, address: str | None) -> None:
-    """Raise :class:`LimitReached` if this phone or address has sent the campaign's maximum.
-
-    Each limit costs one indexed count; the public form's insert checks the same itself.
+    Each costs one indexed count, asked only after the insert refused.
     """
     limit = campaign.device_limit
     if limit is not None and device is not None and _count(_FROM_DEVICE, campaign, device=device) >= limit:
-        raise LimitReached("device")
+        return LimitReached("device")
     if campaign.address_daily_limit is not None and address is not None:
         since = utcnow() - ADDRESS_WINDOW
-        sent = _count(_FROM_ADDRESS, campaign, address=address, since=since)
-        if sent >= campaign.address_daily_limit:
-            raise LimitReached("address")
+        if _count(_FROM_ADDRESS, campaign, address=address, since=since) >= campaign.address_daily_limit:
+            return LimitReached("address")
+    return LimitReached("device")  # a response of this phone was taken back meanwhile

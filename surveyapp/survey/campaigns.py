@@ -40,13 +40,12 @@ _lock = Lock()
 
 @dataclass(frozen=True, slots=True)
 class _Kept:
-    """A campaign's column values, read at ``read_at`` (monotonic seconds), and the detached
-    instance holding them that every request of the process reads (never changed, never added
-    to a session: :func:`attach` adds a copy)."""
+    """A campaign's row as the detached instance every request of the process reads (never
+    changed, never added to a session: :func:`attach` adds a copy), read at ``read_at``
+    (monotonic seconds)."""
 
-    columns: dict[str, Any]
-    read_at: float
     shared: Campaign
+    read_at: float
 
 
 def _store() -> dict[str, _Kept]:
@@ -82,7 +81,7 @@ def _keep(campaign: Campaign) -> None:
     columns = {key: getattr(campaign, key) for key in _column_keys()}
     with _lock:
         store = _store()
-        store[campaign.slug] = _Kept(columns, time.monotonic(), as_stored(Campaign, columns))
+        store[campaign.slug] = _Kept(as_stored(Campaign, columns), time.monotonic())
         while len(store) > MAX_KEPT:
             store.pop(next(iter(store)))
 

@@ -136,7 +136,7 @@ class ResponseFormBase(FlaskForm):
 
     def answers(self) -> dict[int, Any]:
         """The answer per question number, for the asked and answered questions only."""
-        values = getattr(self, "_values", None)
+        values = self._values
         if values is None:
             values = self._raw_values()[0]
         asked = getattr(self, "_asked", None) or asked_names(self._version, values)

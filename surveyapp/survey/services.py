@@ -8,7 +8,7 @@ from functools import cache
 from typing import Any
 from weakref import WeakKeyDictionary
 
-from sqlalchemy import Integer, Table, bindparam, cast, exists, func, insert, or_, select
+from sqlalchemy import Integer, Select, Table, bindparam, cast, exists, func, insert, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
@@ -321,6 +321,20 @@ _CAMPAIGN: Table = Campaign.__table__  # type: ignore[assignment]
 _OPEN = select(exists().where(_CAMPAIGN.c.id == bindparam("id"), _CAMPAIGN.c.status == "open"))
 
 
+def sent_from_device(campaign_id: Any, device: Any) -> Select[Any]:
+    """How many responses the campaign has from this phone: the phone's limit counts these."""
+    return _sent(campaign_id).where(_RESPONSE.c.device_id == device)
+
+
+def sent_from_address(campaign_id: Any, address: Any, since: Any) -> Select[Any]:
+    """How many responses the campaign has from this address since ``since``."""
+    return _sent(campaign_id).where(_RESPONSE.c.address_hash == address, _RESPONSE.c.received_at >= since)
+
+
+def _sent(campaign_id: Any) -> Select[Any]:
+    return select(func.count()).select_from(_RESPONSE).where(_RESPONSE.c.campaign_id == campaign_id)
+
+
 def _under(limit: str, counted: Any) -> Any:
     """``counted`` is under the bound ``limit``, or there is no such limit."""
     bound = cast(bindparam(limit, type_=Integer), Integer)
@@ -337,12 +351,9 @@ def _guarded_insert(dialect: str, columns: tuple[str, ...]) -> Any:
     """
     make = postgresql.insert if dialect == "postgresql" else sqlite.insert
     binds = {name: bindparam(name, type_=_RESPONSE.c[name].type) for name in columns}
-    sent = select(func.count()).select_from(_RESPONSE).where(_RESPONSE.c.campaign_id == binds["campaign_id"])
-    from_device = sent.where(_RESPONSE.c.device_id == binds["device_id"]).scalar_subquery()
-    from_address = sent.where(
-        _RESPONSE.c.address_hash == binds["address_hash"],
-        _RESPONSE.c.received_at >= bindparam("since", type_=_RESPONSE.c.received_at.type),
-    ).scalar_subquery()
+    since = bindparam("since", type_=_RESPONSE.c.received_at.type)
+    from_device = sent_from_device(binds["campaign_id"], binds["device_id"]).scalar_subquery()
+    from_address = sent_from_address(binds["campaign_id"], binds["address_hash"], since).scalar_subquery()
     values = select(*binds.values()).where(
         exists().where(_CAMPAIGN.c.id == binds["campaign_id"], _CAMPAIGN.c.status == "open"),
         or_(binds["device_id"].is_(None), _under("device_limit", from_device)),
