@@ -27,8 +27,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     from surveyapp import web
     from surveyapp.cli import registry
+    from surveyapp.scoring import upkeep
 
     web.init_app(app)
+    upkeep.init_app(app)
     registry.init_app(app)
     return app
 

@@ -32,6 +32,11 @@ def _secret_key(instance_path: Path) -> str:
     return key
 
 
+def _seconds_or_off(value: str) -> float | None:
+    """A number of seconds from the environment, or None for ``off``."""
+    return None if value.strip().lower() == "off" else float(value)
+
+
 def load_config(instance_path: Path) -> dict[str, Any]:
     """Build the Flask configuration from ``SURVEYAPP_*`` environment variables."""
     instance_path.mkdir(parents=True, exist_ok=True)
@@ -56,6 +61,9 @@ def load_config(instance_path: Path) -> dict[str, Any]:
         "PROXY_COUNT": int(env(f"{ENV_PREFIX}PROXY_COUNT", "0") or 0),
         # How long a process keeps a campaign's row for the public pages (surveyapp/survey/campaigns.py).
         "PUBLIC_CAMPAIGN_SECONDS": float(env(f"{ENV_PREFIX}PUBLIC_CAMPAIGN_SECONDS", "1") or 0),
+        # The least seconds between two upkeeps of a campaign's kept aggregates in one process, after
+        # requests that stored responses (surveyapp/scoring/upkeep.py); "off" for none.
+        "KEPT_UPKEEP_SECONDS": _seconds_or_off(env(f"{ENV_PREFIX}KEPT_UPKEEP_SECONDS", "") or "60"),
         "PERMANENT_SESSION_LIFETIME": 60 * 60 * 12,
         "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
         "LANGUAGES": ("zh_Hans_CN", "en"),

@@ -8,18 +8,21 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 from flask_babel import force_locale
+from sqlalchemy.exc import SQLAlchemyError
 
 from surveyapp.cli.helpers import campaign_or_fail, transactional
 from surveyapp.exports.statistical import FORMATS as STATISTICAL_FORMATS
 from surveyapp.exports.statistical import write_responses
 from surveyapp.exports.word import report_docx
 from surveyapp.exports.writers import report_csv, report_json, report_xlsx, responses_csv
+from surveyapp.extensions import db
 from surveyapp.imports.reading import ImportFileError, read_file
 from surveyapp.imports.services import ImportRowsError, import_responses
 from surveyapp.models import Campaign
 from surveyapp.scoring.report import campaign_report, record_export
 from surveyapp.scoring.schemes import SchemeError, all_schemes, set_campaign_scheme
 from surveyapp.scoring.services import campaign_statistics
+from surveyapp.scoring.upkeep import bring_up_to_date
 from surveyapp.survey.services import SubmissionError
 
 FORMATS = ("json", "csv", "xlsx", "docx", "sav", "dta")
@@ -78,6 +81,12 @@ def responses_import(slug: str, file: Path) -> None:
     except (ImportFileError, SubmissionError) as error:
         with force_locale("en"):  # the command line speaks English
             raise click.ClickException(f"nothing was imported: {error}") from error
+    db.session.commit()  # the rows are stored, whatever follows
+    if result.added:
+        try:  # the evaluator's page then counts only what arrives later
+            bring_up_to_date(campaign)
+        except SQLAlchemyError:  # the page counts them itself when first viewed
+            db.session.rollback()
     click.echo(f"{file.name}: {result.rows} rows, {result.added} added, {result.already} already imported")
 
 

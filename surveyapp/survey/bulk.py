@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from surveyapp.extensions import db
 from surveyapp.models import Answer, AnswerChoice, Campaign, Response
 from surveyapp.models.base import utcnow
+from surveyapp.scoring.upkeep import note_stored
 from surveyapp.survey.services import (
     AnswerRow,
     Submission,
@@ -99,8 +100,10 @@ def submit_many(campaign: Campaign, submissions: Sequence[Submission], batch: in
         try:
             with db.session.begin_nested():
                 _insert_batch(campaign, new, [by_id[s.submission_id][1] for s in new])
-            added += len(new)
         except IntegrityError:
             # Another writer stored one of these ids meanwhile: one at a time, each once.
             added += sum(1 for s in new if submit_response(campaign, s)[1])
+        else:
+            added += len(new)
+            note_stored(campaign.id, len(new))
     return added

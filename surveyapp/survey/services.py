@@ -17,6 +17,7 @@ from surveyapp.models import CHANNELS, MODES, Answer, AnswerChoice, Campaign, Re
 from surveyapp.models.base import as_stored
 from surveyapp.questionnaires.question_types import QUESTION_TYPES, AnswerError
 from surveyapp.questionnaires.relevance import asked_names
+from surveyapp.scoring.upkeep import note_stored
 from surveyapp.survey.versions import version_by_id
 
 
@@ -291,6 +292,7 @@ def submit_response(
             raise SenderLimitError("this sender has reached a limit")
         raise CampaignClosedError("the campaign is closed")
     _insert_answers(response, answers)
+    note_stored(campaign.id)
     return response, True
 
 
