@@ -12,8 +12,9 @@ database:
 
 * **baseline**: the file read with :mod:`csv` and its rows stored with one multi-row insert per
   table (responses, then answers), nothing checked;
-* **import**: the file imported as ``surveyapp responses import`` does it: read (encodings,
-  headers), every row checked first (all or nothing), each response stored once.
+* **import**: the file imported by ``surveyapp responses import`` itself: read (encodings,
+  headers), every row checked first (all or nothing), each response stored once, then the
+  campaign's kept aggregates brought up to date, so the evaluator's page opens at once.
 
 The target: the import within 3x of the baseline. A second import of the same file is timed as
 well: it must add nothing.
@@ -26,6 +27,7 @@ import csv
 import io
 import json
 import random
+import re
 import sys
 import tempfile
 import time
@@ -97,14 +99,17 @@ def bulk_insert(db: Any, campaign: Any, data: bytes) -> int:
     return stored
 
 
-def import_file(db: Any, campaign: Any, data: bytes) -> tuple[int, int]:
-    """The import as the command runs it: read, check every row, store, commit."""
-    from surveyapp.imports.reading import read_csv
-    from surveyapp.imports.services import import_responses
+def import_file(db: Any, campaign: Any, path: Path) -> tuple[int, int]:
+    """The import as ``surveyapp responses import`` runs it, through the command itself: read,
+    check every row, store, commit, then bring the campaign's kept aggregates up to date."""
+    from flask import current_app
 
-    result = import_responses(campaign, read_csv(data))
-    db.session.commit()
-    return result.rows, result.added
+    db.session.commit()  # the command works in a session of its own
+    result = current_app.test_cli_runner().invoke(args=["responses", "import", campaign.slug, str(path)])
+    assert result.exit_code == 0, result.output
+    found = re.search(r": (\d+) rows, (\d+) added", result.output)
+    assert found is not None, result.output
+    return int(found[1]), int(found[2])
 
 
 def _time(label: str, action: Any) -> tuple[float, Any]:
@@ -131,14 +136,16 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         second = create_campaign(first.questionnaire_version, "import benchmark")
         db.session.commit()
         data = make_csv(args.rows, codes)
+        path = Path(workdir) / "paper.csv"
+        path.write_bytes(data)
         print(f"database: {db.engine.dialect.name}; a CSV of {args.rows:,} rows, {len(data) / 1e6:.1f} MB")
         baseline, stored = _time(
             f"bulk insert of the same rows ({args.rows:,})", lambda: bulk_insert(db, first, data)
         )
         ours, (rows, added) = _time(
-            f"responses import ({args.rows:,} rows)", lambda: import_file(db, second, data)
+            f"responses import ({args.rows:,} rows)", lambda: import_file(db, second, path)
         )
-        again, (_, added_again) = _time("the same file imported again", lambda: import_file(db, second, data))
+        again, (_, added_again) = _time("the same file imported again", lambda: import_file(db, second, path))
         assert stored == rows == added == args.rows and added_again == 0, (stored, rows, added, added_again)
         return {
             "benchmark": "import",

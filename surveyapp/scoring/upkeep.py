@@ -29,7 +29,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from surveyapp.extensions import db
-from surveyapp.models import Campaign, KeptAggregate
+from surveyapp.models import Campaign, KeptAggregate, Response
 from surveyapp.quality.services import campaign_quality
 from surveyapp.scoring.kept import one_reading, reading
 from surveyapp.scoring.report import campaign_report
@@ -58,15 +58,24 @@ def bring_up_to_date(campaign: Campaign) -> None:
 
 
 def responses_behind(campaign_id: int) -> int:
-    """How many of the campaign's responses its kept copies do not count yet: all of them when
-    nothing of its present data revision is kept."""
+    """How many of the campaign's responses bringing it up to date reads: those its newest kept
+    copy does not count, or all of them when that copy is of another data revision, or when a
+    response with a lower id than the copy's highest was stored after it (on PostgreSQL a
+    transaction can commit after a later one), which the copy cannot be added to."""
     count, _highest, data_revision, _exclusions = reading(campaign_id)
-    counted = db.session.scalar(
-        select(func.max(KeptAggregate.response_count)).where(
-            KeptAggregate.campaign_id == campaign_id, KeptAggregate.data_revision == data_revision
-        )
+    newest = db.session.execute(
+        select(KeptAggregate.response_count, KeptAggregate.highest_response)
+        .where(KeptAggregate.campaign_id == campaign_id, KeptAggregate.data_revision == data_revision)
+        .order_by(KeptAggregate.response_count.desc())
+        .limit(1)
+    ).first()
+    if newest is None:
+        return count
+    counted, highest = newest
+    above = db.session.scalar(
+        select(func.count()).where(Response.campaign_id == campaign_id, Response.id > highest)
     )
-    return max(count - int(counted or 0), 0)
+    return count - counted if above == count - counted else count
 
 
 def note_stored(campaign_id: int, added: int = 1) -> None:

@@ -7,13 +7,14 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.exc import OperationalError
 
 from surveyapp.extensions import db
 from surveyapp.models import Campaign, KeptAggregate, Response
+from surveyapp.models.base import utcnow
 from surveyapp.scoring import kept, upkeep
-from surveyapp.survey.services import Submission, submit_response
+from surveyapp.survey.services import Submission, response_row, submit_response
 from tests.scoring.conftest import load
 from tests.scoring.test_kept_aggregates import _figures, fresh, grouped_queries
 from tests.survey.test_form import ALL_A
@@ -156,3 +157,27 @@ def test_responses_stored_outside_a_request_are_noted_nowhere(app: Flask, report
         submit_response(load(report_campaign), Submission("from-a-script", ALL_A))
         db.session.commit()
     assert _counted(app, report_campaign) is None
+
+
+def _stored_with_id(campaign: Campaign, response_id: int) -> None:
+    """A response (without answers) stored under a chosen id, as a commit out of order leaves it."""
+    row = response_row(campaign, Submission(f"id-{response_id}", {}), utcnow())
+    db.session.execute(insert(Response).values(id=response_id, **row))
+
+
+def test_a_copy_that_a_late_commit_went_below_is_read_again_in_full(
+    app: Flask, report_campaign: Campaign
+) -> None:
+    with app.app_context():
+        campaign = load(report_campaign)
+        _stored_with_id(campaign, 1000)
+        _figures(campaign)
+        db.session.commit()  # kept at 42 responses, the highest id 1000
+        assert upkeep.responses_behind(campaign.id) == 0
+        _stored_with_id(campaign, 1001)
+        db.session.commit()
+        assert upkeep.responses_behind(campaign.id) == 1  # added to the copy
+        # A response holding an id below the copy's highest commits only now (PostgreSQL can).
+        _stored_with_id(campaign, 500)
+        db.session.commit()
+        assert upkeep.responses_behind(campaign.id) == 44  # the copy cannot be added to: all again
