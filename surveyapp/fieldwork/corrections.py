@@ -11,6 +11,8 @@ from surveyapp.campaigns.forms import start_of_day
 from surveyapp.extensions import db
 from surveyapp.fieldwork.capture import SerialTakenError, serial_holder
 from surveyapp.models import Answer, Campaign, FieldDetail, Response
+from surveyapp.scoring.kept import carried_over
+from surveyapp.scoring.upkeep import bring_up_to_date
 from surveyapp.survey.forms import ResponseFormBase, field_name
 from surveyapp.survey.services import Submission, check_answers
 
@@ -61,13 +63,26 @@ def correction_data(response: Response) -> dict[str, Any]:
 
 
 def correct_entry(campaign: Campaign, response: Response, form: ResponseFormBase, kind: str) -> None:
-    """Replace the entry's answers and details with the form's (flushes); audit both versions."""
+    """Replace the entry's answers and details with the form's (flushes); audit both versions.
+
+    The evaluator's page keeps its figures: this response's part is taken out of them and its
+    corrected part put in (:func:`surveyapp.scoring.kept.carried_over`), instead of every answer
+    of the campaign being counted again at its next view.
+    """
     before = _state(response)
     serial = form["sheet_serial"].data.strip() if kind == "paper" else None
     if serial:
         holder = serial_holder(campaign, serial)
         if holder is not None and holder.id != response.id:
             raise SerialTakenError(holder)
+    with carried_over(campaign, [response.id], bring_up_to_date):
+        _replace(campaign, response, form, kind, serial)
+    record("response.correct", response, before=before, after=_state(response))
+
+
+def _replace(
+    campaign: Campaign, response: Response, form: ResponseFormBase, kind: str, serial: str | None
+) -> None:
     submission = Submission(submission_id=response.submission_id, answers=form.answers())
     answers: list[Answer] = check_answers(campaign, submission)
     response.answers.clear()
@@ -88,4 +103,3 @@ def correct_entry(campaign: Campaign, response: Response, form: ResponseFormBase
         detail.note = (form["note"].data or "").strip() or None
     db.session.add(detail)
     db.session.flush()
-    record("response.correct", response, before=before, after=_state(response))

@@ -42,6 +42,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from threading import Lock
 from typing import Any
@@ -401,8 +402,11 @@ def aggregate_rows(
     from one pass that serves several aggregates), or None to run the statement.
     """
     db.session.flush()  # a change not yet flushed raises the revision now, before it is read
-    pinned = (_pinned.get() or {}).get(campaign.id)
     statement_key = _statement_key(statement)
+    carry = _carry.get()
+    if carry is not None and carry.campaign_id == campaign.id:
+        return _carried(carry, (campaign.id, statement_key), newer, summed, stored)
+    pinned = (_pinned.get() or {}).get(campaign.id)
     before = as_read_by(pinned if pinned is not None else reading(campaign.id), statement_key[0])
     key = (campaign.id, statement_key)
     store = _store()
@@ -473,6 +477,168 @@ def aggregate_scalar(
     """The single value of ``statement``, kept as :func:`aggregate_rows` keeps rows."""
     rows = aggregate_rows(campaign, statement, newer=newer)
     return rows[0][0] if rows else None
+
+
+@dataclass
+class _Carry:
+    """A change to some of a campaign's responses, carried over to what is kept (see
+    :func:`carried_over`): each aggregate's rows at the reading before it, and those responses'
+    part of them before the change."""
+
+    campaign_id: int
+    ids: tuple[int, ...]
+    before: Reading
+    after: Reading | None = None
+    parts: dict[Any, tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]] = field(default_factory=dict)
+    done: list[_Staged] = field(default_factory=list)
+
+
+_carry: ContextVar[_Carry | None] = ContextVar("kept_carry", default=None)
+#: What a carried change computed, kept once its transaction commits (``Session.info``).
+_CARRIED = "surveyapp_kept_carried"
+
+
+@contextmanager
+def carried_over(
+    campaign: Campaign, response_ids: Sequence[int], compute: Callable[[Campaign], Any]
+) -> Iterator[None]:
+    """Carry what is kept over a change made inside the block to the given responses only.
+
+    A correction changes a response's answers or columns, which raises the data revision: every
+    aggregate kept would be computed again from every answer. Every aggregate that adds up over
+    responses is instead taken as it was kept, less those responses' part before the change, plus
+    their part after it: ``compute(campaign)`` (what the page computes) runs once before the
+    change and once after, reading only those responses. An aggregate whose rows cannot be told
+    apart that way (a group left with nothing counted, values that do not subtract) is left out
+    and computed afresh when next asked. What is carried is kept under the new reading, in the
+    database within the transaction and in the process once it commits. Another change to the
+    campaign's data or exclusions cannot come in between: on PostgreSQL the campaign's row is
+    locked first; a SQLite transaction that read before another wrote cannot write at all.
+    """
+    db.session.flush()
+    db.session.execute(select(Campaign.id).where(Campaign.id == campaign.id).with_for_update(key_share=True))
+    carry = _Carry(campaign.id, tuple(sorted(set(response_ids))), reading(campaign.id))
+    ready = _with_carry(carry, compute, campaign)
+    yield
+    if not ready:
+        return
+    db.session.flush()
+    after = reading(campaign.id)
+    if after[2] == carry.before[2] or after[3] != carry.before[3]:
+        return  # nothing changed the data, or an exclusion came too: nothing to carry
+    carry.after = (*carry.before[:2], *after[2:])  # the responses of before, with the change
+    if not _with_carry(carry, compute, campaign):
+        return
+    for key, query_key, at, rows, stored in carry.done:
+        if stored and _store_rows(key[0], query_key, at, rows):
+            _put(_copies(), key, at)
+    db.session.info.setdefault(_CARRIED, []).extend(carry.done)
+
+
+def _with_carry(carry: _Carry, compute: Callable[[Campaign], Any], campaign: Campaign) -> bool:
+    """Run ``compute`` carrying the change, in a savepoint; whether it ran through."""
+    token = _carry.set(carry)
+    try:
+        with db.session.begin_nested():
+            compute(campaign)
+        return True
+    except Exception:  # the carry only spares work: the change goes ahead without it
+        log.exception("aggregates of campaign %s not carried over a change", campaign.id)
+        carry.done.clear()
+        return False
+    finally:
+        _carry.reset(token)
+
+
+def _carried(
+    carry: _Carry,
+    key: Any,
+    newer: Callable[[IdRange], Executable] | None,
+    summed: int,
+    stored: bool,
+) -> list[tuple[Any, ...]]:
+    """An aggregate's rows while a change is carried over (see :func:`carried_over`)."""
+    if newer is None:
+        return []  # not made of parts per response: computed afresh when next asked
+    sql = key[1][0]
+    query_key = hashlib.sha256(repr(key[1]).encode()).hexdigest()
+    if carry.after is None:  # before the change: the rows kept, and the responses' part of them
+        start = _kept_at(key, query_key, as_read_by(carry.before, sql), stored)
+        if start is not None:
+            carry.parts[key] = (start, _part(newer, carry.ids, summed))
+        return start or []
+    if key not in carry.parts:
+        return []
+    start, old = carry.parts[key]
+    rows = _replaced(start, old, _part(newer, carry.ids, summed), summed)
+    if rows is None:
+        return []
+    carry.done.append((key, query_key, as_read_by(carry.after, sql), rows, stored))
+    return rows
+
+
+def _kept_at(key: Any, query_key: str, at: Reading, stored: bool) -> list[tuple[Any, ...]] | None:
+    """The rows kept for ``key`` at exactly ``at``, in the process or in the database."""
+    found = _store().get(key)
+    if found is not None and found[0] == at:
+        return found[1]
+    if stored:
+        in_database = _stored(key[0], query_key)
+        if in_database is not None and in_database[0] == at:
+            return in_database[1]
+    return None
+
+
+def _part(newer: Callable[[IdRange], Executable], ids: Sequence[int], summed: int) -> list[tuple[Any, ...]]:
+    """The aggregate over the given responses only."""
+    rows: list[tuple[Any, ...]] = []
+    for response_id in ids:
+        rows = _merged(
+            rows, [tuple(r) for r in db.session.execute(newer((response_id - 1, response_id)))], summed
+        )
+    return rows
+
+
+def _replaced(
+    start: list[tuple[Any, ...]], old: list[tuple[Any, ...]], new: list[tuple[Any, ...]], summed: int
+) -> list[tuple[Any, ...]] | None:
+    """``start`` with ``old`` taken out and ``new`` put in; None when that cannot be exact."""
+    if not summed:
+        union = (set(start) - set(old)) | set(new)
+        try:
+            return sorted(union)
+        except TypeError:
+            return sorted(union, key=repr)
+    totals: dict[tuple[Any, ...], list[Any]] = {}
+    for row in start:
+        totals[row[: len(row) - summed]] = list(row[len(row) - summed :])
+    try:
+        for row in old:
+            part = row[: len(row) - summed]
+            totals[part] = [a - b for a, b in zip(totals[part], row[len(row) - summed :], strict=True)]
+        for row in new:
+            part = row[: len(row) - summed]
+            values = row[len(row) - summed :]
+            totals[part] = (
+                [a + b for a, b in zip(totals[part], values, strict=True)] if part in totals else list(values)
+            )
+    except (KeyError, TypeError):
+        return None  # a part that was not kept, or values that do not add (None)
+    if any(not any(values) for values in totals.values()):
+        return None  # a group with nothing left: whether a fresh count lists it is not known here
+    return [(*part, *values) for part, values in totals.items()]
+
+
+@event.listens_for(Session, "after_commit")
+def _keep_carried(session: Session) -> None:
+    """Keep in the process what carried changes computed, now that they are committed."""
+    for key, _query_key, at, rows, _stored_copy in session.info.pop(_CARRIED, ()):
+        _put(_store(), key, (at, rows))
+
+
+@event.listens_for(Session, "after_rollback")
+def _drop_carried(session: Session) -> None:
+    session.info.pop(_CARRIED, None)
 
 
 def forget_kept(in_database: bool = True) -> None:
