@@ -24,7 +24,9 @@ Then, on the same data:
 * the page in another worker or after a restart (nothing in the process's memory; the copy kept
   in the database), before and after one more response;
 * the page after one more response arrived, and again after that;
-* the page after an evaluator excluded a response, and after it was restored.
+* the page after an evaluator excluded a response, and after it was restored;
+* a correction of one answer (carried over to what is kept, as ``correct_entry`` does), and the
+  page after it.
 
 The last line is one JSON object; ``ratio`` is the repeated page view over the plain GROUP BY,
 ``ratio_first_view`` the first view (after the import's upkeep) over it.
@@ -111,6 +113,30 @@ def _upkeep(app: Any, campaign_id: int) -> None:
         campaign = db.session.get(Campaign, campaign_id)
         assert campaign is not None
         bring_up_to_date(campaign)
+        db.session.commit()
+
+
+def _correct_first(app: Any, campaign_id: int) -> None:
+    """Change one answer of the first response, carried over as ``correct_entry`` carries a
+    correction (the same ``carried_over`` around the change), and commit."""
+    from sqlalchemy import select
+
+    from surveyapp.extensions import db
+    from surveyapp.models import Answer, Campaign, Response
+    from surveyapp.scoring.kept import carried_over
+    from surveyapp.scoring.upkeep import bring_up_to_date
+
+    with app.app_context():
+        campaign = db.session.get(Campaign, campaign_id)
+        assert campaign is not None
+        first = db.session.scalar(
+            select(Response.id).where(Response.campaign_id == campaign_id).order_by(Response.id).limit(1)
+        )
+        answer = db.session.scalars(select(Answer).where(Answer.response_id == first).limit(1)).one()
+        options = [o.id for o in campaign.questionnaire_version.scale]
+        with carried_over(campaign, [first], bring_up_to_date):
+            answer.option_id = next(o for o in options if o != answer.option_id)
+            db.session.flush()
         db.session.commit()
 
 
@@ -214,6 +240,10 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             excluded = _best("page after an exclusion", lambda: _view(client, slug), runs=1)
             _exclude_first(app, campaign_id, restore=True)
             restored = _best("page after the response was restored", lambda: _view(client, slug), runs=1)
+            correction = _best(
+                "a correction (one answer), carried over", lambda: _correct_first(app, campaign_id), runs=1
+            )
+            corrected = _best("page after the correction", lambda: _view(client, slug), runs=1)
             with app.app_context():
                 db.engine.dispose()
         finally:
@@ -232,6 +262,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "page_again_after_new_response_seconds": round(after, 3),
         "page_after_exclusion_seconds": round(excluded, 3),
         "page_after_restore_seconds": round(restored, 3),
+        "correction_seconds": round(correction, 3),
+        "page_after_correction_seconds": round(corrected, 3),
         "report_nothing_kept_seconds": round(fresh, 3),
         "baseline_group_by_seconds": round(plain, 3),
         "ratio": round(again / plain, 3),
