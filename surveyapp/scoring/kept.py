@@ -638,7 +638,15 @@ def _keep_carried(session: Session) -> None:
 
 @event.listens_for(Session, "after_rollback")
 def _drop_carried(session: Session) -> None:
+    """Any rollback, a savepoint's included, drops them: what they describe may be undone."""
     session.info.pop(_CARRIED, None)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _drop_uncommitted(session: Session, transaction: Any) -> None:
+    """A transaction closed without a commit (the session closed) drops them too."""
+    if transaction.parent is None:
+        session.info.pop(_CARRIED, None)
 
 
 def forget_kept(in_database: bool = True) -> None:

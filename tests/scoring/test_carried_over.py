@@ -136,6 +136,25 @@ def test_a_correction_rolled_back_leaves_nothing_that_a_later_change_could_meet(
         assert figures == fresh(campaign)
 
 
+def test_a_correction_whose_session_closed_without_a_commit_leaves_nothing_either(
+    app: Flask, report_campaign: Campaign
+) -> None:
+    with app.app_context():
+        campaign = load(report_campaign)
+        fresh(campaign)
+        db.session.commit()
+        response = _first(campaign)
+        _corrected(campaign, response, lambda: _set_answer(campaign, response, 1, "E"))
+        db.session.close()  # neither committed nor rolled back by name: the database drops it
+        campaign = load(report_campaign)
+        response = _first(campaign)
+        _set_answer(campaign, response, 2, "D")
+        db.session.commit()
+        figures = _figures(campaign)
+        assert figures["score"] == 97.83  # the D of q2 alone, as computed above for q1
+        assert figures == fresh(campaign)
+
+
 def test_rows_are_replaced_exactly_or_not_at_all() -> None:
     counts = [(1, "a", 2), (1, "b", 1)]
     # The response's count moves from b to c; a keeps the other response's.
