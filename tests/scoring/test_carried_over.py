@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from flask import Flask
 from sqlalchemy import select
 
@@ -42,6 +43,14 @@ def _corrected(campaign: Campaign, response: Response, change: Any) -> None:
         db.session.flush()
 
 
+def _counted_and_kept(report_campaign: Campaign) -> tuple[Campaign, Response]:
+    """The campaign, its page counted once and kept (committed), and its first response."""
+    campaign = load(report_campaign)
+    assert fresh(campaign)["score"] == 98.0
+    db.session.commit()
+    return campaign, _first(campaign)
+
+
 def _kept_then_viewed(campaign: Campaign) -> tuple[dict[str, Any], list[str]]:
     with grouped_queries() as seen:
         figures = _figures(campaign)
@@ -52,10 +61,7 @@ def test_a_corrected_answer_is_carried_over_without_counting_every_answer_again(
     app: Flask, report_campaign: Campaign
 ) -> None:
     with app.app_context():
-        campaign = load(report_campaign)
-        assert fresh(campaign)["score"] == 98.0
-        db.session.commit()
-        response = _first(campaign)
+        campaign, response = _counted_and_kept(report_campaign)
         revision = db.session.scalar(select(Campaign.data_revision).where(Campaign.id == campaign.id))
         _corrected(campaign, response, lambda: _set_answer(campaign, response, 1, "E"))
         db.session.commit()
@@ -69,10 +75,7 @@ def test_a_corrected_answer_is_carried_over_without_counting_every_answer_again(
 
 def test_another_worker_starts_from_the_copy_carried_over(app: Flask, report_campaign: Campaign) -> None:
     with app.app_context():
-        campaign = load(report_campaign)
-        fresh(campaign)
-        db.session.commit()
-        response = _first(campaign)
+        campaign, response = _counted_and_kept(report_campaign)
         _corrected(campaign, response, lambda: _set_answer(campaign, response, 2, "C"))
         db.session.commit()
         kept.forget_kept(in_database=False)  # a worker with nothing in memory
@@ -115,43 +118,24 @@ def test_a_response_moved_to_another_area_and_back_leaves_every_breakdown_exact(
         assert again == fresh(campaign)
 
 
-def test_a_correction_rolled_back_leaves_nothing_that_a_later_change_could_meet(
-    app: Flask, report_campaign: Campaign
+@pytest.mark.parametrize("ending", ["rollback", "close"])
+def test_a_correction_not_committed_leaves_nothing_that_a_later_change_could_meet(
+    app: Flask, report_campaign: Campaign, ending: str
 ) -> None:
     with app.app_context():
-        campaign = load(report_campaign)
-        fresh(campaign)
-        db.session.commit()
-        response = _first(campaign)
-        # Carried over, then rolled back: its figures must not outlive it, in the process or the
-        # database, though the next change raises the data revision to the very same number.
+        campaign, response = _counted_and_kept(report_campaign)
+        # Carried over, then rolled back (or the session closed without a commit): its figures
+        # must not outlive it, in the process or the database, though the next change raises the
+        # data revision to the very same number.
         _corrected(campaign, response, lambda: _set_answer(campaign, response, 1, "E"))
-        db.session.rollback()
+        getattr(db.session, ending)()
+        campaign = load(report_campaign)
         response = _first(campaign)
-        _set_answer(campaign, response, 1, "D")  # a change not carried over
+        _set_answer(campaign, response, 2, "D")  # a change not carried over
         db.session.commit()
         figures = _figures(campaign)
         # 327 A, 82 B, 1 D (0.3) over 41: 10 x (327 + 73.8 + 0.3) / 41 = 4011 / 41 = 97.83.
         assert figures["score"] == 97.83
-        assert figures == fresh(campaign)
-
-
-def test_a_correction_whose_session_closed_without_a_commit_leaves_nothing_either(
-    app: Flask, report_campaign: Campaign
-) -> None:
-    with app.app_context():
-        campaign = load(report_campaign)
-        fresh(campaign)
-        db.session.commit()
-        response = _first(campaign)
-        _corrected(campaign, response, lambda: _set_answer(campaign, response, 1, "E"))
-        db.session.close()  # neither committed nor rolled back by name: the database drops it
-        campaign = load(report_campaign)
-        response = _first(campaign)
-        _set_answer(campaign, response, 2, "D")
-        db.session.commit()
-        figures = _figures(campaign)
-        assert figures["score"] == 97.83  # the D of q2 alone, as computed above for q1
         assert figures == fresh(campaign)
 
 
