@@ -110,7 +110,8 @@ def _after_request(response: FlaskResponse) -> FlaskResponse:
 
 def keep_up(app: Flask, stored: dict[int, int]) -> None:
     """Bring each campaign up to date, in a transaction of its own, unless that means reading far
-    more than the ``stored`` responses (by campaign id); a failure is logged, never raised."""
+    more than the ``stored`` responses (by campaign id). It runs after the answer was sent: a
+    database that is busy or gone is logged, and the page's next view counts what is missing."""
     with app.app_context():
         try:
             for campaign_id, added in stored.items():
