@@ -80,6 +80,10 @@ _pinned: ContextVar[dict[int, Reading] | None] = ContextVar("kept_readings", def
 #: What a :func:`one_reading` block computed, kept when it ends: (key, query key, reading, rows, store).
 _Staged = tuple[Any, str, "Reading", list[tuple[Any, ...]], bool]
 _staged: ContextVar[dict[int, list[_Staged]] | None] = ContextVar("kept_staged", default=None)
+#: What :func:`kept_by_content` computed in a :func:`one_reading` block, written when it ends.
+_scored_staged: ContextVar[dict[int, list[tuple[str, tuple[Any, ...]]]] | None] = ContextVar(
+    "kept_scored_staged", default=None
+)
 #: What :func:`once_per_reading` computed in a :func:`one_reading` block, by campaign and key.
 _shared: ContextVar[dict[int, dict[Any, Any]] | None] = ContextVar("kept_shared", default=None)
 
@@ -148,6 +152,8 @@ def one_reading(campaign: Campaign) -> Iterator[None]:
     staged: list[_Staged] = []
     staged_token = _staged.set({**(_staged.get() or {}), campaign.id: staged})
     shared_token = _shared.set({**(_shared.get() or {}), campaign.id: {}})
+    scored: list[tuple[str, tuple[Any, ...]]] = []
+    scored_token = _scored_staged.set({**(_scored_staged.get() or {}), campaign.id: scored})
     finished = False
     try:
         yield
@@ -156,7 +162,15 @@ def one_reading(campaign: Campaign) -> Iterator[None]:
         _pinned.reset(token)
         _staged.reset(staged_token)
         _shared.reset(shared_token)
-    if finished and staged and reading(campaign.id) == at:
+        _scored_staged.reset(scored_token)
+    if not finished:
+        return
+    unchanged = not staged or reading(campaign.id) == at
+    # Written together at the end, so that on SQLite the block holds the write lock only for
+    # the copies, not while it computes.
+    for query_key, row in scored:  # pure results of their content: valid whatever changed
+        _store_rows(campaign.id, query_key, (0, 0, 0, 0), [row])
+    if staged and unchanged:
         for item in staged:
             _keep(*item)
 
@@ -688,7 +702,11 @@ def kept_by_content(
         value = list(found[1][0][1:])
     else:
         value = compute()
-        _store_rows(campaign_id, query_key, (0, 0, 0, 0), [(digest, *value)])
+        block = (_scored_staged.get() or {}).get(campaign_id)
+        if block is not None:  # written when the block ends
+            block.append((query_key, (digest, *value)))
+        else:
+            _store_rows(campaign_id, query_key, (0, 0, 0, 0), [(digest, *value)])
     _put(store, key, tuple(value))
     return list(value)
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from sqlalchemy import func, insert, select
+from sqlalchemy import event, func, insert, select
 from sqlalchemy.exc import OperationalError
 
 from surveyapp.extensions import db
@@ -181,3 +181,24 @@ def test_a_copy_that_a_late_commit_went_below_is_read_again_in_full(
         _stored_with_id(campaign, 500)
         db.session.commit()
         assert upkeep.responses_behind(campaign.id) == 44  # the copy cannot be added to: all again
+
+
+def test_the_upkeep_writes_its_copies_together_once_it_has_computed(
+    app: Flask, report_campaign: Campaign
+) -> None:
+    """On SQLite a transaction that writes holds the one write lock until it ends: the copies are
+    written at the end, so respondents' answers never wait while the page is computed."""
+    statements: list[str] = []
+
+    def note(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        statements.append(statement.lstrip().upper())
+
+    with app.app_context():
+        event.listen(db.engine, "before_cursor_execute", note)
+        try:
+            upkeep.bring_up_to_date(load(report_campaign))
+        finally:
+            event.remove(db.engine, "before_cursor_execute", note)
+        writes = [i for i, s in enumerate(statements) if s.startswith(("INSERT", "DELETE", "UPDATE"))]
+        reads = [i for i, s in enumerate(statements) if "FROM ANSWER" in s or "FROM RESPONSE" in s]
+        assert writes and reads and max(reads) < min(writes)
