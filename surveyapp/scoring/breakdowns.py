@@ -233,12 +233,10 @@ def _one_pass(campaign: Campaign) -> OnePass | None:
     an answer the questionnaire version does not know (the queries count it then).
     """
     totals = _Totals(_patterns(campaign), scoring_maps(campaign), sorted(set(RESPONSE_GROUPS.values())))
-    at = pinned_reading(campaign)
-    upto = [] if at is None else [Answer.response_id <= at[1]]  # the block's responses only
     per_response = (
         select(Answer.response_id.label("response_id"), func.count().label("answers"))
         .add_columns(*_pattern_columns(totals.patterns))
-        .where(Answer.campaign_id == campaign.id, *upto)
+        .where(Answer.campaign_id == campaign.id)
         .group_by(Answer.response_id)
         .subquery()
     )
@@ -249,6 +247,7 @@ def _one_pass(campaign: Campaign) -> OnePass | None:
         if not totals.add(part):
             return None  # an answer to a question or with an option of another version
     questions = len(totals.patterns.questions)
+    at = pinned_reading(campaign)
     complete = at is not None and at[0] == totals.read
     once_per_reading(campaign, (HISTOGRAM, maps_key(totals.maps)), lambda: totals.histogram_rows)
     once_per_reading(campaign, (SAME_ANSWER, questions), lambda: [(i,) for i in sorted(totals.alike)])

@@ -165,7 +165,7 @@ def one_reading(campaign: Campaign) -> Iterator[None]:
         _scored_staged.reset(scored_token)
     if not finished:
         return
-    unchanged = not staged or still_reads(campaign.id, at)
+    unchanged = not staged or reading(campaign.id) == at
     # Written together at the end, so that on SQLite the block holds the write lock only for
     # the copies, not while it computes.
     for query_key, row in scored:  # pure results of their content: valid whatever changed
@@ -173,26 +173,6 @@ def one_reading(campaign: Campaign) -> Iterator[None]:
     if staged and unchanged:
         for item in staged:
             _keep(*item)
-
-
-def still_reads(campaign_id: int, at: Reading) -> bool:
-    """Whether what a block computed at ``at`` still describes the campaign at ``at``.
-
-    The block counts only responses up to ``at``'s highest id, so responses stored meanwhile
-    with higher ids change nothing it computed: the next reading adds them as new ones. So while
-    respondents keep answering, a page still keeps what it computed. It may not keep it after a
-    change of data or exclusions, or when a response with a lower id was stored meanwhile (a
-    PostgreSQL transaction committing after a later one), which it may or may not have counted.
-    """
-    now = reading(campaign_id)
-    if now == at:
-        return True
-    if now[2:] != at[2:] or now[1] < at[1] or now[0] < at[0]:
-        return False
-    below = db.session.scalar(
-        select(func.count()).where(Response.campaign_id == campaign_id, Response.id <= at[1])
-    )
-    return int(below or 0) == at[0]
 
 
 def once_per_reading(campaign: Campaign, key: Any, compute: Callable[[], Any]) -> Any | None:
@@ -462,9 +442,8 @@ def aggregate_rows(
             rows = _from_kept(campaign.id, [in_database], before, newer, summed)
     if rows is None and fresh is not None:
         rows = fresh()
-    if rows is None:  # in a block, only the responses of its reading: others may arrive meanwhile
-        bounded = newer((0, before[1])) if newer is not None and pinned is not None else statement
-        rows = [tuple(row) for row in db.session.execute(bounded).all()]
+    if rows is None:
+        rows = [tuple(row) for row in db.session.execute(statement).all()]
     persist = stored and _copy_due(_copies().get(key), before)
     if pinned is not None and staged is not None:
         staged.append((key, query_key, before, rows, persist))  # kept when the block ends

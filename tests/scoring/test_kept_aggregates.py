@@ -15,18 +15,17 @@ from decimal import Decimal
 from typing import Any
 
 from flask import Flask, current_app
-from sqlalchemy import event, func, insert, select
+from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
 from surveyapp.accounts.services import create_user
 from surveyapp.extensions import db
 from surveyapp.models import Answer, Campaign, KeptAggregate, Response
-from surveyapp.models.base import utcnow
 from surveyapp.quality.services import campaign_quality, exclude_response, restore_response
 from surveyapp.scoring import kept
 from surveyapp.scoring.report import campaign_report
 from surveyapp.scoring.schemes import load_builtin_schemes, set_campaign_scheme
-from surveyapp.survey.services import Submission, response_row, submit_response
+from surveyapp.survey.services import Submission, submit_response
 from tests.scoring.conftest import load
 
 ALL_A = {n: "A" for n in range(1, 11)}
@@ -290,57 +289,6 @@ def test_what_a_page_computed_is_not_kept_when_the_data_changed_while_it_ran(
         assert db.session.scalar(under_a_reading) == 0
         db.session.expire_all()
         assert _figures(campaign)["respondents"] == 40
-
-
-def _answered_meanwhile(campaign: Campaign, submission_id: str, response_id: int | None = None) -> None:
-    """Another worker stores a response while this one computes (its own session): ten A, or
-    without answers under a chosen id (as a PostgreSQL transaction holding a lower id commits late)."""
-    with Session(db.engine) as other:
-        found = other.get(Campaign, campaign.id)
-        assert found is not None
-        if response_id is None:
-            submit_response(found, Submission(submission_id, ALL_A))
-        else:
-            row = response_row(found, Submission(submission_id, {}), utcnow())
-            other.execute(insert(Response).values(id=response_id, **row))
-        other.commit()
-
-
-def test_a_page_still_keeps_what_it_computed_while_respondents_keep_answering(
-    app: Flask, report_campaign: Campaign
-) -> None:
-    with app.app_context():
-        campaign = load(report_campaign)
-        with kept.one_reading(campaign):
-            _answered_meanwhile(campaign, "arrived-while-computing")  # after the block's reading
-            during = _figures(campaign)
-        assert during["respondents"] == 41  # the block counts the responses of its reading only
-        db.session.commit()
-        counted = select(func.max(KeptAggregate.response_count)).where(
-            KeptAggregate.campaign_id == campaign.id
-        )
-        assert db.session.scalar(counted) == 41  # kept, for this worker and the others
-        with grouped_queries() as seen:
-            after = _figures(campaign)
-        assert seen and _over_all_answers(seen) == []  # only the new response is read
-        assert after["respondents"] == 42 and after["score"] == 98.05
-        assert after == fresh(campaign)
-
-
-def test_a_page_keeps_nothing_when_a_lower_id_was_stored_while_it_computed(
-    app: Flask, report_campaign: Campaign
-) -> None:
-    with app.app_context():
-        campaign = load(report_campaign)
-        highest = db.session.scalar(select(func.max(Response.id)))
-        assert highest is not None
-        _answered_meanwhile(campaign, "above-a-gap", highest + 10)
-        with kept.one_reading(campaign):
-            _figures(campaign)
-            _answered_meanwhile(campaign, "late-below", highest + 5)  # below the reading's highest
-        db.session.commit()
-        assert not current_app.extensions.get(kept._EXTENSION)
-        assert _figures(campaign) == fresh(campaign)
 
 
 def test_another_worker_reads_each_groups_figures_and_scores_only_a_changed_one(
