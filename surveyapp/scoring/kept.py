@@ -204,6 +204,11 @@ def _store() -> OrderedDict[Any, tuple[Reading, list[tuple[Any, ...]]]]:
     return current_app.extensions.setdefault(_EXTENSION, OrderedDict())
 
 
+def _copy_key(statement_key: tuple[str, tuple[tuple[str, str], ...]]) -> str:
+    """What the database copy of a statement's rows is kept under."""
+    return hashlib.sha256(repr(statement_key).encode()).hexdigest()
+
+
 def _statement_key(statement: Executable) -> tuple[str, tuple[tuple[str, str], ...]]:
     assert isinstance(statement, ClauseElement)
     compiled = statement.compile(dialect=db.session.get_bind().dialect)
@@ -429,7 +434,7 @@ def aggregate_rows(
         with _lock:
             store.move_to_end(key)
         return found[1]
-    query_key = hashlib.sha256(repr(statement_key).encode()).hexdigest()
+    query_key = _copy_key(statement_key)
     staged = (_staged.get() or {}).get(campaign.id)
     for staged_key, _query_key, at, staged_rows, _persist in staged or ():
         if staged_key == key and at == before:
@@ -575,7 +580,7 @@ def _carried(
     if newer is None:
         return []  # not made of parts per response: computed afresh when next asked
     sql = key[1][0]
-    query_key = hashlib.sha256(repr(key[1]).encode()).hexdigest()
+    query_key = _copy_key(key[1])
     if carry.after is None:  # before the change: the rows kept, and the responses' part of them
         start = _kept_at(key, query_key, as_read_by(carry.before, sql), stored)
         if start is not None:
@@ -618,29 +623,15 @@ def _replaced(
 ) -> list[tuple[Any, ...]] | None:
     """``start`` with ``old`` taken out and ``new`` put in; None when that cannot be exact."""
     if not summed:
-        union = (set(start) - set(old)) | set(new)
-        try:
-            return sorted(union)
-        except TypeError:
-            return sorted(union, key=repr)
-    totals: dict[tuple[Any, ...], list[Any]] = {}
-    for row in start:
-        totals[row[: len(row) - summed]] = list(row[len(row) - summed :])
+        taken = set(old)
+        return _merged([row for row in start if row not in taken], new, 0)
     try:
-        for row in old:
-            part = row[: len(row) - summed]
-            totals[part] = [a - b for a, b in zip(totals[part], row[len(row) - summed :], strict=True)]
-        for row in new:
-            part = row[: len(row) - summed]
-            values = row[len(row) - summed :]
-            totals[part] = (
-                [a + b for a, b in zip(totals[part], values, strict=True)] if part in totals else list(values)
-            )
+        rows = _merged(subtracted(start, old, summed), new, summed)
     except (KeyError, TypeError):
-        return None  # a part that was not kept, or values that do not add (None)
-    if any(not any(values) for values in totals.values()):
+        return None  # a part that was not kept, or values that do not subtract (None)
+    if {row[:-summed] for row in start} - {row[:-summed] for row in rows}:
         return None  # a group with nothing left: whether a fresh count lists it is not known here
-    return [(*part, *values) for part, values in totals.items()]
+    return rows
 
 
 @event.listens_for(Session, "after_commit")

@@ -13,7 +13,7 @@ from surveyapp.models import Answer, Area, Campaign, Response, ScaleOption
 from surveyapp.scoring import kept
 from surveyapp.scoring.upkeep import bring_up_to_date
 from tests.scoring.conftest import load
-from tests.scoring.test_kept_aggregates import _figures, _over_all_answers, fresh, grouped_queries
+from tests.scoring.test_kept_aggregates import _figures, _over_all_answers, fresh, viewed
 
 
 def _first(campaign: Campaign) -> Response:
@@ -51,12 +51,6 @@ def _counted_and_kept(report_campaign: Campaign) -> tuple[Campaign, Response]:
     return campaign, _first(campaign)
 
 
-def _kept_then_viewed(campaign: Campaign) -> tuple[dict[str, Any], list[str]]:
-    with grouped_queries() as seen:
-        figures = _figures(campaign)
-    return figures, seen
-
-
 def test_a_corrected_answer_is_carried_over_without_counting_every_answer_again(
     app: Flask, report_campaign: Campaign
 ) -> None:
@@ -66,7 +60,7 @@ def test_a_corrected_answer_is_carried_over_without_counting_every_answer_again(
         _corrected(campaign, response, lambda: _set_answer(campaign, response, 1, "E"))
         db.session.commit()
         assert db.session.scalar(select(Campaign.data_revision).where(Campaign.id == campaign.id)) > revision
-        figures, seen = _kept_then_viewed(campaign)
+        figures, seen = viewed(campaign)
         assert _over_all_answers(seen) == []  # only the corrected response's answers were read
         # One A became an E (weight 0): 327 A, 82 B, 1 E over 41: 10 x (327 + 73.8) / 41 = 97.76.
         assert figures["respondents"] == 41 and figures["score"] == 97.76
@@ -79,7 +73,7 @@ def test_another_worker_starts_from_the_copy_carried_over(app: Flask, report_cam
         _corrected(campaign, response, lambda: _set_answer(campaign, response, 2, "C"))
         db.session.commit()
         kept.forget_kept(in_database=False)  # a worker with nothing in memory
-        figures, seen = _kept_then_viewed(campaign)
+        figures, seen = viewed(campaign)
         assert _over_all_answers(seen) == []
         # 327 A, 82 B, 1 C (0.6) over 41: 10 x (327 + 73.8 + 0.6) / 41 = 4014 / 41 = 97.90.
         assert figures["score"] == 97.9

@@ -59,6 +59,13 @@ def grouped_queries() -> Iterator[list[str]]:
         event.remove(db.engine, "before_cursor_execute", note)
 
 
+def viewed(campaign: Campaign) -> tuple[dict[str, Any], list[str]]:
+    """The report's figures, and the GROUP BY statements computing them ran."""
+    with grouped_queries() as seen:
+        figures = _figures(campaign)
+    return figures, seen
+
+
 def test_a_second_view_runs_no_group_by(app: Flask, report_campaign: Campaign) -> None:
     with app.app_context():
         campaign = load(report_campaign)

@@ -16,7 +16,7 @@ from surveyapp.models.base import utcnow
 from surveyapp.scoring import kept, upkeep
 from surveyapp.survey.services import Submission, response_row, submit_response
 from tests.scoring.conftest import load
-from tests.scoring.test_kept_aggregates import _figures, fresh, grouped_queries
+from tests.scoring.test_kept_aggregates import _figures, fresh, viewed
 from tests.survey.test_form import ALL_A
 from tests.survey.test_kept_pages import _fresh_tokens
 
@@ -53,8 +53,7 @@ def test_a_respondents_answer_brings_the_page_up_to_date_after_it_is_sent(
     with app.app_context():
         kept.forget_kept(in_database=False)  # the evaluator's page is served by another worker
         campaign = load(report_campaign)
-        with grouped_queries() as seen:
-            shown = _figures(campaign)
+        shown, seen = viewed(campaign)
         assert seen == []  # nothing counted on the page: all of it was kept
         # 42 respondents, 338 A, 82 B: 10 x (338 + 0.9 x 82) / 42 = 4118 / 42 = 98.047... -> 98.05.
         assert shown["respondents"] == 42 and shown["score"] == 98.05
@@ -70,8 +69,7 @@ def test_answers_within_the_interval_wait_for_the_next_upkeep_and_the_page_adds_
     assert _counted(app, report_campaign) == 42  # the second came within the hour: not yet
     with app.app_context():
         campaign = load(report_campaign)
-        with grouped_queries() as seen:
-            shown = _figures(campaign)
+        shown, seen = viewed(campaign)
         assert seen and all("response_id >" in s or "response.id >" in s for s in seen)  # the new one only
         # 43 respondents: 347 A, 82 B, one E (weight 0): 10 x (347 + 73.8) / 43 = 97.86.
         assert shown["respondents"] == 43 and shown["score"] == 97.86
@@ -86,8 +84,7 @@ def test_with_no_interval_every_storing_request_keeps_the_page_up(
         _answer(app, report_campaign.slug)
         with app.app_context():
             campaign = load(report_campaign)
-            with grouped_queries() as seen:
-                shown = _figures(campaign)
+            shown, seen = viewed(campaign)
             assert seen == [] and shown["respondents"] == number  # all kept already
     # The database copy is written again only every thousand responses (another worker adds the
     # rest itself): it still counts the first.
@@ -144,8 +141,7 @@ def test_an_import_brings_the_page_up_to_date(app: Flask, campaign: Campaign, tm
     with app.app_context():
         kept.forget_kept(in_database=False)
         found = load(campaign)
-        with grouped_queries() as seen:
-            shown = _figures(found)
+        shown, seen = viewed(found)
         assert seen == []
         # 27 A and 13 B over 4 respondents: 10 x (27 + 0.9 x 13) / 4 = 387 / 4 = 96.75.
         assert shown["respondents"] == 4 and shown["score"] == 96.75
