@@ -34,6 +34,23 @@ def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
         cursor.close()
 
 
+def begin_writing() -> None:
+    """Begin the session's transaction as SQLite's one writer (``BEGIN IMMEDIATE``), for work that
+    reads before it writes inside a savepoint.
+
+    A SQLite transaction that has read cannot wait for the write lock when it comes to write: if
+    another connection wrote in between, SQLite refuses at once ("database is locked") and the
+    request would answer 503. Taking the write lock first makes it wait its turn (up to the busy
+    timeout) before it reads. Nothing to do on another database, or once the transaction writes.
+    """
+    connection = db.session.connection()
+    if connection.dialect.name != "sqlite":
+        return
+    raw = connection.connection.dbapi_connection
+    if isinstance(raw, sqlite3.Connection) and not raw.in_transaction:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
 def configure(app: Flask) -> None:
     """Engine options for the configured database, set before the engine is made.
 

@@ -19,6 +19,7 @@ from wtforms import SelectChoice
 from surveyapp.areas.choices import INDENT, chosen_area_id
 from surveyapp.areas.services import ordered_areas
 from surveyapp.campaigns.forms import start_of_day
+from surveyapp.database import begin_writing
 from surveyapp.distribution.codes import CodeUnknownError, CodeUsedError, submit_with_personal_code
 from surveyapp.extensions import db
 from surveyapp.fieldwork.forms import entry_form_class, paper_form_class
@@ -120,6 +121,7 @@ def store_entry(campaign: Campaign, form: ResponseFormBase, kind: str, user_id: 
     first = serial_holder(campaign, serial) if serial else None
     if first is not None:
         raise SerialTakenError(first)
+    begin_writing()  # the savepoint below reads before it writes
     try:
         with db.session.begin_nested():
             code_text = form["personal_code"].data if "personal_code" in form else None

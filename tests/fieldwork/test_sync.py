@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from surveyapp.campaigns.services import create_campaign
 from surveyapp.extensions import db
 from surveyapp.models import Area, AuditEvent, Campaign, FieldDetail, QuestionnaireVersion, Response, User
 from surveyapp.scoring.breakdowns import campaign_breakdown
+from surveyapp.survey import services as survey_services
 from tests.accounts.conftest import sign_in
 
 ALL_A = [(f"q{n}", "A") for n in range(1, 11)]
@@ -108,6 +110,43 @@ def test_a_resent_interview_is_stored_once_with_every_detail(
         assert stored.submitted_at.isoformat() == "2026-11-19T16:00:00+00:00"  # midnight in Kunming
         assert detail is not None and detail.note == "老人视力不好，由访谈员读题。"
         assert len(stored.answers) == 10
+
+
+def test_an_entry_holds_the_write_lock_before_it_reads_inside_its_savepoint(
+    app: Flask,
+    worker: tuple[FlaskClient, int],
+    places: dict[str, str],
+    database_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Another writer (a respondent's answer, the page's upkeep) cannot commit between the entry's
+    look-up and its insert: on SQLite that left the insert refused at once, "database is locked",
+    and a field device's sync answered 503 (seen in the browser tests under load)."""
+    if database_url:
+        pytest.skip("SQLite's write lock; PostgreSQL's transactions do not meet it")
+    client, user_id = worker
+    token = _token(client)
+    look_up = survey_services.find_response
+    others: list[str] = []
+
+    def look_up_then_another_writer(*args: object, **kwargs: object) -> object:
+        found = look_up(*args, **kwargs)  # the savepoint's first read
+        other = sqlite3.connect(db.engine.url.database or "", timeout=0)
+        try:  # another connection tries to write now, without waiting
+            other.execute("UPDATE campaign SET name = name")
+            other.commit()
+            others.append("committed in between")
+        except sqlite3.OperationalError:
+            others.append("waited for the entry")
+        finally:
+            other.close()
+        return found
+
+    monkeypatch.setattr(survey_services, "find_response", look_up_then_another_writer)
+    sheet = _sheet(user_id, "31", places["township"], "kkkkkkkkkkkk")
+    stored = _send(client, places["slug"], "paper", sheet, token)
+    assert stored.status_code == 201, stored.get_json()
+    assert others == ["waited for the entry"]
 
 
 def test_sync_keeps_csrf_protection_and_answers_signed_out_devices(
