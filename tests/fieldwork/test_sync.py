@@ -123,7 +123,7 @@ def test_an_entry_holds_the_write_lock_before_it_reads_inside_its_savepoint(
     look-up and its insert: on SQLite that left the insert refused at once, "database is locked",
     and a field device's sync answered 503 (seen in the browser tests under load)."""
     if database_url:
-        pytest.skip("SQLite's write lock; PostgreSQL's transactions do not meet it")
+        pytest.skip("SQLite's single write lock only; a database server has none")
     client, user_id = worker
     token = _token(client)
     look_up = survey_services.find_response
