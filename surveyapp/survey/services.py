@@ -2,13 +2,27 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
 from typing import Any
 from weakref import WeakKeyDictionary
 
-from sqlalchemy import Integer, Select, Table, bindparam, cast, exists, func, insert, or_, select
+from sqlalchemy import (
+    Integer,
+    Select,
+    Table,
+    bindparam,
+    cast,
+    exists,
+    func,
+    insert,
+    or_,
+    select,
+    true,
+    union_all,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
@@ -122,6 +136,11 @@ class AnswerRow:
             "value_number": self.value_number,
             "value_date": self.value_date,
         }
+
+    def numbered_columns(self, number: int) -> dict[str, Any]:
+        """The answer's own columns as the ``number``-th answer of a statement inserting several."""
+        columns = self.columns()
+        return {f"{name}_{number}": columns[name] for name in GIVEN_COLUMNS}
 
     def to_answer(self) -> Answer:
         """The answer as a model object, with its choices."""
@@ -273,7 +292,9 @@ def submit_response(
     raises ``CampaignClosedError`` like a new one (the public form tells the two apart itself).
 
     The response is one ``INSERT ... ON CONFLICT DO NOTHING`` and its answers one more statement,
-    so a write transaction holds SQLite's lock only for those two and the commit.
+    so a write transaction holds SQLite's lock only for those two and the commit. On PostgreSQL
+    the two are one statement (one round trip): the answers' insert reads the response's id from
+    the response's insert, and inserts nothing when the response was not inserted.
     """
     if look_up:
         existing = find_response(campaign, submission.submission_id)
@@ -281,8 +302,8 @@ def submit_response(
             return existing, False
     _check(campaign, submission)
     answers = _answers(campaign, submission)
-    response = _insert_once(response_row(campaign, submission, utcnow()), submission.limits)
-    if response is None:
+    stored_now = _insert_once(response_row(campaign, submission, utcnow()), submission.limits, answers)
+    if stored_now is None:
         # Stored already (a repeat, or another request between our look-up and our insert), or
         # refused by the insert's own checks: the campaign closed meanwhile, or a sender's limit.
         stored = find_response(campaign, submission.submission_id)
@@ -291,31 +312,47 @@ def submit_response(
         if submission.limits != NO_LIMITS and db.session.connection().scalar(_OPEN, {"id": campaign.id}):
             raise SenderLimitError("this sender has reached a limit")
         raise CampaignClosedError("the campaign is closed")
-    _insert_answers(response, answers)
+    response, still_to_insert = stored_now
+    _insert_answers(response, still_to_insert)
     note_stored(campaign.id)
     return response, True
 
 
 ANSWER_COLUMNS = ("campaign_id", "question_id", "option_id", "value_text", "value_number", "value_date")
+#: An answer's own columns, given per answer to the statement that inserts a response with them.
+GIVEN_COLUMNS = ANSWER_COLUMNS[1:]
 
 
-def _insert_once(row: dict[str, Any], limits: SenderLimits = NO_LIMITS) -> Response | None:
+def _insert_once(
+    row: dict[str, Any], limits: SenderLimits = NO_LIMITS, answers: Sequence[AnswerRow] = ()
+) -> tuple[Response, list[AnswerRow]] | None:
     """Insert the response unless its submission id is stored already; None when it was.
 
     The insert also checks that the campaign is still open: a campaign closed by another request
     (or in another process, which may have read it a moment before) stores nothing; see
     :func:`submit_response`. So are the sender's ``limits``: one statement counts and inserts.
+    On PostgreSQL the same statement inserts the ``answers`` without choices. Returns the response
+    and the answers still to insert.
     """
     dialect = db.session.get_bind().dialect.name
     if dialect not in ("sqlite", "postgresql"):
-        return _insert_in_savepoint(row)
+        response = _insert_in_savepoint(row)
+        return None if response is None else (response, list(answers))
     connection = db.session.connection()  # Core on the session's connection: no ORM work
-    new_id = connection.execute(_guarded_insert(dialect, tuple(row)), {**row, **limits.parameters()}).scalar()
+    parameters = {**row, **limits.parameters()}
+    plain = [a for a in answers if not a.choice_ids] if dialect == "postgresql" else []
+    if plain:
+        for i, answer in enumerate(plain):
+            parameters.update(answer.numbered_columns(i))
+        statement = _guarded_insert_with_answers(tuple(row), len(plain))
+        new_id = connection.execute(statement, parameters).scalars().first()
+    else:
+        new_id = connection.execute(_guarded_insert(dialect, tuple(row)), parameters).scalar()
     if new_id is None:
         return None
     response = as_stored(Response, {"id": new_id, **row})  # as stored; its other columns load when read
     db.session.add(response)
-    return response
+    return response, ([a for a in answers if a.choice_ids] if plain else list(answers))
 
 
 _CAMPAIGN: Table = Campaign.__table__  # type: ignore[assignment]
@@ -367,6 +404,37 @@ def _guarded_insert(dialect: str, columns: tuple[str, ...]) -> Any:
         .on_conflict_do_nothing(index_elements=["campaign_id", "submission_id"])
         .returning(_RESPONSE.c.id)
     )
+
+
+_ANSWER: Table = Answer.__table__  # type: ignore[assignment]
+
+
+@cache
+def _guarded_insert_with_answers(columns: tuple[str, ...], count: int) -> Any:
+    """PostgreSQL: the guarded insert of a response (:func:`_guarded_insert`) and of its ``count``
+    answers, in one statement that returns the response's id once per answer it inserted.
+
+    The response's insert is a data-modifying ``WITH``; the answers are inserted from it joined
+    to their values, so a response not inserted (stored already, or refused) inserts no answer
+    and returns no row. Built once per number of answers, with bound parameters ``question_id_0``,
+    ``option_id_0``, ... (see :meth:`AnswerRow.numbered_columns`).
+    """
+    stored = _guarded_insert("postgresql", columns).cte("stored")
+    rows = [select(*(_given(name, i) for name in GIVEN_COLUMNS)) for i in range(count)]
+    given = (union_all(*rows) if count > 1 else rows[0]).subquery("given")
+    values = select(stored.c.id, bindparam("campaign_id", type_=_ANSWER.c.campaign_id.type), *given.c)
+    return (
+        insert(_ANSWER)
+        .from_select(["response_id", *ANSWER_COLUMNS], values.select_from(stored).join(given, true()))
+        .returning(_ANSWER.c.response_id)
+        .add_cte(stored)
+    )
+
+
+def _given(name: str, number: int) -> Any:
+    """The ``number``-th answer's value of column ``name``, typed (a NULL needs its type)."""
+    column_type = _ANSWER.c[name].type
+    return cast(bindparam(f"{name}_{number}", type_=column_type), column_type).label(name)
 
 
 def _insert_in_savepoint(row: dict[str, Any]) -> Response | None:
