@@ -8,6 +8,7 @@ answers before it: a question that is not relevant is neither required nor kept.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
@@ -43,10 +44,40 @@ def _wtforms_messages(locale: str) -> Any:
     return support.Translations.load(messages_path(), [locale], domain="wtforms")
 
 
+class _TokenWhenShown:
+    """A CSRF token made the first time the page shows it.
+
+    A response form is built on every POST, but the form shows its token only when the page comes
+    back (answers refused, a display mode chosen); a stored response is answered with a redirect,
+    and signing a token for it would be work thrown away.
+    """
+
+    __slots__ = ("_make", "_token")
+
+    def __init__(self, make: Callable[[], str]) -> None:
+        self._make = make
+        self._token: str | None = None
+
+    def __str__(self) -> str:
+        if self._token is None:
+            self._token = self._make()
+        return self._token
+
+
+class _CheckedCSRF(FlaskForm.Meta.csrf_class):
+    """Flask-WTF's check of the submitted token, its token for the page made only when shown."""
+
+    def generate_csrf_token(self, csrf_token_field: Any) -> Any:
+        make = super().generate_csrf_token
+        return _TokenWhenShown(lambda: make(csrf_token_field))
+
+
 class ResponseFormBase(FlaskForm):
     """Fields every response form has; question fields are added per version."""
 
     class Meta(FlaskForm.Meta):
+        csrf_class = _CheckedCSRF
+
         def get_translations(self, form: Any) -> Any:
             """The same messages Flask-WTF gives, without reading the catalogue on every request."""
             if not current_app.config.get("WTF_I18N_ENABLED", True) or not has_request_context():

@@ -123,6 +123,9 @@ def test_missing_csrf_token_keeps_answers(app: Flask, client: FlaskClient, campa
     assert "您的答案已保留" in page
     assert page.count(" checked") == 10
     assert _count(app, Response) == 0
+    data["csrf_token"] = csrf_token(page)  # the page that came back carries a token that is accepted
+    assert client.post(f"/s/{campaign.slug}", data=data).status_code == 303
+    assert _count(app, Response) == 1
 
 
 def test_closed_campaign_shows_closed_page(app: Flask, client: FlaskClient, campaign: Campaign) -> None:
