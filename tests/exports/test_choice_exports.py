@@ -10,9 +10,9 @@ from flask import Flask
 
 from surveyapp.extensions import db
 from surveyapp.models import Campaign
+from tests.questionnaires.workbooks import SCALE
 
 REASONS = ["slow", "unclear", "amount", "attitude"]
-SCALE = ["非常满意", "满意", "一般", "不满意", "很不满意"]
 
 
 @pytest.fixture()
@@ -205,23 +205,9 @@ def test_responses_export_numbers_dates_and_text_as_stored(context: None) -> Non
     from surveyapp.imports.services import import_responses
     from surveyapp.questionnaires.services import publish_version, store_questionnaire
     from surveyapp.questionnaires.xlsform import read_xlsform
-    from tests.questionnaires.workbooks import workbook_bytes
+    from tests.questionnaires.workbooks import stored_kinds_sheets, workbook_bytes
 
-    sheets = {
-        "survey": [
-            ["type", "name", "label"],
-            ["int", "age", "年龄"],
-            ["decimal", "income", "月收入"],
-            ["date", "born", "出生日期"],
-            ["text", "note", "备注"],
-            ["select one from sat or specify other", "q1", "总体评价"],
-        ],
-        "choices": [
-            ["list name", "name", "label"],
-            *[["sat", c, t] for c, t in zip("ABCDE", SCALE, strict=True)],
-        ],
-        "settings": [["form_id", "form_title"], ["kinds_export", "各类答案导出"]],
-    }
+    sheets = stored_kinds_sheets("kinds_export", "各类答案导出", multiple=False)
     version, _new = store_questionnaire(read_xlsform(workbook_bytes(sheets), "k.xlsx"), "k.xlsx")
     publish_version(version)
     campaign = _campaign(version.key)

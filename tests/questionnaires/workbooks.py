@@ -31,6 +31,28 @@ def report_sheets(form_id: str = "kunming_2022_pension_xls", version: Any = 1) -
     return {"survey": survey, "choices": choices, "settings": settings}
 
 
+#: The five-point satisfaction scale's labels, A to E.
+SCALE = ["非常满意", "满意", "一般", "不满意", "很不满意"]
+
+
+def stored_kinds_sheets(form_id: str, title: str, *, multiple: bool) -> dict[str, list[list[Any]]]:
+    """XLSForm sheets asking one question of each stored kind: a whole number, a decimal, a date,
+    a text, a select_one with "other"; with ``multiple`` a select_multiple with "other" too."""
+    survey = [
+        ["type", "name", "label"],
+        ["int", "age", "年龄"],
+        ["decimal", "income", "月收入"],
+        ["date", "born", "出生日期"],
+        ["text", "note", "备注"],
+        ["select one from sat or specify other", "q1", "总体评价"],
+    ]
+    choices = [["list name", "name", "label"], *[["sat", c, t] for c, t in zip("ABCDE", SCALE, strict=True)]]
+    if multiple:
+        survey.append(["select_multiple why or_other", "why", "原因"])
+        choices += [["why", "slow", "办理慢"], ["why", "far", "路太远"]]
+    return {"survey": survey, "choices": choices, "settings": [["form_id", "form_title"], [form_id, title]]}
+
+
 def workbook_bytes(sheets: dict[str, list[list[Any]]]) -> bytes:
     """An .xlsx file holding the given sheets."""
     book = Workbook()

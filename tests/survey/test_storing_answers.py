@@ -17,8 +17,6 @@ from surveyapp.models import Answer, AnswerChoice, Campaign, Question, Response,
 from surveyapp.survey.services import SenderLimitError, SenderLimits, Submission, submit_response
 from tests.test_query_counts import counted
 
-SCALE = ["非常满意", "满意", "一般", "不满意", "很不满意"]
-
 
 @pytest.fixture()
 def campaign(app: Flask, questionnaire: object) -> Iterator[Campaign]:
@@ -26,26 +24,9 @@ def campaign(app: Flask, questionnaire: object) -> Iterator[Campaign]:
     from surveyapp.campaigns.services import create_campaign
     from surveyapp.questionnaires.services import publish_version, store_questionnaire
     from surveyapp.questionnaires.xlsform import read_xlsform
-    from tests.questionnaires.workbooks import workbook_bytes
+    from tests.questionnaires.workbooks import stored_kinds_sheets, workbook_bytes
 
-    sheets = {
-        "survey": [
-            ["type", "name", "label"],
-            ["int", "age", "年龄"],
-            ["decimal", "income", "月收入"],
-            ["date", "born", "出生日期"],
-            ["text", "note", "备注"],
-            ["select one from sat or specify other", "q1", "总体评价"],
-            ["select_multiple why or_other", "why", "原因"],
-        ],
-        "choices": [
-            ["list name", "name", "label"],
-            *[["sat", c, t] for c, t in zip("ABCDE", SCALE, strict=True)],
-            ["why", "slow", "办理慢"],
-            ["why", "far", "路太远"],
-        ],
-        "settings": [["form_id", "form_title"], ["stored_kinds", "各类答案"]],
-    }
+    sheets = stored_kinds_sheets("stored_kinds", "各类答案", multiple=True)
     with app.test_request_context(headers={"Accept-Language": "zh-CN"}):
         version, _new = store_questionnaire(read_xlsform(workbook_bytes(sheets), "k.xlsx"), "k.xlsx")
         publish_version(version)
