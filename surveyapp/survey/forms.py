@@ -8,7 +8,8 @@ answers before it: a question that is not relevant is neither required nor kept.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Set
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -17,7 +18,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import Field, HiddenField, StringField
+from wtforms import HiddenField, SelectMultipleField, StringField
 from wtforms.validators import InputRequired, Regexp
 
 from surveyapp.models import Question, QuestionnaireVersion
@@ -42,6 +43,22 @@ def _wtforms_messages(locale: str) -> Any:
     from wtforms.i18n import messages_path
 
     return support.Translations.load(messages_path(), [locale], domain="wtforms")
+
+
+@dataclass(frozen=True, slots=True)
+class CheckedAnswers:
+    """What a response form's answers came to: see :meth:`ResponseFormBase.check`."""
+
+    #: each readable answer's value, by question name
+    values: dict[str, Any]
+    #: the names of the questions asked, given those answers
+    asked: Set[str]
+    #: what is wrong, by field name, in the page's language; empty when the answers can be stored
+    problems: dict[str, str]
+    #: the answer per question number, for the asked and answered questions only
+    answers: dict[int, Any]
+    #: the text given with an "other" option, per question number
+    other_texts: dict[int, str]
 
 
 class _TokenWhenShown:
@@ -93,11 +110,15 @@ class ResponseFormBase(FlaskForm):
     _question_names: tuple[str, ...] = ()
     #: the values read by the last :meth:`validate`, by question name
     _values: dict[str, Any] | None = None
+    #: what the last :meth:`validate` found of the questions
+    _checked: CheckedAnswers | None = None
     _version: QuestionnaireVersion
     _language: str | None = None
     #: worked out once per class (a version never changes): field name -> question, choice codes
     _by_field: dict[str, Question] = {}  # noqa: RUF012 (set per class, read only)
     _choice_codes: dict[int, list[str]] = {}  # noqa: RUF012
+    #: the fields that send a list of values (select_multiple)
+    _multiple_fields: frozenset[str] = frozenset()
 
     def question_fields(self) -> list:
         """The question fields, in questionnaire order."""
@@ -107,43 +128,60 @@ class ResponseFormBase(FlaskForm):
         """Field name -> question."""
         return self._by_field
 
-    def _raw_values(self) -> tuple[dict[str, Any], dict[str, str]]:
-        """Each answered question's value by question name (unreadable ones left out), and errors."""
+    @classmethod
+    def sent_data(cls, formdata: Any) -> dict[str, Any]:
+        """Each question's data (and each "other" text) as the form's fields read it from
+        ``formdata``: a select_multiple's list of values, otherwise the first value or None."""
+        data: dict[str, Any] = {}
+        for name in cls._question_names:
+            data[name] = formdata.getlist(name) if name in cls._multiple_fields else formdata.get(name)
+            if cls._by_field[name].or_other:
+                data[name + "_other"] = formdata.get(name + "_other")
+        return data
+
+    @classmethod
+    def check(cls, data: Mapping[str, Any]) -> CheckedAnswers:
+        """Every asked question's answer in ``data`` read and checked: required, readable, its
+        constraint, the text of an "other". What :meth:`validate` checks of the questions."""
         values: dict[str, Any] = {}
         errors: dict[str, str] = {}
-        codes = self._choice_codes
-        for name, question in self.questions().items():
-            data = self[name].data
-            if data in (None, "", []):
+        codes = cls._choice_codes
+        for name, question in cls._by_field.items():
+            raw = data.get(name)
+            if raw in (None, "", []):
                 continue
             kind = QUESTION_TYPES[question.type]
             try:
-                values[question.name] = kind.read(question, data, codes[question.id])  # type: ignore[misc]
+                values[question.name] = kind.read(question, raw, codes[question.id])  # type: ignore[misc]
             except AnswerError as error:
                 errors[name] = str(error)
-        return values, errors
+        asked = asked_names(cls._version, values)
+        problems: dict[str, str] = {}
+        for name, question in cls._by_field.items():
+            if question.name in asked:
+                message = cls._problem(question, data.get(name + "_other"), values, errors.get(name))
+                if message:
+                    problems[name] = message
+        return CheckedAnswers(values, asked, problems, cls._answers_of(values, asked), cls._others_of(data))
 
     def validate(self, extra_validators: dict | None = None) -> bool:
         """The form's own fields, then every asked question: required, readable, its constraint."""
         valid = super().validate(extra_validators)
-        values, errors = self._raw_values()
-        asked = asked_names(self._version, values)
-        self._asked, self._values = asked, values
-        for name, question in self.questions().items():
+        checked = self.check({name: field.data for name, field in self._fields.items()})
+        self._checked, self._asked, self._values = checked, checked.asked, checked.values
+        for name in self._question_names:
             field = self[name]
             field.errors = list(field.errors)
-            if question.name not in asked:
-                continue
-            message = self._problem(question, field, values, errors.get(name))
-            if message:
-                field.errors.append(message)
+            if name in checked.problems:
+                field.errors.append(checked.problems[name])
                 valid = False
         return valid
 
+    @classmethod
     def _problem(
-        self, question: Question, field: Field, values: dict[str, Any], error: str | None
+        cls, question: Question, other: str | None, values: dict[str, Any], error: str | None
     ) -> str | None:
-        language, default = self._language, self._version.language
+        language, default = cls._language, cls._version.language
         if error:
             return error
         if question.name not in values:
@@ -159,34 +197,34 @@ class ResponseFormBase(FlaskForm):
             return text_of(question, "constraint_message", language, default) or _(
                 "This answer is not accepted. Please check it."
             )
-        if question.or_other and _chose_other(values[question.name]):
-            other = self[field.name + "_other"].data
-            if not (other or "").strip():
-                return _("Please say what “other” is.")
+        if question.or_other and _chose_other(values[question.name]) and not (other or "").strip():
+            return _("Please say what “other” is.")
         return None
 
-    def answers(self) -> dict[int, Any]:
-        """The answer per question number, for the asked and answered questions only."""
-        values = self._values
-        if values is None:
-            values = self._raw_values()[0]
-        asked = getattr(self, "_asked", None) or asked_names(self._version, values)
+    @classmethod
+    def _answers_of(cls, values: dict[str, Any], asked: Set[str]) -> dict[int, Any]:
         return {
             number: values[q.name]
-            for number, q in self._version.by_number().items()
+            for number, q in cls._version.by_number().items()
             if q.name in asked and q.name in values
         }
 
-    def other_texts(self) -> dict[int, str]:
-        """The text given with an "other" option, per question number."""
+    @classmethod
+    def _others_of(cls, data: Mapping[str, Any]) -> dict[int, str]:
         texts: dict[int, str] = {}
-        for number, question in self._version.by_number().items():
-            name = field_name(number)
-            if question.or_other and name + "_other" in self:
-                text = (self[name + "_other"].data or "").strip()
-                if text:
-                    texts[number] = text
+        for number, question in cls._version.by_number().items():
+            text = (data.get(field_name(number) + "_other") or "").strip() if question.or_other else ""
+            if text:
+                texts[number] = text
         return texts
+
+    def checked(self) -> CheckedAnswers:
+        """What the last :meth:`validate` found of the questions (checked now if it was not run)."""
+        return self._checked or self.check({name: field.data for name, field in self._fields.items()})
+
+    def answers(self) -> dict[int, Any]:
+        """The answer per question number, for the asked and answered questions only."""
+        return self.checked().answers
 
     def layout(self) -> list[tuple[str, Any, Any]]:
         """The page in order: ``("open", group, heading)``, ``("close", group, None)``,
@@ -288,14 +326,17 @@ def _form_class(version: QuestionnaireVersion, language: str | None) -> type[Res
         "_by_field": {field_name(q.number): q for q in questions},
         "_choice_codes": _codes(version),
     }
+    multiple = set()
     for question in questions:
         kind = QUESTION_TYPES[question.type]
         options = [_LocalisedOption(o, language, version.language) for o in choices_of(version, question)]
-        attrs[field_name(question.number)] = kind.make_field(  # type: ignore[misc]
-            _Localised(question, language, version.language), options
-        )
+        field = kind.make_field(_Localised(question, language, version.language), options)  # type: ignore[misc]
+        attrs[field_name(question.number)] = field
+        if issubclass(field.field_class, SelectMultipleField):
+            multiple.add(field_name(question.number))  # its data is the list of values sent
         if question.or_other:
             attrs[field_name(question.number) + "_other"] = StringField(_l("Other: please say what"))
+    attrs["_multiple_fields"] = frozenset(multiple)
     return type("ResponseForm", (ResponseFormBase,), attrs)
 
 

@@ -19,8 +19,9 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_wtf.csrf import generate_csrf
+from flask_wtf.csrf import generate_csrf, validate_csrf
 from werkzeug.wrappers import Response as BaseResponse
+from wtforms import ValidationError
 
 from surveyapp.distribution import access
 from surveyapp.extensions import csrf
@@ -42,7 +43,12 @@ from surveyapp.survey.ballots import (
     which_limit,
 )
 from surveyapp.survey.campaigns import attach, public_campaign
-from surveyapp.survey.forms import ResponseFormBase, public_form_class
+from surveyapp.survey.forms import (
+    SIGNED_SUBMISSION_ID,
+    CheckedAnswers,
+    ResponseFormBase,
+    public_form_class,
+)
 from surveyapp.survey.services import (
     CampaignClosedError,
     SenderLimitError,
@@ -167,7 +173,7 @@ def form(slug: str) -> str | tuple[str, int]:
 
 
 @bp.post("/s/<slug>")
-@csrf.exempt  # checked by the form itself, so an expired token keeps the answers on the page
+@csrf.exempt  # checked with the answers, so an expired token keeps the answers on the page
 def submit(slug: str) -> BaseResponse | tuple[str, int]:
     """Store the answers once, then show the thank-you page."""
     # Detached: storing reads the row's columns only; a page shown instead attaches it first.
@@ -178,24 +184,56 @@ def submit(slug: str) -> BaseResponse | tuple[str, int]:
     if refused is not None:
         return refused
     snapshot.remember(campaign)
-    form = public_form_class(version_by_id(campaign.questionnaire_version_id))()
+    form_class = public_form_class(version_by_id(campaign.questionnaire_version_id))
     if display.chosen_in_form():  # a display button: the same answers again, in the new mode
-        return render_template("survey/form.html", campaign=attach(campaign), form=form), 200
-    if not form.validate():
-        return _form_page(campaign, form, 422)
-    try:
-        issued = read_submission_id(campaign, form.submission_id.data)
-    except BadSubmissionToken:
-        return _form_page(campaign, form, 422)
-    refused_page = _store(campaign, form, issued)
+        return render_template("survey/form.html", campaign=attach(campaign), form=form_class()), 200
+    sent = _sent_as_accepted(campaign, form_class)
+    if sent is None:  # something is refused: the form, built now, says what
+        form = form_class()
+        if not form.validate():
+            return _form_page(campaign, form, 422)
+        token = form.submission_id.data
+        try:
+            sent = (token, read_submission_id(campaign, token), form.checked())
+        except BadSubmissionToken:
+            return _form_page(campaign, form, 422)
+    token, issued, checked = sent
+    refused_page = _store(campaign, checked, issued)
     if refused_page is not None:
         return refused_page
-    if session.get(_session_key(campaign)) != form.submission_id.data:
-        session[_session_key(campaign)] = form.submission_id.data  # else the cookie is not sent again
+    if session.get(_session_key(campaign)) != token:
+        session[_session_key(campaign)] = token  # else the cookie is not sent again
     return redirect(url_for("survey.thanks", slug=slug), code=303)
 
 
-def _store(campaign: Campaign, form: ResponseFormBase, issued: IssuedId) -> tuple[str, int] | None:
+def _sent_as_accepted(
+    campaign: Campaign, form_class: type[ResponseFormBase]
+) -> tuple[str, IssuedId, CheckedAnswers] | None:
+    """The submission id, what it carries and the checked answers, read from the request without
+    building the form, when the form would accept them all; None when anything would be refused.
+
+    The same checks as the form's (its CSRF token, the signed id's format and signature, every
+    question through :meth:`ResponseFormBase.check`), so a refusal is explained by the form
+    itself, built only then: most POSTs are accepted, and the form's fields are the costliest
+    part of reading them.
+    """
+    token = request.form.get("submission_id") or ""
+    if not SIGNED_SUBMISSION_ID.match(token):
+        return None
+    if current_app.config.get("WTF_CSRF_ENABLED", True):
+        try:
+            validate_csrf(request.form.get(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")))
+        except ValidationError:
+            return None
+    try:
+        issued = read_submission_id(campaign, token)
+    except BadSubmissionToken:
+        return None
+    checked = form_class.check(form_class.sent_data(request.form))
+    return None if checked.problems else (token, issued, checked)
+
+
+def _store(campaign: Campaign, checked: CheckedAnswers, issued: IssuedId) -> tuple[str, int] | None:
     """Store the response once, or return the page that explains why it was not stored.
 
     A repeat of a stored response (a double tap, a reloaded POST) is found by the insert itself,
@@ -206,12 +244,12 @@ def _store(campaign: Campaign, form: ResponseFormBase, issued: IssuedId) -> tupl
     phone, address = _give_device_cookie(), address_hash(request.remote_addr)
     submission = Submission(
         submission_id=issued.nonce,
-        answers=form.answers(),
+        answers=checked.answers,
         channel="qr",
         form_seconds=issued.seconds_open(),
         address_hash=address,
         device_id=phone,
-        other_texts=form.other_texts(),
+        other_texts=checked.other_texts,
         limits=sender_limits(campaign),
     )
     try:
