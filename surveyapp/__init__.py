@@ -25,13 +25,14 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
 
-    from surveyapp import web
+    from surveyapp import database, web
     from surveyapp.cli import registry
     from surveyapp.scoring import upkeep
 
     web.init_app(app)
     upkeep.init_app(app)
     registry.init_app(app)
+    database.init_app(app)  # last: its commit runs before the other after-request hooks
     return app
 
 
@@ -42,7 +43,6 @@ def _init_extensions(app: Flask) -> None:
 
     database.configure(app)
     db.init_app(app)
-    database.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
     csrf.init_app(app)
     i18n.init_app(app)

@@ -65,7 +65,13 @@ def configure(app: Flask) -> None:
 
 
 def init_app(app: Flask) -> None:
-    """Commit a request's work when it succeeded, roll it back otherwise."""
+    """Commit a request's work when it succeeded, roll it back otherwise.
+
+    Called once every other ``after_request`` hook is registered: Flask runs them in reverse
+    order, so this one runs first, and a request's transaction ends as soon as its view has
+    returned, not after the answer's headers and cookies are made. On SQLite a write holds the one
+    write lock until then, and another worker that finds it taken sleeps a millisecond or more.
+    """
     from surveyapp.scoring import kept  # noqa: F401 (counts changes to responses on every flush)
 
     @app.after_request

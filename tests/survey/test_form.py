@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
@@ -163,3 +164,23 @@ def test_pages_are_compressed_and_carry_security_headers(client: FlaskClient, ca
     assert response.headers["Content-Encoding"] == "gzip"
     assert "default-src 'self'" in response.headers["Content-Security-Policy"]
     assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_the_response_is_committed_before_the_answers_headers_are_made(
+    client: FlaskClient, campaign: Campaign, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The commit runs first of the after-request hooks: a write holds SQLite's one write lock
+    for the writing only, not while the answer's headers and cookies are made."""
+    from surveyapp import web
+
+    in_transaction: list[bool] = []
+    policy = web.content_security_policy
+
+    def recorded() -> str:
+        in_transaction.append(db.session.registry.has() and db.session().in_transaction())
+        return policy()
+
+    data = _form_data(client, campaign.slug, ALL_A)
+    monkeypatch.setattr(web, "content_security_policy", recorded)
+    assert client.post(f"/s/{campaign.slug}", data=data).status_code == 303
+    assert in_transaction == [False]
