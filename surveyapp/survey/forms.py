@@ -8,7 +8,7 @@ answers before it: a question that is not relevant is neither required nor kept.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping, Set
+from collections.abc import Mapping, Set
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -61,40 +61,10 @@ class CheckedAnswers:
     other_texts: dict[int, str]
 
 
-class _TokenWhenShown:
-    """A CSRF token made the first time the page shows it.
-
-    A response form is built on every POST, but the form shows its token only when the page comes
-    back (answers refused, a display mode chosen); a stored response is answered with a redirect,
-    and signing a token for it would be work thrown away.
-    """
-
-    __slots__ = ("_make", "_token")
-
-    def __init__(self, make: Callable[[], str]) -> None:
-        self._make = make
-        self._token: str | None = None
-
-    def __str__(self) -> str:
-        if self._token is None:
-            self._token = self._make()
-        return self._token
-
-
-class _CheckedCSRF(FlaskForm.Meta.csrf_class):
-    """Flask-WTF's check of the submitted token, its token for the page made only when shown."""
-
-    def generate_csrf_token(self, csrf_token_field: Any) -> Any:
-        make = super().generate_csrf_token
-        return _TokenWhenShown(lambda: make(csrf_token_field))
-
-
 class ResponseFormBase(FlaskForm):
     """Fields every response form has; question fields are added per version."""
 
     class Meta(FlaskForm.Meta):
-        csrf_class = _CheckedCSRF
-
         def get_translations(self, form: Any) -> Any:
             """The same messages Flask-WTF gives, without reading the catalogue on every request."""
             if not current_app.config.get("WTF_I18N_ENABLED", True) or not has_request_context():
@@ -108,8 +78,6 @@ class ResponseFormBase(FlaskForm):
         ]
     )
     _question_names: tuple[str, ...] = ()
-    #: the values read by the last :meth:`validate`, by question name
-    _values: dict[str, Any] | None = None
     #: what the last :meth:`validate` found of the questions
     _checked: CheckedAnswers | None = None
     _version: QuestionnaireVersion
@@ -168,7 +136,7 @@ class ResponseFormBase(FlaskForm):
         """The form's own fields, then every asked question: required, readable, its constraint."""
         valid = super().validate(extra_validators)
         checked = self.check({name: field.data for name, field in self._fields.items()})
-        self._checked, self._asked, self._values = checked, checked.asked, checked.values
+        self._checked = checked
         for name in self._question_names:
             field = self[name]
             field.errors = list(field.errors)
@@ -260,8 +228,7 @@ class ResponseFormBase(FlaskForm):
 
     def is_asked(self, question: Question) -> bool:
         """Whether a question is asked given the answers sent (all are, before sending)."""
-        asked = getattr(self, "_asked", None)
-        return asked is None or question.name in asked
+        return self._checked is None or question.name in self._checked.asked
 
 
 def _chose_other(value: Any) -> bool:

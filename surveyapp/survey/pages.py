@@ -86,7 +86,7 @@ def _keep(store: OrderedDict[tuple[Any, ...], Any], key: tuple[Any, ...], value:
 
 def is_pristine(form: ResponseFormBase) -> bool:
     """Whether the form shows no answer and no message: what any new respondent would get."""
-    if getattr(form, "_asked", None) is not None:
+    if form._checked is not None:  # checked: it shows what was sent
         return False
     return not any(field.data not in (None, "", []) or field.errors for field in form.question_fields())
 

@@ -220,9 +220,11 @@ def _sent_as_accepted(
     token = request.form.get("submission_id") or ""
     if not SIGNED_SUBMISSION_ID.match(token):
         return None
-    if current_app.config.get("WTF_CSRF_ENABLED", True):
+    meta = form_class.Meta()  # the form's own CSRF settings, checked as its CSRF field does
+    if meta.csrf:
         try:
-            validate_csrf(request.form.get(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")))
+            sent = request.form.get(meta.csrf_field_name)
+            validate_csrf(sent, meta.csrf_secret, meta.csrf_time_limit, meta.csrf_field_name)
         except ValidationError:
             return None
     try:
