@@ -39,7 +39,7 @@ def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
 _WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
 #: How long a SQLite writer pauses before it tries the write lock again (seconds): briefly while
 #: another writer's transaction is a usual one (a response and its commit take a millisecond or
-#: two), longer once it has held the lock for ``WRITE_LOCK_SHORT_WAIT`` (an import, a migration).
+#: two), longer once it has waited ``WRITE_LOCK_SHORT_WAIT`` (behind an import, a migration).
 WRITE_LOCK_PAUSE = 0.0002
 WRITE_LOCK_LONG_PAUSE = 0.002
 WRITE_LOCK_SHORT_WAIT = 0.02
@@ -124,7 +124,7 @@ def init_app(app: Flask) -> None:
     Called once every other ``after_request`` hook is registered: Flask runs them in reverse
     order, so this one runs first, and a request's transaction ends as soon as its view has
     returned, not after the answer's headers and cookies are made. On SQLite a write holds the one
-    write lock until then, and another worker that finds it taken sleeps a millisecond or more.
+    write lock until then, and every other writer waits for it (see :func:`take_write_lock`).
     """
     from surveyapp.scoring import kept  # noqa: F401 (counts changes to responses on every flush)
 

@@ -135,7 +135,7 @@ class ResponseFormBase(FlaskForm):
     def validate(self, extra_validators: dict | None = None) -> bool:
         """The form's own fields, then every asked question: required, readable, its constraint."""
         valid = super().validate(extra_validators)
-        checked = self.check({name: field.data for name, field in self._fields.items()})
+        checked = self.check(self._fields_data())
         self._checked = checked
         for name in self._question_names:
             field = self[name]
@@ -188,7 +188,11 @@ class ResponseFormBase(FlaskForm):
 
     def checked(self) -> CheckedAnswers:
         """What the last :meth:`validate` found of the questions (checked now if it was not run)."""
-        return self._checked or self.check({name: field.data for name, field in self._fields.items()})
+        return self._checked or self.check(self._fields_data())
+
+    def _fields_data(self) -> dict[str, Any]:
+        """Every field's data by name, as :meth:`check` reads it."""
+        return {name: field.data for name, field in self._fields.items()}
 
     def answers(self) -> dict[int, Any]:
         """The answer per question number, for the asked and answered questions only."""
