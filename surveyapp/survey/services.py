@@ -21,7 +21,6 @@ from sqlalchemy import (
     or_,
     select,
     true,
-    union_all,
 )
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
@@ -136,11 +135,6 @@ class AnswerRow:
             "value_number": self.value_number,
             "value_date": self.value_date,
         }
-
-    def numbered_columns(self, number: int) -> dict[str, Any]:
-        """The answer's own columns as the ``number``-th answer of a statement inserting several."""
-        columns = self.columns()
-        return {f"{name}_{number}": columns[name] for name in GIVEN_COLUMNS}
 
     def to_answer(self) -> Answer:
         """The answer as a model object, with its choices."""
@@ -342,9 +336,8 @@ def _insert_once(
     parameters = {**row, **limits.parameters()}
     plain = [a for a in answers if not a.choice_ids] if dialect == "postgresql" else []
     if plain:
-        for i, answer in enumerate(plain):
-            parameters.update(answer.numbered_columns(i))
-        statement = _guarded_insert_with_answers(tuple(row), len(plain))
+        parameters.update(_given(plain))
+        statement = _guarded_insert_with_answers(tuple(row))
         new_id = connection.execute(statement, parameters).scalars().first()
     else:
         new_id = connection.execute(_guarded_insert(dialect, tuple(row)), parameters).scalar()
@@ -410,18 +403,19 @@ _ANSWER: Table = Answer.__table__  # type: ignore[assignment]
 
 
 @cache
-def _guarded_insert_with_answers(columns: tuple[str, ...], count: int) -> Any:
-    """PostgreSQL: the guarded insert of a response (:func:`_guarded_insert`) and of its ``count``
-    answers, in one statement that returns the response's id once per answer it inserted.
+def _guarded_insert_with_answers(columns: tuple[str, ...]) -> Any:
+    """PostgreSQL: the guarded insert of a response (:func:`_guarded_insert`) and of its answers,
+    in one statement that returns the response's id once per answer it inserted.
 
     The response's insert is a data-modifying ``WITH``; the answers are inserted from it joined
     to their values, so a response not inserted (stored already, or refused) inserts no answer
-    and returns no row. Built once per number of answers, with bound parameters ``question_id_0``,
-    ``option_id_0``, ... (see :meth:`AnswerRow.numbered_columns`).
+    and returns no row. The answers' values are one array per column (``question_ids``,
+    ``option_ids``, ..., see :func:`_given`), unnested row by row: one short statement, built and
+    prepared once whatever the number of answers.
     """
     stored = _guarded_insert("postgresql", columns).cte("stored")
-    rows = [select(*(_given(name, i) for name in GIVEN_COLUMNS)) for i in range(count)]
-    given = (union_all(*rows) if count > 1 else rows[0]).subquery("given")
+    arrays = (bindparam(f"{name}s", type_=postgresql.ARRAY(_ANSWER.c[name].type)) for name in GIVEN_COLUMNS)
+    given = func.unnest(*arrays).table_valued(*GIVEN_COLUMNS).render_derived(name="given")
     values = select(stored.c.id, bindparam("campaign_id", type_=_ANSWER.c.campaign_id.type), *given.c)
     return (
         insert(_ANSWER)
@@ -431,10 +425,11 @@ def _guarded_insert_with_answers(columns: tuple[str, ...], count: int) -> Any:
     )
 
 
-def _given(name: str, number: int) -> Any:
-    """The ``number``-th answer's value of column ``name``, typed (a NULL needs its type)."""
-    column_type = _ANSWER.c[name].type
-    return cast(bindparam(f"{name}_{number}", type_=column_type), column_type).label(name)
+def _given(answers: Sequence[AnswerRow]) -> dict[str, list[Any]]:
+    """The answers' own columns as one list per column, the parameters ``question_ids``, ... of
+    :func:`_guarded_insert_with_answers`."""
+    rows = [answer.columns() for answer in answers]
+    return {f"{name}s": [row[name] for row in rows] for name in GIVEN_COLUMNS}
 
 
 def _insert_in_savepoint(row: dict[str, Any]) -> Response | None:
