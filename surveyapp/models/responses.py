@@ -16,6 +16,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -37,9 +38,25 @@ class Response(Base):
         CheckConstraint("channel IN ('qr', 'interview', 'paper', 'import')", name="channel_known"),
         CheckConstraint("mode IS NULL OR mode IN ('self', 'read_aloud', 'proxy')", name="mode_known"),
         Index("ix_response_campaign_submitted", "campaign_id", "submitted_at"),
-        # The per-address and burst checks count a campaign's recent responses from one address.
-        Index("ix_response_campaign_address", "campaign_id", "address_hash", "received_at"),
-        Index("ix_response_campaign_device", "campaign_id", "device_id"),
+        # The per-address and burst checks count a campaign's recent responses from one address,
+        # the per-phone limit its responses from one phone. Partial: each index serves only the
+        # queries that name its column, so a prepared statement's plan, made while the table is
+        # small and has no statistics, cannot take another campaign index for these counts.
+        Index(
+            "ix_response_campaign_address",
+            "campaign_id",
+            "address_hash",
+            "received_at",
+            postgresql_where=text("address_hash IS NOT NULL"),
+            sqlite_where=text("address_hash IS NOT NULL"),
+        ),
+        Index(
+            "ix_response_campaign_device",
+            "campaign_id",
+            "device_id",
+            postgresql_where=text("device_id IS NOT NULL"),
+            sqlite_where=text("device_id IS NOT NULL"),
+        ),
         Index("ix_response_campaign_excluded", "campaign_id", "excluded_at"),
         CheckConstraint("form_seconds IS NULL OR form_seconds >= 0", name="form_seconds_positive"),
         CheckConstraint("(excluded_at IS NULL) = (excluded_reason IS NULL)", name="excluded_with_reason"),
