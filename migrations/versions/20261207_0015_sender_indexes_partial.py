@@ -8,9 +8,11 @@ no statistics: every index that starts with ``campaign_id`` then costs the same,
 took the newest one (``ix_response_campaign_excluded``), which cannot look up a phone, so each
 submission read all of its campaign's responses. Made partial (``WHERE device_id IS NOT NULL``,
 ``WHERE address_hash IS NOT NULL``), each index can serve only the queries that name its column
-(an equality on the column implies it is not null), and the two counts no longer share any
-candidate but the older ones, which the planner leaves for them. Responses entered by staff or
-imported have neither column and are no longer in these indexes at all.
+(an equality on the column implies it is not null): neither count can take the other's index
+or the exclusion index. The other candidates (the unique submission id, the submission time) are
+older, and on a tie the planner keeps the newer index, recreated here; a test reads both plans
+on a table without statistics. Responses entered by staff or imported have neither column and
+are no longer in these indexes at all.
 
 Revision ID: 0015
 Revises: 0014

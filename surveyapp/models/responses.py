@@ -41,7 +41,8 @@ class Response(Base):
         # The per-address and burst checks count a campaign's recent responses from one address,
         # the per-phone limit its responses from one phone. Partial: each index serves only the
         # queries that name its column, so a prepared statement's plan, made while the table is
-        # small and has no statistics, cannot take another campaign index for these counts.
+        # small and has no statistics, cannot take the other's index or the exclusion index for
+        # these counts (see migration 0015 and tests/survey/test_sender_limit_plans.py).
         Index(
             "ix_response_campaign_address",
             "campaign_id",
